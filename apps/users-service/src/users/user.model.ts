@@ -1,0 +1,69 @@
+import { Directive, Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export enum UserRoleModel {
+  CUSTOMER = 'customer',
+  ADMIN = 'admin',
+}
+registerEnumType(UserRoleModel, { name: 'UserRole', description: 'What a user is allowed to do.' });
+
+@ObjectType('User', { description: 'A person with an account.' })
+@Directive('@key(fields: "id")')
+export class UserModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { nullable: true, description: 'Visible only to the user themselves and to admins; null otherwise.' })
+  email?: string | null;
+
+  @Field()
+  name!: string;
+
+  @Field(() => UserRoleModel)
+  role!: UserRoleModel;
+
+  @Field(() => GraphQLISODateTime)
+  createdAt!: Date;
+}
+
+@ObjectType('PageInfo', { description: 'Where a page sits in its list.' })
+@Directive('@shareable')
+export class PageInfoModel {
+  @Field({ description: 'Whether a page follows this one.' })
+  hasNextPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
+  endCursor?: string | null;
+}
+
+@ObjectType('UserConnection')
+export class UserConnectionModel {
+  @Field(() => [UserModel])
+  nodes!: UserModel[];
+
+  @Field(() => PageInfoModel)
+  pageInfo!: PageInfoModel;
+}
+
+@ObjectType('AuthPayload', { description: 'A signed-in session: send `accessToken` as `Authorization: Bearer <token>`.' })
+export class AuthPayloadModel {
+  @Field()
+  accessToken!: string;
+
+  @Field(() => GraphQLISODateTime)
+  expiresAt!: Date;
+
+  @Field(() => UserModel)
+  user!: UserModel;
+}
+
+@InputType('SignUpInput')
+export class SignUpInput {
+  @Field()
+  email!: string;
+
+  @Field()
+  name!: string;
+
+  @Field({ description: 'At least 8 characters.' })
+  password!: string;
+}

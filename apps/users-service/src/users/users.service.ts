@@ -1,0 +1,130 @@
+import { Injectable } from '@nestjs/common';
+import { AccessTokens, canActFor, decodePageToken, encodePageToken, requireCaller, resolvePageSize, uuidv7, type Caller } from '@triad/platform';
+import type { UserRow } from '../db/schema.js';
+import { PasswordHasher } from './password-hasher.service.js';
+import { credentialsInput, newUserInput, parseInput, requireUserId } from './user-input.schema.js';
+import { UsersErrors } from './users.errors.js';
+import { UsersRepository } from './users.repository.js';
+
+export type Role = 'customer' | 'admin';
+
+/** A user as a particular caller may see it: `email` only for that user or an admin. */
+export interface UserView {
+  id: string;
+  email?: string;
+  name: string;
+  role: Role;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface AccessGrant {
+  accessToken: string;
+  expiresAt: Date;
+  user: UserView;
+}
+
+export interface NewUserRequest {
+  email: string;
+  name: string;
+  password: string;
+  role?: Role;
+}
+
+const USERS_LIST = 'users';
+
+/** The use cases of users-service. Every transport (gRPC, GraphQL) calls these and translates the result. */
+@Injectable()
+export class UsersService {
+  /** Verified against when an email is unknown, so a login takes as long whether or not the account exists. */
+  private decoyHash: Promise<string> | undefined;
+
+  constructor(
+    private readonly repository: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
+    const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' });
+    if (input.role === 'admin' && caller?.role !== 'admin') throw UsersErrors.adminOnly('create an admin account');
+    const now = new Date();
+    const created = await this.repository.insert({
+      id: uuidv7(now.getTime()),
+      email: input.email,
+      name: input.name,
+      role: input.role,
+      passwordHash: await this.hasher.hash(input.password),
+      createdAt: now,
+      updatedAt: now,
+    });
+    if (!created) throw UsersErrors.emailTaken(input.email);
+    return toView(created, caller ?? { userId: created.id, role: created.role });
+  }
+
+  /** Creates a customer account and signs it in, for a sign-up form. */
+  async signUp(request: Omit<NewUserRequest, 'role'>): Promise<AccessGrant> {
+    const user = await this.createUser(request, undefined);
+    return this.grant(user);
+  }
+
+  async getUser(id: string, caller: Caller | undefined): Promise<UserView> {
+    const viewer = requireCaller(caller);
+    const row = await this.repository.findById(requireUserId(id));
+    if (!row) throw UsersErrors.notFound(id);
+    return toView(row, viewer);
+  }
+
+  /** The users that exist among `ids`, in request order; unknown ids are left out. */
+  async batchGetUsers(ids: readonly string[], caller: Caller | undefined): Promise<UserView[]> {
+    const viewer = requireCaller(caller);
+    const wanted = ids.map((id, index) => requireUserId(id, `ids[${index}]`));
+    const byId = new Map((await this.repository.findByIds([...new Set(wanted)])).map((row) => [row.id, row]));
+    return wanted.flatMap((id) => {
+      const row = byId.get(id);
+      return row ? [toView(row, viewer)] : [];
+    });
+  }
+
+  async listUsers(page: { pageSize?: number; pageToken?: string }, caller: Caller | undefined): Promise<{ users: UserView[]; nextPageToken: string }> {
+    const viewer = requireCaller(caller);
+    if (viewer.role !== 'admin') throw UsersErrors.adminOnly('list users');
+    const limit = resolvePageSize(page.pageSize);
+    const after = decodePageToken(USERS_LIST, page.pageToken)?.['after'];
+    const { rows, hasMore } = await this.repository.listAfter(after, limit);
+    const last = rows.at(-1);
+    return {
+      users: rows.map((row) => toView(row, viewer)),
+      nextPageToken: hasMore && last ? encodePageToken(USERS_LIST, { after: last.id }) : '',
+    };
+  }
+
+  async authenticate(email: string, password: string): Promise<AccessGrant> {
+    const credentials = parseInput(credentialsInput, { email, password });
+    const row = await this.repository.findByEmail(credentials.email);
+    const matches = await this.hasher.verify(credentials.password, row?.passwordHash ?? (await this.decoy()));
+    if (!row || !matches) throw UsersErrors.invalidCredentials();
+    return this.grant(toView(row, { userId: row.id, role: row.role }));
+  }
+
+  private async grant(user: UserView): Promise<AccessGrant> {
+    const { token, expiresAt } = await this.tokens.sign({ userId: user.id, role: user.role });
+    return { accessToken: token, expiresAt, user };
+  }
+
+  private decoy(): Promise<string> {
+    this.decoyHash ??= this.hasher.hash('decoy password that matches no account');
+    return this.decoyHash;
+  }
+}
+
+function toView(row: UserRow, viewer: Caller): UserView {
+  return {
+    id: row.id,
+    ...(canActFor(viewer, row.id) ? { email: row.email } : {}),
+    name: row.name,
+    role: row.role,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
+}

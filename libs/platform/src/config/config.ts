@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+/** Raised when the environment does not describe a runnable process; its message is one line for people. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Small, reusable validators for environment variables; each says what it expects in its error. */
+export const env = {
+  port: (fallback: number) =>
+    z.coerce
+      .number({ error: 'a port number' })
+      .int({ error: 'a whole port number (0-65535)' })
+      .min(0, { error: 'a port number (0-65535)' })
+      .max(65535, { error: 'a port number (0-65535)' })
+      .default(fallback),
+  string: (fallback?: string) => (fallback === undefined ? z.string().min(1, { error: 'a non-empty value' }) : z.string().min(1).default(fallback)),
+  optionalString: () => z.string().min(1, { error: 'a non-empty value, or leave it unset' }).optional(),
+  url: (fallback?: string) => {
+    const url = z.url({ error: 'a URL such as http://localhost:4001/graphql' });
+    return fallback === undefined ? url : url.default(fallback);
+  },
+  optionalDatabaseUrl: () =>
+    z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, { error: 'a postgres:// connection URL, or leave it unset to use embedded PGlite' })
+      .optional(),
+  grpcAddress: (fallback: string) =>
+    z
+      .string()
+      .regex(/^[\w.-]+:\d{1,5}$/, { error: 'a host:port address such as localhost:50051' })
+      .default(fallback),
+  duration: (fallbackMs: number) =>
+    z.coerce.number({ error: 'a number of milliseconds' }).int().positive({ error: 'a positive number of milliseconds' }).default(fallbackMs),
+  boolean: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0'], { error: 'true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1'),
+  nodeEnv: () => z.enum(['development', 'test', 'production'], { error: 'development, test or production' }).default('development'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'a pino log level' }).default('info'),
+};
+
+/**
+ * Reads and validates configuration from the environment. The schema's keys are the variable names, so an
+ * error names exactly the variable to fix: `Invalid configuration: USERS_GRPC_PORT must be a port number (0-65535), got "abc".`
+ */
+export function loadConfig<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  source: Record<string, string | undefined> = process.env,
+): z.infer<z.ZodObject<Shape>> {
+  const values = Object.fromEntries(
+    Object.keys(shape).map((key) => [key, source[key] === '' ? undefined : source[key]]),
+  );
+  const result = z.object(shape).safeParse(values);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '?');
+    const got = values[variable];
+    return got === undefined ? `${variable} is required: set it to ${issue.message}` : `${variable} must be ${issue.message}, got ${JSON.stringify(got)}`;
+  });
+  throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
+}

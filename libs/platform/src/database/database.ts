@@ -1,0 +1,92 @@
+import { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
+import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
+import { migrate as migrateNodePg } from 'drizzle-orm/node-postgres/migrator';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import pg from 'pg';
+import { lockDataFolder } from './data-folder-lock.js';
+
+/** A service's typed database, the same type whether PostgreSQL or embedded PGlite is behind it. */
+export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
+
+export interface DatabaseOptions<TSchema extends Record<string, unknown>> {
+  /** A postgres:// URL; without one the service runs on embedded PGlite. */
+  url?: string | undefined;
+  /** PGlite's data folder, or `memory://` for a throwaway database (tests). */
+  dataDir: string;
+  schema: TSchema;
+  /** The folder of versioned SQL migrations drizzle-kit wrote for this service. */
+  migrationsFolder: string;
+}
+
+export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
+  db: Database<TSchema>;
+  /** Where the data lives, for logs: `postgres://host:5432/users` (no password) or `pglite:.data/users-service`. */
+  location: string;
+  /** Resolves when the database answers a query; used by `/readyz`. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the service's database and applies its migrations before anything else uses it, so a process that
+ * starts is a process whose schema is current.
+ */
+export async function openDatabase<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+): Promise<DatabaseHandle<TSchema>> {
+  return options.url ? openPostgres(options, options.url) : openPglite(options);
+}
+
+async function openPostgres<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+  url: string,
+): Promise<DatabaseHandle<TSchema>> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
+  // An idle client that loses its connection emits 'error'; the pool replaces it, so only note it.
+  pool.on('error', () => undefined);
+  const db = drizzleNodePg({ client: pool, schema: options.schema });
+  try {
+    await migrateNodePg(db, { migrationsFolder: options.migrationsFolder });
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  const parsed = new URL(url);
+  return {
+    db,
+    location: `postgres://${parsed.host}${parsed.pathname}`,
+    ping: async () => {
+      await db.execute(sql`select 1`);
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function openPglite<TSchema extends Record<string, unknown>>(
+  options: DatabaseOptions<TSchema>,
+): Promise<DatabaseHandle<TSchema>> {
+  const inMemory = options.dataDir.startsWith('memory://');
+  const unlock = inMemory ? () => undefined : lockDataFolder(options.dataDir);
+  try {
+    const client = await PGlite.create(inMemory ? undefined : options.dataDir);
+    const db = drizzlePglite({ client, schema: options.schema });
+    await migratePglite(db, { migrationsFolder: options.migrationsFolder });
+    return {
+      db,
+      location: inMemory ? 'pglite:memory' : `pglite:${options.dataDir}`,
+      ping: async () => {
+        await client.query('select 1');
+      },
+      close: async () => {
+        await client.close();
+        unlock();
+      },
+    };
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}

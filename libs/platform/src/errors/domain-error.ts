@@ -1,0 +1,54 @@
+import type { ErrorKind } from './error-table.js';
+
+/** One invalid field of a request, named by its path in the request (`email`, `lines[2].quantity`). */
+export interface FieldViolation {
+  field: string;
+  description: string;
+}
+
+/**
+ * An error a use case raises on purpose. `code` is stable and namespaced (`USERS.EMAIL_TAKEN`); clients may
+ * branch on it, so it survives every process boundary. `kind` picks the transport status from the error table.
+ * The message is written for the person who sent the request.
+ */
+export class DomainError extends Error {
+  override readonly name = 'DomainError';
+
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly fieldViolations: readonly FieldViolation[] = [],
+  ) {
+    super(message);
+  }
+
+  static invalidArgument(code: string, violations: readonly FieldViolation[]): DomainError {
+    const summary = violations.map((v) => `${v.field}: ${v.description}`).join('; ');
+    return new DomainError('INVALID_ARGUMENT', code, `Invalid request: ${summary}`, violations);
+  }
+
+  static notFound(code: string, message: string): DomainError {
+    return new DomainError('NOT_FOUND', code, message);
+  }
+
+  static unauthenticated(message = 'Sign in first: this call needs a valid access token.'): DomainError {
+    return new DomainError('UNAUTHENTICATED', 'AUTH.UNAUTHENTICATED', message);
+  }
+
+  static permissionDenied(message: string): DomainError {
+    return new DomainError('PERMISSION_DENIED', 'AUTH.PERMISSION_DENIED', message);
+  }
+
+  /**
+   * The same error with its field violations renamed, for a transport whose fields are spelled differently
+   * from the use case's (`page_size` → GraphQL's `first`). Any other value is returned unchanged.
+   */
+  static renameFields(error: unknown, names: Readonly<Record<string, string>>): unknown {
+    if (!(error instanceof DomainError) || error.fieldViolations.length === 0) return error;
+    return DomainError.invalidArgument(
+      error.code,
+      error.fieldViolations.map((violation) => ({ ...violation, field: names[violation.field] ?? violation.field })),
+    );
+  }
+}

@@ -1,0 +1,90 @@
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { Transport, type ClientProviderOptions } from '@nestjs/microservices';
+import { loadPackageDefinition } from '@triad/contracts';
+import { currentRequestContext, REQUEST_ID_HEADER } from '../logging/request-context.js';
+
+export interface GrpcClientSettings {
+  /** Nest injection token for the client, e.g. the generated `USERS_PACKAGE_NAME`. */
+  name: string | symbol;
+  /** The proto package, e.g. `triad.users.v1`. */
+  package: string;
+  /** `host:port` of the service, from config. */
+  address: string;
+  /** Deadline for each call that does not set its own. */
+  deadlineMs: number;
+}
+
+/**
+ * Options for a Nest gRPC client with Triad's call policy built in:
+ * - every call gets a deadline, and carries the current request id and caller token as metadata;
+ * - calls are retried on UNAVAILABLE only when the contract marks the RPC as safe to repeat
+ *   (`option idempotency_level = NO_SIDE_EFFECTS` or `IDEMPOTENT` in the .proto), never otherwise.
+ */
+export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderOptions {
+  const packageDefinition = loadPackageDefinition();
+  return {
+    name: settings.name,
+    transport: Transport.GRPC,
+    options: {
+      package: settings.package,
+      packageDefinition,
+      url: settings.address,
+      channelOptions: {
+        interceptors: [callPolicyInterceptor(settings.deadlineMs)],
+        'grpc.service_config': JSON.stringify(retryServiceConfig(idempotentMethods(settings.package))),
+        'grpc.enable_retries': 1,
+      },
+    },
+  };
+}
+
+function callPolicyInterceptor(deadlineMs: number): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall({ ...options, deadline: options.deadline ?? Date.now() + deadlineMs }), {
+      start(metadata, listener, next) {
+        const context = currentRequestContext();
+        if (context && metadata.get(REQUEST_ID_HEADER).length === 0) metadata.set(REQUEST_ID_HEADER, context.requestId);
+        if (context?.authorization && metadata.get('authorization').length === 0) metadata.set('authorization', context.authorization);
+        next(metadata, listener);
+      },
+    });
+}
+
+/** `{ service, method }` for every RPC in `protoPackage` that its contract declares safe to retry. */
+export function idempotentMethods(protoPackage: string): { service: string; method: string }[] {
+  const found: { service: string; method: string }[] = [];
+  for (const [name, definition] of Object.entries(loadPackageDefinition())) {
+    if (!name.startsWith(`${protoPackage}.`) || !isServiceDefinition(definition)) continue;
+    for (const [methodName, method] of Object.entries(definition)) {
+      const level = (method.options as Record<string, unknown> | undefined)?.['idempotency_level'];
+      if (level === 'NO_SIDE_EFFECTS' || level === 'IDEMPOTENT') found.push({ service: name, method: method.originalName ?? methodName });
+    }
+  }
+  return found;
+}
+
+function retryServiceConfig(methods: { service: string; method: string }[]) {
+  return {
+    methodConfig:
+      methods.length === 0
+        ? []
+        : [
+            {
+              name: methods.map(({ service, method }) => ({ service, method })),
+              retryPolicy: {
+                maxAttempts: 3,
+                initialBackoff: '0.1s',
+                maxBackoff: '1s',
+                backoffMultiplier: 2,
+                retryableStatusCodes: ['UNAVAILABLE'],
+              },
+            },
+          ],
+  };
+}
+
+function isServiceDefinition(value: unknown): value is Record<string, MethodDefinition<object, object>> {
+  if (typeof value !== 'object' || value === null || 'format' in value) return false;
+  return Object.values(value).every((method) => typeof method === 'object' && method !== null && 'requestStream' in method);
+}

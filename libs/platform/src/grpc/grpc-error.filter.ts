@@ -1,0 +1,20 @@
+import { Catch, Inject, type RpcExceptionFilter } from '@nestjs/common';
+import { LOGGER } from '../logging/logger.js';
+import type { Logger } from 'pino';
+import { throwError, type Observable } from 'rxjs';
+import { DomainError } from '../errors/domain-error.js';
+import { toGrpcError } from '../errors/grpc-errors.js';
+
+/**
+ * Translates whatever a gRPC handler throws through the error table. Unexpected errors are logged here with
+ * their stack, and the client gets INTERNAL with nothing of it.
+ */
+@Catch()
+export class GrpcErrorFilter implements RpcExceptionFilter<unknown> {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  catch(exception: unknown): Observable<never> {
+    if (!(exception instanceof DomainError)) this.logger.error({ err: exception }, 'unexpected error in a gRPC handler');
+    return throwError(() => toGrpcError(exception));
+  }
+}

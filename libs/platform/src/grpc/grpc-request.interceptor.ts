@@ -1,0 +1,41 @@
+import type { Metadata } from '@grpc/grpc-js';
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { Observable } from 'rxjs';
+import { LOGGER } from '../logging/logger.js';
+import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
+
+/**
+ * Runs every gRPC handler inside its request context (the caller's request id, or a new one) and writes one
+ * log line per call with its outcome and duration.
+ */
+@Injectable()
+export class GrpcRequestInterceptor implements NestInterceptor {
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'rpc') return next.handle();
+    const metadata = context.switchToRpc().getContext<Metadata>();
+    const requestId = acceptRequestId(metadata.get(REQUEST_ID_HEADER)[0]);
+    const authorization = metadata.get('authorization')[0];
+    const method = `${context.getClass().name}.${context.getHandler().name}`;
+    return new Observable((subscriber) =>
+      runWithRequestContext({ requestId, ...(typeof authorization === 'string' ? { authorization } : {}) }, () => {
+        const started = performance.now();
+        const finish = (outcome: string) =>
+          this.logger.info({ method, outcome, durationMs: Math.round(performance.now() - started) }, 'grpc call');
+        return next.handle().subscribe({
+          next: (value) => subscriber.next(value),
+          error: (error: unknown) => {
+            finish(error instanceof Error ? error.name : 'error');
+            subscriber.error(error);
+          },
+          complete: () => {
+            finish('ok');
+            subscriber.complete();
+          },
+        });
+      }),
+    );
+  }
+}

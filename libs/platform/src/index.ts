@@ -1,0 +1,31 @@
+export { AccessTokens, accessTokenConfig, canActFor, requireCaller, type Caller } from './auth/access-tokens.js';
+export { ConfigError, env, loadConfig } from './config/config.js';
+export { lockDataFolder } from './database/data-folder-lock.js';
+export { openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './database/database.js';
+export { DomainError, type FieldViolation } from './errors/domain-error.js';
+export { ERROR_TABLE, errorKindFromGrpcStatus, type ErrorKind } from './errors/error-table.js';
+export { formatGraphQLError, graphQLErrorFormatter, toGraphQLError } from './errors/graphql-errors.js';
+export { subgraphOptions } from './graphql/subgraph-options.js';
+export { ERROR_CODE_METADATA_KEY, FIELD_VIOLATIONS_METADATA_KEY, fromGrpcError, toGrpcError } from './errors/grpc-errors.js';
+export { PROBLEM_TYPE_BASE, toProblemDocument, type ProblemDocument } from './errors/problem.js';
+export { graphQLContextFactory, type GraphQLContext } from './graphql/graphql-context.js';
+export { callerFromMetadata } from './grpc/grpc-caller.js';
+export { grpcClientOptions, idempotentMethods, type GrpcClientSettings } from './grpc/grpc-client.js';
+export { GrpcController } from './grpc/grpc-controller.decorator.js';
+export { GrpcErrorFilter } from './grpc/grpc-error.filter.js';
+export { GrpcRequestInterceptor } from './grpc/grpc-request.interceptor.js';
+export { GrpcServerControl, grpcServerOptions } from './grpc/grpc-server.js';
+export { createFastifyAdapter } from './http/fastify-adapter.js';
+export { HealthHttpController, READINESS_CHECK, type ReadinessCheck } from './http/health.http-controller.js';
+export { isUuid, uuidv7 } from './ids/uuid-v7.js';
+export { runMain, startService, StartupError, type RunningService, type ServiceDefinition } from './lifecycle/service-runner.js';
+export { createLogger, LOGGER, NestPinoLogger } from './logging/logger.js';
+export {
+  acceptRequestId,
+  currentRequestContext,
+  REQUEST_ID_HEADER,
+  runWithRequestContext,
+  type RequestContext,
+} from './logging/request-context.js';
+export { DEFAULT_PAGE_SIZE, decodePageToken, encodePageToken, MAX_PAGE_SIZE, resolvePageSize } from './pagination/page-token.js';
+export { fromTimestamp, toTimestamp } from './grpc/timestamp.js';

@@ -1,0 +1,121 @@
+import { NestFactory } from '@nestjs/core';
+import type { MicroserviceOptions } from '@nestjs/microservices';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Logger } from 'pino';
+import { ConfigError } from '../config/config.js';
+import { grpcServerOptions, type GrpcServerControl } from '../grpc/grpc-server.js';
+import { createFastifyAdapter } from '../http/fastify-adapter.js';
+import { createLogger, NestPinoLogger } from '../logging/logger.js';
+
+/** Raised when a process cannot start for a reason the operator can fix; printed as one line. */
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+export interface ServiceDefinition {
+  /** Root module, usually `AppModule.register(config)`. */
+  rootModule: Parameters<typeof NestFactory.create>[0];
+  logger: Logger;
+  http: { host: string; port: number; portVariable: string; bodyLimit?: number };
+  grpc?: { control: GrpcServerControl; packages: readonly string[]; host: string; port: number; portVariable: string };
+  /** Runs after Nest is initialised and before ports open (OpenAPI, demo data…). */
+  beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
+  /** How long in-flight calls may take to finish on shutdown before they are cut. */
+  shutdownGraceMs?: number;
+}
+
+export interface RunningService {
+  app: NestFastifyApplication;
+  logger: Logger;
+  httpUrl: string;
+  grpcAddress?: string;
+  /** Drains gRPC, stops HTTP, then runs every module's shutdown hooks (closing databases). */
+  close(): Promise<void>;
+}
+
+/** Starts one process of the system: HTTP on Fastify and, for backend services, gRPC beside it. */
+export async function startService(definition: ServiceDefinition): Promise<RunningService> {
+  const { logger, http, grpc } = definition;
+  const app = await NestFactory.create<NestFastifyApplication>(
+    definition.rootModule,
+    createFastifyAdapter(logger, http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
+    { logger: new NestPinoLogger(logger), abortOnError: false },
+  );
+  let closed: Promise<void> | undefined;
+  const close = () => {
+    closed ??= (async () => {
+      grpc?.control.beginDrain(definition.shutdownGraceMs ?? 10_000);
+      await app.close();
+    })();
+    return closed;
+  };
+  try {
+    await definition.beforeListen?.(app);
+    if (grpc) {
+      app.connectMicroservice<MicroserviceOptions>(grpcServerOptions(grpc.control, grpc.packages, `${grpc.host}:${grpc.port}`));
+      await app.startAllMicroservices().catch((error: unknown) => {
+        throw portError(error, grpc.port, grpc.portVariable);
+      });
+    }
+    await app.listen(http.port, http.host).catch((error: unknown) => {
+      throw portError(error, http.port, http.portVariable);
+    });
+  } catch (error) {
+    await app.close().catch(() => undefined);
+    throw error;
+  }
+  grpc?.control.setServing(true);
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : http.port;
+  return {
+    app,
+    logger,
+    httpUrl: `http://${displayHost(http.host)}:${port}`,
+    ...(grpc ? { grpcAddress: `${displayHost(grpc.host)}:${grpc.port}` } : {}),
+    close,
+  };
+}
+
+function portError(error: unknown, port: number, variable: string): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/EADDRINUSE|address already in use|No address added out of total/i.test(message)) {
+    return new StartupError(`Port ${port} is in use: stop whatever holds it, or set ${variable} to another port.`);
+  }
+  return error;
+}
+
+function displayHost(host: string): string {
+  return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+/**
+ * The body of every `main.ts`: starts the process, prints where it listens, and on SIGINT/SIGTERM drains and
+ * exits 0. A configuration or start-up problem prints one line and exits 1, with no stack trace.
+ */
+export function runMain(name: string, start: () => Promise<RunningService>): void {
+  start().then(
+    (service) => {
+      service.logger.info({ http: service.httpUrl, grpc: service.grpcAddress }, `${name} is ready`);
+      const stop = (signal: NodeJS.Signals) => {
+        service.logger.info({ signal }, `${name} is shutting down`);
+        service.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            service.logger.error({ err: error }, `${name} did not shut down cleanly`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    },
+    (error: unknown) => {
+      if (error instanceof ConfigError || error instanceof StartupError) {
+        process.stderr.write(`${name}: ${error.message}\n`);
+      } else {
+        createLogger(name).fatal({ err: error }, `${name} failed to start`);
+      }
+      process.exit(1);
+    },
+  );
+}
