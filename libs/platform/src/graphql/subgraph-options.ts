@@ -1,3 +1,4 @@
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -20,5 +21,7 @@ export function subgraphOptions(
     introspection: true,
     context,
     formatError: graphQLErrorFormatter(logger),
+    // Traces go to OpenTelemetry (a later addition), not into every response.
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   };
 }
