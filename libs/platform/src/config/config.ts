@@ -14,7 +14,10 @@ export const env = {
       .min(0, { error: 'a port number (0-65535)' })
       .max(65535, { error: 'a port number (0-65535)' })
       .default(fallback),
-  string: (fallback?: string) => (fallback === undefined ? z.string().min(1, { error: 'a non-empty value' }) : z.string().min(1).default(fallback)),
+  string: (fallback?: string) => {
+    const value = z.string({ error: 'a non-empty value' }).min(1, { error: 'a non-empty value' });
+    return fallback === undefined ? value : value.default(fallback);
+  },
   optionalString: () => z.string().min(1, { error: 'a non-empty value, or leave it unset' }).optional(),
   url: (fallback?: string) => {
     const url = z.url({ error: 'a URL such as http://localhost:4001/graphql' });

@@ -56,9 +56,10 @@ export function idempotentMethods(protoPackage: string): { service: string; meth
   const found: { service: string; method: string }[] = [];
   for (const [name, definition] of Object.entries(loadPackageDefinition())) {
     if (!name.startsWith(`${protoPackage}.`) || !isServiceDefinition(definition)) continue;
+    // Keys are the RPC names as written in the .proto (GetProduct), which is what service config matches.
     for (const [methodName, method] of Object.entries(definition)) {
       const level = (method.options as Record<string, unknown> | undefined)?.['idempotency_level'];
-      if (level === 'NO_SIDE_EFFECTS' || level === 'IDEMPOTENT') found.push({ service: name, method: method.originalName ?? methodName });
+      if (level === 'NO_SIDE_EFFECTS' || level === 'IDEMPOTENT') found.push({ service: name, method: methodName });
     }
   }
   return found;
