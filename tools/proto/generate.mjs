@@ -1,5 +1,6 @@
 // Recreates libs/contracts/src/generated from proto/: run it as `npm run proto:generate`
-// (Nx target contracts:generate), never edit its output by hand.
+// (Nx target contracts:generate), never edit its output by hand. `--check` (npm run proto:check, part of
+// npm test) regenerates into a scratch folder and fails when the checked-in output differs.
 //
 // It writes two things:
 // - TypeScript types, NestJS controller/client interfaces and decorators from ts-proto
@@ -13,29 +14,52 @@
 // The folder is deleted first so that a renamed or removed .proto file leaves no stale output behind.
 // Paths are relative to the workspace root, which is where buf must run for buf.gen.yaml's plugin path.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const workspaceRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = 'libs/contracts/src/generated';
 const buf = createRequire(import.meta.url).resolve('@bufbuild/buf/bin/buf');
 
-rmSync(join(workspaceRoot, outDir), { recursive: true, force: true });
-runBuf(['generate', '--template', 'proto/buf.gen.yaml', 'proto']);
+const check = process.argv.includes('--check');
+const scratch = mkdtempSync(join(tmpdir(), 'triad-proto-'));
+// With --check everything is generated under a scratch folder and compared with the checked-in files.
+const target = check ? join(scratch, 'out') : workspaceRoot;
+
+rmSync(join(target, outDir), { recursive: true, force: true });
+runBuf(['generate', '--template', 'proto/buf.gen.yaml', '-o', target, 'proto']);
 // The standard health service (grpc.health.v1) is served by grpc-health-check from its own copy of
 // health.proto; its descriptors join the set so that reflection describes it too (`buf curl` health checks).
 // Two serialized FileDescriptorSets concatenated are one set holding the files of both.
-const scratch = mkdtempSync(join(tmpdir(), 'triad-proto-'));
+const healthProtos = join(dirname(createRequire(import.meta.url).resolve('grpc-health-check')), '../../proto');
 runBuf(['build', 'proto', '-o', join(scratch, 'triad.binpb')]);
-runBuf(['build', join(dirname(createRequire(import.meta.url).resolve('grpc-health-check')), '../../proto'), '-o', join(scratch, 'health.binpb')]);
+runBuf(['build', healthProtos, '-o', join(scratch, 'health.binpb')]);
 writeFileSync(
-  join(workspaceRoot, outDir, 'triad.binpb'),
+  join(target, outDir, 'triad.binpb'),
   Buffer.concat([readFileSync(join(scratch, 'triad.binpb')), readFileSync(join(scratch, 'health.binpb'))]),
 );
+const stale = check ? differences(join(target, outDir), join(workspaceRoot, outDir)) : [];
 rmSync(scratch, { recursive: true, force: true });
+if (stale.length > 0) {
+  console.error(`${outDir} is stale (${stale.join(', ')}): run \`npm run proto:generate\` and commit the result.`);
+  process.exit(1);
+}
+if (check) console.log(`${outDir} matches proto/.`);
+
+/** Relative paths that differ between two folders, present in only one of them included. */
+function differences(expectedDir, actualDir) {
+  const files = (dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }) : [])
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+  const all = new Set([...files(expectedDir), ...files(actualDir)]);
+  return [...all].filter((file) => {
+    const [a, b] = [join(expectedDir, file), join(actualDir, file)];
+    return !existsSync(a) || !existsSync(b) || !readFileSync(a).equals(readFileSync(b));
+  });
+}
 
 /** Runs the buf CLI from @bufbuild/buf with the current Node, and stops the script when buf fails. */
 function runBuf(args) {

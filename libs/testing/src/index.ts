@@ -1,2 +1,3 @@
 export { freePort } from './free-port.js';
+export { DEFAULT_PORTS, startSystem, type RunningSystem, type SystemOptions, type SystemPorts } from './system.js';
 export { createTestDatabase, startTestPostgres, type TestPostgres } from './test-postgres.js';

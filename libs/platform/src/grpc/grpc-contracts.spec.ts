@@ -21,7 +21,9 @@ import {
   type QuoteCartRequest,
   type QuoteCartResponse,
 } from '@triad/contracts/orders/v1';
-import { freePort } from '@triad/testing';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { firstValueFrom, from, map, toArray, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../errors/domain-error.js';
@@ -103,15 +105,16 @@ describe('gRPC contracts through a real grpc-js server and client', () => {
   let slowClient: ClientGrpcProxy;
 
   beforeAll(async () => {
-    const port = await freePort();
+    // A Unix socket keeps this in-process pair off the network and free of port races.
+    const address = `unix://${join(mkdtempSync(join(tmpdir(), 'triad-grpc-')), 'grpc.sock')}`;
     const control = new GrpcServerControl([`${TRIAD_CATALOG_V1_PACKAGE_NAME}.CatalogService`]);
     server = await NestFactory.createMicroservice(ContractsTestModule, {
-      ...grpcServerOptions(control, [TRIAD_CATALOG_V1_PACKAGE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME], `127.0.0.1:${port}`),
+      ...grpcServerOptions(control, [TRIAD_CATALOG_V1_PACKAGE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME], address),
       logger: false,
     });
     await server.listen();
     const clientFor = (pkg: string, deadlineMs: number) =>
-      new ClientGrpcProxy(grpcClientOptions({ name: pkg, package: pkg, address: `127.0.0.1:${port}`, deadlineMs }).options as never);
+      new ClientGrpcProxy(grpcClientOptions({ name: pkg, package: pkg, address, deadlineMs }).options as never);
     client = clientFor(TRIAD_CATALOG_V1_PACKAGE_NAME, 5_000);
     catalog = (client as ClientGrpc).getService<CatalogServiceClient>(CATALOG_SERVICE_NAME);
     orders = (clientFor(TRIAD_ORDERS_V1_PACKAGE_NAME, 5_000) as ClientGrpc).getService<OrdersServiceClient>(ORDERS_SERVICE_NAME);
