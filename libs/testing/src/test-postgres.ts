@@ -13,8 +13,12 @@ const IMAGE = 'postgres:17-trixie';
 /**
  * Picks the database for integration tests, most real first: a throwaway PostgreSQL 17 container when a
  * Docker engine is reachable, else the server at TEST_DATABASE_URL, else embedded PGlite.
+ * `TEST_DATABASE=pglite` skips straight to PGlite, for a quick local run.
  */
 export async function startTestPostgres(): Promise<TestPostgres> {
+  if (process.env['TEST_DATABASE'] === 'pglite') {
+    return { url: undefined, description: 'embedded PGlite, as TEST_DATABASE=pglite asks', stop: async () => undefined };
+  }
   if (await dockerIsReachable()) {
     const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
     const container = await new PostgreSqlContainer(IMAGE).start();
