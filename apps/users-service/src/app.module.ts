@@ -1,7 +1,15 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
-import { AccessTokens, graphQLContextFactory, HealthHttpController, LOGGER, READINESS_CHECK, subgraphOptions, type DatabaseHandle } from '@triad/platform';
+import {
+  AccessTokens,
+  databaseProviders,
+  graphQLContextFactory,
+  HealthHttpController,
+  LOGGER,
+  subgraphOptions,
+  type DatabaseHandle,
+} from '@triad/platform';
 import type { Logger } from 'pino';
 import { USERS_DATABASE } from './db/database.js';
 import type { schema } from './db/schema.js';
@@ -16,8 +24,6 @@ export interface UsersServiceDependencies {
   database: DatabaseHandle<typeof schema>;
   logger: Logger;
 }
-
-const DATABASE_LIFECYCLE = Symbol('DATABASE_LIFECYCLE');
 
 /** users-service: accounts and sign-in over gRPC, the `User` entity over GraphQL, health over HTTP. */
 @Module({})
@@ -44,12 +50,9 @@ export class AppModule {
       ],
       controllers: [HealthHttpController],
       providers: [
-        { provide: USERS_DATABASE, useValue: database.db },
+        ...databaseProviders(USERS_DATABASE, database),
         { provide: AccessTokens, useValue: tokens },
         { provide: LOGGER, useValue: logger },
-        { provide: READINESS_CHECK, useValue: () => database.ping() },
-        // Closes the database after HTTP and gRPC have stopped taking requests.
-        { provide: DATABASE_LIFECYCLE, useValue: { onApplicationShutdown: () => database.close() } },
       ],
       exports: [USERS_DATABASE, AccessTokens, LOGGER],
     };

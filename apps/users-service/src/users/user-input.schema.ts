@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { isUuid, type FieldViolation } from '@triad/platform';
-import { UsersErrors } from './users.errors.js';
+import { requireUuid } from '@triad/platform';
 
 /** What a new account needs; the messages are shown to the person filling in the form. */
 export const newUserInput = z.object({
@@ -24,17 +23,7 @@ export const credentialsInput = z.object({
   password: z.string().min(1, { error: 'must not be empty' }),
 });
 
-/** Parses input with a schema, turning every problem into a field violation (`INVALID_ARGUMENT`). */
-export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw UsersErrors.invalidInput(
-    result.error.issues.map((issue): FieldViolation => ({ field: issue.path.join('.') || 'request', description: issue.message })),
-  );
-}
-
-/** Checks ids before they reach SQL, so a malformed id is a clear INVALID_ARGUMENT rather than NOT_FOUND. */
+/** Checks a user id before it reaches SQL. */
 export function requireUserId(id: string, field = 'id'): string {
-  if (!isUuid(id)) throw UsersErrors.invalidInput([{ field, description: `must be a user id (a UUID), got ${JSON.stringify(id)}` }]);
-  return id.toLowerCase();
+  return requireUuid(id, field, 'USERS.INVALID_INPUT', 'a user id');
 }

@@ -1,4 +1,5 @@
 import { Directive, Field, GraphQLISODateTime, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { PageInfoModel } from '@triad/platform';
 
 export enum UserRoleModel {
   CUSTOMER = 'customer',
@@ -23,16 +24,6 @@ export class UserModel {
 
   @Field(() => GraphQLISODateTime)
   createdAt!: Date;
-}
-
-@ObjectType('PageInfo', { description: 'Where a page sits in its list.' })
-@Directive('@shareable')
-export class PageInfoModel {
-  @Field({ description: 'Whether a page follows this one.' })
-  hasNextPage!: boolean;
-
-  @Field(() => String, { nullable: true, description: 'Pass as `after` to get the next page.' })
-  endCursor?: string | null;
 }
 
 @ObjectType('UserConnection')

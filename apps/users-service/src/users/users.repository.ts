@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { asc, eq, gt, inArray } from 'drizzle-orm';
+import { isUniqueViolation } from '@triad/platform';
 import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
 import { users, type NewUserRow, type UserRow } from '../db/schema.js';
-
-const UNIQUE_VIOLATION = '23505';
 
 /** Storage of accounts. Knows SQL and nothing about callers or transports. */
 @Injectable()
@@ -51,13 +50,4 @@ export class UsersRepository {
     const rows = await this.db.select({ id: users.id }).from(users).limit(1);
     return rows.length === 0;
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  for (let current: unknown = error; current instanceof Error || (typeof current === 'object' && current !== null); ) {
-    if ((current as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-    current = (current as { cause?: unknown }).cause;
-    if (current === undefined) break;
-  }
-  return false;
 }

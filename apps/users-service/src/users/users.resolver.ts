@@ -1,6 +1,6 @@
 import { Args, Context, ID, Int, Mutation, Query, Resolver, ResolveReference } from '@nestjs/graphql';
 import type { GraphQLContext } from '@triad/platform';
-import { DomainError } from '@triad/platform';
+import { DomainError, PageInfoModel } from '@triad/platform';
 import type DataLoader from 'dataloader';
 import { AuthPayloadModel, SignUpInput, UserConnectionModel, UserModel, UserRoleModel } from './user.model.js';
 import { UsersService, type AccessGrant, type UserView } from './users.service.js';
@@ -40,7 +40,7 @@ export class UsersResolver {
       .catch((error: unknown) => Promise.reject(DomainError.renameFields(error, { page_size: 'first', page_token: 'after' })));
     return {
       nodes: page.users.map(toModel),
-      pageInfo: { hasNextPage: page.nextPageToken !== '', endCursor: page.nextPageToken || null },
+      pageInfo: PageInfoModel.fromNextPageToken(page.nextPageToken),
     };
   }
 

@@ -1,8 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { AccessTokens, canActFor, decodePageToken, encodePageToken, requireCaller, resolvePageSize, uuidv7, type Caller } from '@triad/platform';
+import {
+  AccessTokens,
+  canActFor,
+  decodePageToken,
+  encodePageToken,
+  parseInput,
+  requireCaller,
+  resolvePageSize,
+  uuidv7,
+  type Caller,
+} from '@triad/platform';
 import type { UserRow } from '../db/schema.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { credentialsInput, newUserInput, parseInput, requireUserId } from './user-input.schema.js';
+import { credentialsInput, newUserInput, requireUserId } from './user-input.schema.js';
 import { UsersErrors } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
 
@@ -32,6 +42,7 @@ export interface NewUserRequest {
 }
 
 const USERS_LIST = 'users';
+const INVALID_INPUT = 'USERS.INVALID_INPUT';
 
 /** The use cases of users-service. Every transport (gRPC, GraphQL) calls these and translates the result. */
 @Injectable()
@@ -46,7 +57,7 @@ export class UsersService {
   ) {}
 
   async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
-    const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' });
+    const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' }, INVALID_INPUT);
     if (input.role === 'admin' && caller?.role !== 'admin') throw UsersErrors.adminOnly('create an admin account');
     const now = new Date();
     const created = await this.repository.insert({
@@ -100,7 +111,7 @@ export class UsersService {
   }
 
   async authenticate(email: string, password: string): Promise<AccessGrant> {
-    const credentials = parseInput(credentialsInput, { email, password });
+    const credentials = parseInput(credentialsInput, { email, password }, INVALID_INPUT);
     const row = await this.repository.findByEmail(credentials.email);
     const matches = await this.hasher.verify(credentials.password, row?.passwordHash ?? (await this.decoy()));
     if (!row || !matches) throw UsersErrors.invalidCredentials();
