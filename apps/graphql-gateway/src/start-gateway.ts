@@ -1,0 +1,22 @@
+import { createLogger, startService, type RunningService } from '@triad/platform';
+import { AppModule } from './app.module.js';
+import type { GatewayConfig } from './gateway.config.js';
+import { GRAPHQL_PATH } from './gateway/gateway-options.js';
+import { loadSupergraph } from './gateway/supergraph.loader.js';
+import { GRAPHQL_IDE_PATH, registerAltair } from './graphql-ide/altair.js';
+
+/** Starts the gateway on the checked-in supergraph; main.ts runs it, and specs start it the same way. */
+export async function startGateway(config: GatewayConfig, logger = createLogger('graphql-gateway', config.LOG_LEVEL)): Promise<RunningService> {
+  const supergraph = loadSupergraph();
+  logger.info({ subgraphs: supergraph.subgraphNames }, 'supergraph read');
+  return startService({
+    rootModule: AppModule.register({ config, supergraph, logger }),
+    logger,
+    http: { host: config.HOST, port: config.GATEWAY_PORT, portVariable: 'GATEWAY_PORT' },
+    beforeListen: async (app) => {
+      if (!config.GRAPHQL_IDE) return;
+      await registerAltair(app, GRAPHQL_PATH);
+      logger.info({ path: GRAPHQL_IDE_PATH }, 'GraphQL IDE enabled (set GRAPHQL_IDE=false to turn it off)');
+    },
+  });
+}

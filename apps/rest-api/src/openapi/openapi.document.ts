@@ -1,0 +1,45 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { AuthModule } from '../auth/auth.module.js';
+import { BEARER_SCHEME } from '../auth/bearer-auth.guard.js';
+import { problemResponse } from '../problems/api-problem-responses.decorator.js';
+import { ProblemResource } from '../problems/problem.dto.js';
+import { UsersModule } from '../users/users.module.js';
+
+/** Where the document and its browsable form are served. */
+export const OPENAPI_JSON_PATH = '/openapi.json';
+export const SWAGGER_UI_PATH = '/docs';
+
+/**
+ * The OpenAPI 3.1 document of the public API, generated from the controllers and DTOs. Only the `/v1`
+ * feature modules are described: `/healthz` and `/readyz` are for orchestrators, not API clients.
+ */
+export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle('Triad REST API')
+    .setDescription(
+      'The public REST edge of Triad. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`; ' +
+        'every response carries an `x-request-id` header.',
+    )
+    .setVersion('1.0.0')
+    .addTag('auth', 'Signing in.')
+    .addTag('users', 'Accounts.')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /v1/auth/token`.' }, BEARER_SCHEME)
+    // Any operation can fail on our side or in a backend service, so these are documented once for all.
+    .addGlobalResponse(problemResponse(500), problemResponse(503), problemResponse(504))
+    .build();
+  return SwaggerModule.createDocument(app, config, { include: [AuthModule, UsersModule], extraModels: [ProblemResource] });
+}
+
+/**
+ * Serves the document at `/openapi.json` and Swagger UI at `/docs`. The UI's scripts and styles come from the
+ * swagger-ui-dist package on disk (through @fastify/static), never from a CDN, so the docs work offline.
+ */
+export function serveOpenApi(app: NestFastifyApplication): void {
+  SwaggerModule.setup(SWAGGER_UI_PATH, app, () => openApiDocument(app), {
+    jsonDocumentUrl: OPENAPI_JSON_PATH,
+    raw: ['json'],
+    customSiteTitle: 'Triad REST API',
+  });
+}

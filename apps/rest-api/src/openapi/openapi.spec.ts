@@ -1,0 +1,84 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { freePort } from '@triad/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+
+interface Operation {
+  operationId?: string;
+  summary?: string;
+  security?: Record<string, string[]>[];
+  responses: Record<string, { content?: Record<string, unknown> }>;
+}
+interface Document {
+  openapi: string;
+  paths: Record<string, Record<string, Operation>>;
+}
+
+/**
+ * The OpenAPI document is generated from the controllers and checked in as apps/rest-api/openapi.json, so a
+ * contract change shows in review. Run `npx nx test rest-api -- -u` to rewrite the file after an intended change.
+ */
+describe('OpenAPI document', () => {
+  let api: TestRestApi;
+  let document: Document;
+
+  beforeAll(async () => {
+    api = await startTestRestApi(await freePort());
+    const response = await api.call<Document>('GET', '/openapi.json');
+    expect(response.status).toBe(200);
+    document = response.body;
+  });
+  afterAll(() => api?.close());
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    // The validator resolves $refs in place, so it gets its own copy.
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeDefined();
+  });
+
+  it('describes every operation with an id, a summary and problem+json errors', () => {
+    const operations = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item).map(([method, operation]) => ({ route: `${method.toUpperCase()} ${path}`, ...operation })),
+    );
+
+    expect(operations.map(({ route, operationId }) => `${route} ${operationId}`).sort()).toEqual([
+      'GET /v1/users listUsers',
+      'GET /v1/users/me getCurrentUser',
+      'GET /v1/users/{id} getUser',
+      'POST /v1/auth/token createAccessToken',
+      'POST /v1/users createUser',
+    ]);
+    for (const operation of operations) {
+      expect(operation.summary, operation.route).toBeTruthy();
+      const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
+      expect(errors.map(([status]) => status), operation.route).toEqual(expect.arrayContaining(['500', '503']));
+      for (const [, response] of errors) expect(Object.keys(response.content ?? {}), operation.route).toEqual(['application/problem+json']);
+    }
+  });
+
+  it('marks the operations that need an access token', () => {
+    const secured = Object.values(document.paths)
+      .flatMap((item) => Object.values(item))
+      .filter((operation) => operation.security?.some((requirement) => 'bearer' in requirement))
+      .map((operation) => operation.operationId)
+      .sort();
+
+    expect(secured).toEqual(['getCurrentUser', 'getUser', 'listUsers']);
+  });
+
+  it('matches the checked-in openapi.json', async () => {
+    await expect(`${JSON.stringify(document, null, 2)}\n`).toMatchFileSnapshot('../../openapi.json');
+  });
+
+  it('serves Swagger UI at /docs from local assets', async () => {
+    const page = await api.call<string>('GET', '/docs');
+    const bundle = await api.call<string>('GET', '/docs/swagger-ui-bundle.js');
+
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.body).toContain('swagger-ui-bundle.js');
+    expect(page.body).not.toMatch(/src="https?:/);
+    expect(bundle.status).toBe(200);
+    expect(bundle.headers.get('content-type')).toMatch(/javascript/);
+  });
+});
