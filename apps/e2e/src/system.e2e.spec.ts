@@ -122,7 +122,7 @@ describe('the whole system, started as separate processes', () => {
   it('carries the request id from the REST edge back to the caller', async () => {
     const response = await fetch(`${rest}/v1/users/me`, { headers: { 'x-request-id': 'e2e-request-42' } });
     expect(response.headers.get('x-request-id')).toBe('e2e-request-42');
-    expect(((await response.json()) as Record<string, unknown>)['requestId']).toBe('e2e-request-42');
+    expect(((await response.json()) as Record<string, unknown>)['request_id']).toBe('e2e-request-42');
   });
 
   // Last: the processes are gone afterwards.

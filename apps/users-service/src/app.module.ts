@@ -1,10 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import {
   AccessTokens,
   databaseProviders,
   graphQLContextFactory,
+  GraphQLDomainErrorFilter,
   HealthHttpController,
   LOGGER,
   subgraphOptions,
@@ -53,6 +55,7 @@ export class AppModule {
         ...databaseProviders(USERS_DATABASE, database),
         { provide: AccessTokens, useValue: tokens },
         { provide: LOGGER, useValue: logger },
+        { provide: APP_FILTER, useClass: GraphQLDomainErrorFilter },
       ],
       exports: [USERS_DATABASE, AccessTokens, LOGGER],
     };

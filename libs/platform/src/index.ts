@@ -2,6 +2,7 @@ export { AccessTokens, accessTokenConfig, canActFor, requireCaller, type Caller 
 export { ConfigError, env, loadConfig } from './config/config.js';
 export { lockDataFolder } from './database/data-folder-lock.js';
 export { openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './database/database.js';
+export { type Unlisten } from './database/notifications.js';
 export { DomainError, type FieldViolation } from './errors/domain-error.js';
 export { ERROR_TABLE, errorKindFromGrpcStatus, type ErrorKind } from './errors/error-table.js';
 export { formatGraphQLError, graphQLErrorFormatter, toGraphQLError } from './errors/graphql-errors.js';
@@ -33,3 +34,6 @@ export { databaseProviders } from './database/database.providers.js';
 export { isUniqueViolation } from './database/postgres-errors.js';
 export { PageInfoModel } from './graphql/page-info.model.js';
 export { parseInput, requireUuid } from './validation/parse-input.js';
+export { unaryCall } from './grpc/unary-call.js';
+export { MoneyModel } from './graphql/money.model.js';
+export { GraphQLDomainErrorFilter } from './graphql/graphql-domain-error.filter.js';

@@ -7,6 +7,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataFolder } from './data-folder-lock.js';
+import { assertChannelName, listenOnPostgres, type Unlisten } from './notifications.js';
 
 /** A service's typed database, the same type whether PostgreSQL or embedded PGlite is behind it. */
 export type Database<TSchema extends Record<string, unknown>> = PgDatabase<PgQueryResultHKT, TSchema>;
@@ -27,6 +28,12 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
   location: string;
   /** Resolves when the database answers a query; used by `/readyz`. */
   ping(): Promise<void>;
+  /**
+   * Calls `onNotification` with the payload of every `NOTIFY channel` (or `pg_notify(channel, …)`) committed
+   * to this database. On PostgreSQL that includes other processes; PGlite has one session, so there it reaches
+   * only this process, which is all an embedded database has.
+   */
+  listen(channel: string, onNotification: (payload: string) => void): Promise<Unlisten>;
   close(): Promise<void>;
 }
 
@@ -61,6 +68,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     ping: async () => {
       await db.execute(sql`select 1`);
     },
+    listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
     close: () => pool.end(),
   };
 }
@@ -79,6 +87,11 @@ async function openPglite<TSchema extends Record<string, unknown>>(
       location: inMemory ? 'pglite:memory' : `pglite:${options.dataDir}`,
       ping: async () => {
         await client.query('select 1');
+      },
+      listen: async (channel, onNotification) => {
+        assertChannelName(channel);
+        const unlisten = await client.listen(channel, onNotification);
+        return () => unlisten();
       },
       close: async () => {
         await client.close();

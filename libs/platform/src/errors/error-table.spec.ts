@@ -43,7 +43,7 @@ describe('problem documents', () => {
       detail: 'Invalid request: email: must be an email address',
       instance: '/v1/users',
       code: 'USERS.INVALID_INPUT',
-      requestId: 'req-1',
+      request_id: 'req-1',
       errors: [{ field: 'email', description: 'must be an email address' }],
     });
   });

@@ -9,7 +9,7 @@ export interface ProblemDocument {
   detail: string;
   instance: string;
   code: string;
-  requestId?: string;
+  request_id?: string;
   errors?: FieldViolation[];
 }
 
@@ -26,7 +26,7 @@ export function toProblemDocument(error: DomainError, instance: string, requestI
     detail: error.message,
     instance,
     code: error.code,
-    ...(requestId ? { requestId } : {}),
+    ...(requestId ? { request_id: requestId } : {}),
     ...(error.fieldViolations.length > 0 ? { errors: [...error.fieldViolations] } : {}),
   };
 }

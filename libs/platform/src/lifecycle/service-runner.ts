@@ -93,29 +93,32 @@ function displayHost(host: string): string {
  * exits 0. A configuration or start-up problem prints one line and exits 1, with no stack trace.
  */
 export function runMain(name: string, start: () => Promise<RunningService>): void {
-  start().then(
-    (service) => {
-      service.logger.info({ http: service.httpUrl, grpc: service.grpcAddress }, `${name} is ready`);
-      const stop = (signal: NodeJS.Signals) => {
-        service.logger.info({ signal }, `${name} is shutting down`);
-        service.close().then(
-          () => process.exit(0),
-          (error: unknown) => {
-            service.logger.error({ err: error }, `${name} did not shut down cleanly`);
-            process.exit(1);
-          },
-        );
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-    },
-    (error: unknown) => {
-      if (error instanceof ConfigError || error instanceof StartupError) {
-        process.stderr.write(`${name}: ${error.message}\n`);
-      } else {
-        createLogger(name).fatal({ err: error }, `${name} failed to start`);
-      }
-      process.exit(1);
-    },
-  );
+  // Through a promise, so a start function that throws before it awaits is reported the same way.
+  Promise.resolve()
+    .then(start)
+    .then(
+      (service) => {
+        service.logger.info({ http: service.httpUrl, grpc: service.grpcAddress }, `${name} is ready`);
+        const stop = (signal: NodeJS.Signals) => {
+          service.logger.info({ signal }, `${name} is shutting down`);
+          service.close().then(
+            () => process.exit(0),
+            (error: unknown) => {
+              service.logger.error({ err: error }, `${name} did not shut down cleanly`);
+              process.exit(1);
+            },
+          );
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      },
+      (error: unknown) => {
+        if (error instanceof ConfigError || error instanceof StartupError) {
+          process.stderr.write(`${name}: ${error.message}\n`);
+        } else {
+          createLogger(name).fatal({ err: error }, `${name} failed to start`);
+        }
+        process.exit(1);
+      },
+    );
 }
