@@ -49,8 +49,8 @@ export default tseslint.config(
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
-    // Tests may also use the test harness.
-    files: ['**/*.spec.ts'],
+    // Tests, and the test helpers beside them in src/testing, may also use the test harness.
+    files: ['**/*.spec.ts', '**/src/testing/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',

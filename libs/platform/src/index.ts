@@ -30,6 +30,7 @@ export {
 } from './logging/request-context.js';
 export { DEFAULT_PAGE_SIZE, decodePageToken, encodePageToken, MAX_PAGE_SIZE, resolvePageSize } from './pagination/page-token.js';
 export { fromTimestamp, toTimestamp } from './grpc/timestamp.js';
+export { toProtoMoney, type MoneyAmount } from './grpc/money.js';
 export { databaseProviders } from './database/database.providers.js';
 export { isUniqueViolation } from './database/postgres-errors.js';
 export { PageInfoModel } from './graphql/page-info.model.js';

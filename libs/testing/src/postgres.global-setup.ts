@@ -1,13 +1,5 @@
-import 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startTestPostgres } from './test-postgres.js';
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    /** Admin URL of the PostgreSQL server for this run, or empty when tests use embedded PGlite. */
-    postgresUrl: string;
-  }
-}
 
 /**
  * Vitest global setup for suites that need a database: one PostgreSQL server per run (each test file creates

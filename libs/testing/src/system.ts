@@ -144,7 +144,10 @@ async function waitUntilReady(spec: ProcessSpec, ports: SystemPorts, child: Chil
     if (child.exitCode !== null || child.signalCode !== null) {
       throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output()}`);
     }
-    const ready = await fetch(spec.readyUrl(ports)).then((response) => response.ok, () => false);
+    const ready = await fetch(spec.readyUrl(ports)).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return;
     await new Promise((resolveWait) => setTimeout(resolveWait, 250));
   }

@@ -1,5 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Admin URL of the PostgreSQL server for this run (see postgres.global-setup.ts), or empty for PGlite. */
+    postgresUrl: string;
+  }
+}
 
 export interface TestPostgres {
   /** Admin connection URL, or undefined when tests fall back to embedded PGlite. */

@@ -3,10 +3,11 @@ import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { createLogger, fromGrpcError, grpcClientOptions, type RunningService } from '@triad/platform';
 import { createTestDatabase, freePort } from '@triad/testing';
-import { sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
+import { users as usersTable } from '../db/schema.js';
 import { loadUsersConfig } from '../users.config.js';
 import { startUsersService } from '../users-service.js';
 
@@ -49,7 +50,7 @@ const bearer = (token: string) => {
   return metadata;
 };
 const signIn = async (email: string, password: string) => bearer((await call(users.authenticate({ email, password }))).accessToken);
-const countUsers = async () => Number((await db.execute<{ count: string }>(sql`select count(*) as count from users`)).rows[0]?.count);
+const countUsers = async () => (await db.select({ n: count() }).from(usersTable))[0]?.n;
 
 describe('users-service over gRPC', () => {
   it('seeds the demo accounts into an empty database', async () => {
@@ -61,9 +62,9 @@ describe('users-service over gRPC', () => {
   it('creates a customer, stores only a scrypt hash of the password, and lets them sign in', async () => {
     const { user } = await call(users.createUser({ email: 'Grace@Example.com', name: 'Grace Hopper', password: 'cobol-1959', role: 'USER_ROLE_UNSPECIFIED' as never }));
     expect(user).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper', role: 'USER_ROLE_CUSTOMER' });
-    const stored = await db.execute<{ password_hash: string }>(sql`select password_hash from users where email = 'grace@example.com'`);
-    expect(stored.rows[0]?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
-    expect(stored.rows[0]?.password_hash).not.toContain('cobol-1959');
+    const [stored] = await db.select({ passwordHash: usersTable.passwordHash }).from(usersTable).where(eq(usersTable.email, 'grace@example.com'));
+    expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored?.passwordHash).not.toContain('cobol-1959');
 
     const signedIn = await call(users.authenticate({ email: 'GRACE@example.com', password: 'cobol-1959' }));
     expect(signedIn.user?.id).toBe(user?.id);

@@ -1,0 +1,106 @@
+import type { Metadata } from '@grpc/grpc-js';
+import {
+  OrdersServiceControllerMethods,
+  type BatchGetOrdersRequest,
+  type BatchGetOrdersResponse,
+  type CancelOrderRequest,
+  type CancelOrderResponse,
+  type GetOrderRequest,
+  type GetOrderResponse,
+  type ListOrdersRequest,
+  type ListOrdersResponse,
+  type OrdersServiceController,
+  type PlaceOrderRequest,
+  type PlaceOrderResponse,
+  type QuoteCartRequest,
+  type QuoteCartResponse,
+  type UpdateOrderStatusRequest,
+  type UpdateOrderStatusResponse,
+  type WatchOrderRequest,
+  type WatchOrderResponse,
+} from '@triad/contracts/orders/v1';
+import { AccessTokens, callerFromMetadata, DomainError, GrpcController, toTimestamp } from '@triad/platform';
+import { defer, map, switchMap, type Observable } from 'rxjs';
+import { PlaceOrderService } from '../place-order/place-order.service.js';
+import { QuoteCartService, type CartEdit } from '../quote-cart/quote-cart.service.js';
+import { OrderEventsService } from './order-events.service.js';
+import { availabilityToProto, moneyToProto, orderToProto, statusFromProto, statusToProto } from './order.mapper.js';
+import { OrdersService } from './orders.service.js';
+
+/** The gRPC face of orders-service: translates messages to use-case calls and back, nothing more. */
+@GrpcController()
+@OrdersServiceControllerMethods()
+export class OrdersGrpcController implements OrdersServiceController {
+  constructor(
+    private readonly placement: PlaceOrderService,
+    private readonly orders: OrdersService,
+    private readonly events: OrderEventsService,
+    private readonly quotes: QuoteCartService,
+    private readonly tokens: AccessTokens,
+  ) {}
+
+  async placeOrder(request: PlaceOrderRequest, metadata: Metadata): Promise<PlaceOrderResponse> {
+    const order = await this.placement.placeOrder(
+      { idempotencyKey: request.idempotencyKey, userId: request.userId, lines: request.lines },
+      await callerFromMetadata(this.tokens, metadata),
+    );
+    return { order: orderToProto(order) };
+  }
+
+  async getOrder(request: GetOrderRequest, metadata: Metadata): Promise<GetOrderResponse> {
+    return { order: orderToProto(await this.orders.getOrder(request.id, await callerFromMetadata(this.tokens, metadata))) };
+  }
+
+  async batchGetOrders(request: BatchGetOrdersRequest, metadata: Metadata): Promise<BatchGetOrdersResponse> {
+    const orders = await this.orders.batchGetOrders(request.ids, await callerFromMetadata(this.tokens, metadata));
+    return { orders: orders.map(orderToProto) };
+  }
+
+  async listOrders(request: ListOrdersRequest, metadata: Metadata): Promise<ListOrdersResponse> {
+    const page = await this.orders.listOrders(
+      { userId: request.userId, pageSize: request.pageSize, pageToken: request.pageToken },
+      await callerFromMetadata(this.tokens, metadata),
+    );
+    return { orders: page.orders.map(orderToProto), nextPageToken: page.nextPageToken };
+  }
+
+  async cancelOrder(request: CancelOrderRequest, metadata: Metadata): Promise<CancelOrderResponse> {
+    return { order: orderToProto(await this.orders.cancelOrder(request.id, await callerFromMetadata(this.tokens, metadata))) };
+  }
+
+  async updateOrderStatus(request: UpdateOrderStatusRequest, metadata: Metadata): Promise<UpdateOrderStatusResponse> {
+    const caller = await callerFromMetadata(this.tokens, metadata);
+    return { order: orderToProto(await this.orders.changeStatus(request.id, statusFromProto(request.status), caller)) };
+  }
+
+  watchOrder(request: WatchOrderRequest, metadata: Metadata): Observable<WatchOrderResponse> {
+    return defer(() => callerFromMetadata(this.tokens, metadata)).pipe(
+      switchMap((caller) => this.events.watch(request.id, caller)),
+      map((change) => ({ orderId: change.orderId, status: statusToProto(change.status), changeTime: toTimestamp(change.changedAt) })),
+    );
+  }
+
+  quoteCart(requests: Observable<QuoteCartRequest>): Observable<QuoteCartResponse> {
+    return this.quotes.quote(requests.pipe(map(toCartEdit))).pipe(
+      map((quote) => ({
+        lines: quote.lines.map((line) => ({
+          productId: line.productId,
+          quantity: line.quantity,
+          unitPrice: line.unitPrice ? moneyToProto(line.unitPrice) : undefined,
+          lineTotal: line.lineTotal ? moneyToProto(line.lineTotal) : undefined,
+          availability: availabilityToProto(line.availability),
+        })),
+        subtotal: moneyToProto(quote.subtotal),
+      })),
+    );
+  }
+}
+
+function toCartEdit(request: QuoteCartRequest): CartEdit {
+  if (request.setLine) return { setLine: { productId: request.setLine.productId, quantity: request.setLine.quantity } };
+  if (request.removeLine) return { removeLine: { productId: request.removeLine.productId } };
+  if (request.clear) return { clear: true };
+  throw DomainError.invalidArgument('ORDERS.INVALID_INPUT', [
+    { field: 'edit', description: 'must be one of set_line, remove_line or clear' },
+  ]);
+}

@@ -1,0 +1,64 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { LOGGER } from '@triad/platform';
+import type { Logger } from 'pino';
+import { CatalogClient } from '../upstream/catalog-client.service.js';
+import { OrdersRepository } from './orders.repository.js';
+import { OrdersService } from './orders.service.js';
+
+export const RECOVERY_SETTINGS = Symbol('RECOVERY_SETTINGS');
+
+export interface RecoverySettings {
+  /** A placement older than this has certainly ended: every step is bounded by a gRPC deadline. */
+  abandonedAfterMs: number;
+  intervalMs: number;
+}
+
+/**
+ * Finishes what failed placements and cancellations could not: releases the stock of placements whose
+ * process died or whose compensation failed (then forgets them), and of cancelled orders whose release did
+ * not go through. Runs at start-up and then periodically, in every instance; every step is idempotent.
+ */
+@Injectable()
+export class PlacementRecoveryService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly ordersService: OrdersService,
+    private readonly catalog: CatalogClient,
+    @Inject(RECOVERY_SETTINGS) private readonly settings: RecoverySettings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.runOnce();
+    this.timer = setInterval(() => void this.runOnce(), this.settings.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass; concurrent calls share the pass in progress. */
+  runOnce(): Promise<void> {
+    this.running ??= this.recover().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async recover(): Promise<void> {
+    try {
+      const abandoned = await this.orders.abandonedClaims(new Date(Date.now() - this.settings.abandonedAfterMs));
+      for (const claim of abandoned) {
+        await this.catalog.releaseStock(claim.id);
+        await this.orders.deleteClaim(claim.id);
+        this.logger.info({ orderId: claim.id, idempotencyKey: claim.idempotencyKey }, 'released the stock of an abandoned placement');
+      }
+      for (const order of await this.orders.cancelledWithReservedStock()) await this.ordersService.releaseStockOf(order.id);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'placement recovery will try again');
+    }
+  }
+}

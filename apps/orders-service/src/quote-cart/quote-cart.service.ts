@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { parseInput } from '@triad/platform';
+import { concatMap, type Observable } from 'rxjs';
+import { cartLineInput } from '../orders/order-input.schema.js';
+import type { Money } from '../orders/order.js';
+import { OrdersErrors } from '../orders/orders.errors.js';
+import { CatalogClient } from '../upstream/catalog-client.service.js';
+
+/** One change to a cart being quoted. */
+export type CartEdit = { setLine: { productId: string; quantity: number } } | { removeLine: { productId: string } } | { clear: true };
+
+export type Availability = 'in_stock' | 'insufficient_stock' | 'product_not_found';
+
+export interface QuotedLine {
+  productId: string;
+  quantity: number;
+  unitPrice?: Money;
+  lineTotal?: Money;
+  availability: Availability;
+}
+
+export interface CartQuote {
+  lines: QuotedLine[];
+  subtotal: Money;
+}
+
+/**
+ * A live quote: the cart lives as long as the stream, each edit is answered with the whole cart re-priced at
+ * current catalog prices and stock, in the order the edits arrived. Nothing is reserved.
+ */
+@Injectable()
+export class QuoteCartService {
+  constructor(private readonly catalog: CatalogClient) {}
+
+  quote(edits: Observable<CartEdit>): Observable<CartQuote> {
+    const cart = new Map<string, number>();
+    return edits.pipe(
+      concatMap(async (edit) => {
+        apply(cart, edit);
+        const products = await this.catalog.products([...cart.keys()]);
+        const lines = [...cart].map(([productId, quantity]): QuotedLine => {
+          const product = products.get(productId);
+          if (!product) return { productId, quantity, availability: 'product_not_found' };
+          return {
+            productId,
+            quantity,
+            unitPrice: product.price,
+            lineTotal: { amountMinor: product.price.amountMinor * BigInt(quantity), currencyCode: product.price.currencyCode },
+            availability: product.stockOnHand >= quantity ? 'in_stock' : 'insufficient_stock',
+          };
+        });
+        const priced = lines.flatMap((line) => (line.lineTotal ? [line.lineTotal] : []));
+        const subtotal = {
+          amountMinor: priced.reduce((sum, total) => sum + total.amountMinor, 0n),
+          currencyCode: priced[0]?.currencyCode ?? 'USD',
+        };
+        return { lines, subtotal };
+      }),
+    );
+  }
+}
+
+function apply(cart: Map<string, number>, edit: CartEdit): void {
+  if ('clear' in edit) return cart.clear();
+  if ('removeLine' in edit) {
+    cart.delete(parseInput(cartLineInput.pick({ productId: true }), edit.removeLine, OrdersErrors.INVALID_INPUT).productId);
+    return;
+  }
+  const line = parseInput(cartLineInput, edit.setLine, OrdersErrors.INVALID_INPUT);
+  cart.set(line.productId, line.quantity);
+}

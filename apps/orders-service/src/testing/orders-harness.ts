@@ -1,0 +1,83 @@
+import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
+import type { INestMicroservice } from '@nestjs/common';
+import { Metadata } from '@grpc/grpc-js';
+import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceClient } from '@triad/contracts/orders/v1';
+import { AccessTokens, createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
+import { createTestDatabase, freePort } from '@triad/testing';
+import { ORDERS_DATABASE, type OrdersDatabase } from '../db/database.js';
+import { loadOrdersConfig } from '../orders.config.js';
+import { startOrdersService } from '../orders-service.js';
+import { FakeUpstream, startFakeUpstream } from './fake-upstream.js';
+
+const JWT_SECRET = 'orders-service-test-secret-0123456789';
+
+export interface OrdersHarness {
+  fake: FakeUpstream;
+  orders: OrdersServiceClient;
+  db: OrdersDatabase;
+  service: RunningService;
+  /** Metadata carrying a token for `userId`, as an edge would forward it. */
+  as(userId: string, role?: 'customer' | 'admin'): Promise<Metadata>;
+  /** Another instance of orders-service on the same database. */
+  startAnotherInstance(): Promise<{ orders: OrdersServiceClient; close(): Promise<void> }>;
+  close(): Promise<void>;
+}
+
+/**
+ * orders-service as it runs, on a test database, calling stand-in users and catalog services over real gRPC
+ * whose failures a spec switches on. `GRPC_DEADLINE_MS` is short so a hanging call fails fast.
+ */
+export async function startOrdersHarness(postgresUrl: string | undefined, env: Record<string, string> = {}): Promise<OrdersHarness> {
+  const fake = new FakeUpstream();
+  const upstreamPort = await freePort();
+  const upstream: INestMicroservice = await startFakeUpstream(fake, `127.0.0.1:${upstreamPort}`);
+  const database = await createTestDatabase(postgresUrl);
+  const tokens = new AccessTokens({ NODE_ENV: 'test', JWT_SECRET, JWT_TTL_SECONDS: 600 });
+  const clients: ClientGrpcProxy[] = [];
+
+  const startInstance = async () => {
+    const grpcPort = await freePort();
+    const config = loadOrdersConfig({
+      NODE_ENV: 'test',
+      JWT_SECRET,
+      HOST: '127.0.0.1',
+      ORDERS_GRPC_PORT: String(grpcPort),
+      ORDERS_HTTP_PORT: String(await freePort()),
+      USERS_SERVICE_ADDR: `127.0.0.1:${upstreamPort}`,
+      CATALOG_SERVICE_ADDR: `127.0.0.1:${upstreamPort}`,
+      GRPC_DEADLINE_MS: '500',
+      DATA_DIR: database.dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ...env,
+    });
+    const service = await startOrdersService(config, createLogger('orders-service', 'silent'));
+    const client = new ClientGrpcProxy(
+      grpcClientOptions({ name: 'orders', package: TRIAD_ORDERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 })
+        .options as never,
+    );
+    clients.push(client);
+    return { service, orders: (client as ClientGrpc).getService<OrdersServiceClient>(ORDERS_SERVICE_NAME) };
+  };
+
+  const first = await startInstance();
+  return {
+    fake,
+    orders: first.orders,
+    db: first.service.app.get(ORDERS_DATABASE),
+    service: first.service,
+    as: async (userId, role = 'customer') => {
+      const metadata = new Metadata();
+      metadata.set('authorization', `Bearer ${(await tokens.sign({ userId, role })).token}`);
+      return metadata;
+    },
+    startAnotherInstance: async () => {
+      const other = await startInstance();
+      return { orders: other.orders, close: () => other.service.close() };
+    },
+    close: async () => {
+      for (const client of clients) client.close();
+      await first.service.close();
+      await upstream.close();
+    },
+  };
+}
