@@ -1,6 +1,7 @@
 // `npm start`: runs the whole built system on this machine, on embedded PGlite (data in .data/), with the
 // demo data seeded, and prints where to go. Ctrl-C stops every process cleanly.
-// Ports are the defaults of ARCHITECTURE.md; GATEWAY_PORT, REST_PORT, USERS_GRPC_PORT and USERS_HTTP_PORT move them.
+// Ports are the defaults of ARCHITECTURE.md; the same variables the services read (GATEWAY_PORT, REST_PORT,
+// USERS_GRPC_PORT, USERS_HTTP_PORT, CATALOG_*, ORDERS_*) move them. FULFILMENT_SIMULATOR=false keeps orders PENDING.
 import { DEFAULT_PORTS, startSystem } from '@triad/testing';
 
 const port = (variable, fallback) => (process.env[variable] ? Number(process.env[variable]) : fallback);
@@ -9,6 +10,10 @@ const ports = {
   rest: port('REST_PORT', DEFAULT_PORTS.rest),
   usersGrpc: port('USERS_GRPC_PORT', DEFAULT_PORTS.usersGrpc),
   usersHttp: port('USERS_HTTP_PORT', DEFAULT_PORTS.usersHttp),
+  catalogGrpc: port('CATALOG_GRPC_PORT', DEFAULT_PORTS.catalogGrpc),
+  catalogHttp: port('CATALOG_HTTP_PORT', DEFAULT_PORTS.catalogHttp),
+  ordersGrpc: port('ORDERS_GRPC_PORT', DEFAULT_PORTS.ordersGrpc),
+  ordersHttp: port('ORDERS_HTTP_PORT', DEFAULT_PORTS.ordersHttp),
 };
 
 /** One readable line per JSON log line: time, process, level, message and the fields that matter. */
@@ -26,7 +31,13 @@ function printLine(process_, line) {
 
 let system;
 try {
-  system = await startSystem({ ports, dataDir: '.data', env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }, output: printLine });
+  system = await startSystem({
+    ports,
+    dataDir: '.data',
+    // The demo warehouse moves each order along its lifecycle, so its status visibly changes.
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', FULFILMENT_SIMULATOR: process.env.FULFILMENT_SIMULATOR ?? 'true' },
+    output: printLine,
+  });
 } catch (error) {
   console.error(`\nTriad did not start: ${error instanceof Error ? error.message.split('\n')[0] : error}`);
   process.exit(1);
@@ -38,7 +49,8 @@ Triad is running (embedded PGlite, data in .data/):
   GraphQL IDE       ${system.urls.ide}
   REST API          ${system.urls.rest}   (OpenAPI: http://localhost:${ports.rest}/openapi.json)
   REST docs         ${system.urls.docs}
-  users gRPC        ${system.urls.usersGrpc}   (reflection on: buf curl --protocol grpc --http2-prior-knowledge --list-methods http://${system.urls.usersGrpc})
+  gRPC (reflection) users ${system.urls.usersGrpc}, catalog ${system.urls.catalogGrpc}, orders ${system.urls.ordersGrpc}
+                    e.g. npx buf curl --protocol grpc --http2-prior-knowledge --list-methods http://${system.urls.ordersGrpc}
 Demo logins: admin@triad.dev / admin-password, alice@triad.dev / alice-password
 Press Ctrl-C to stop.
 `);

@@ -23,7 +23,8 @@ beforeAll(async () => {
   rest = `http://127.0.0.1:${ports.rest}`;
   gateway = `http://127.0.0.1:${ports.gateway}/graphql`;
   grpcClient = new ClientGrpcProxy(
-    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${ports.usersGrpc}`, deadlineMs: 10_000 }).options as never,
+    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${ports.usersGrpc}`, deadlineMs: 10_000 })
+      .options as never,
   );
   users = (grpcClient as ClientGrpc).getService<UsersServiceClient>(USERS_SERVICE_NAME);
 });
@@ -49,7 +50,10 @@ async function graphql(query: string, variables: Record<string, unknown> = {}, t
 async function restCall(method: string, path: string, body?: unknown, token?: string) {
   const response = await fetch(`${rest}${path}`, {
     method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
@@ -68,10 +72,13 @@ describe('the whole system, started as separate processes', () => {
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/v1/users/${created.body['id']}`);
 
-    const login = await graphql('mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } } }', {
-      email,
-      password: 'rest-password',
-    });
+    const login = await graphql(
+      'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { id } } }',
+      {
+        email,
+        password: 'rest-password',
+      },
+    );
     expect(login.errors).toBeUndefined();
     expect(login.data?.['login'].user.id).toBe(created.body['id']);
 
@@ -109,7 +116,9 @@ describe('the whole system, started as separate processes', () => {
   });
 
   it('answers bad input on gRPC with INVALID_ARGUMENT', async () => {
-    const error = await firstValueFrom(users.createUser({ email: 'nope', name: '', password: 'x', role: 'USER_ROLE_CUSTOMER' as never })).catch((caught: unknown) => caught);
+    const error = await firstValueFrom(
+      users.createUser({ email: 'nope', name: '', password: 'x', role: 'USER_ROLE_CUSTOMER' as never }),
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: status.INVALID_ARGUMENT });
   });
 

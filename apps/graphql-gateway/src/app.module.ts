@@ -24,7 +24,11 @@ export class AppModule {
       controllers: [HealthHttpController],
       providers: [
         SupergraphReadinessPlugin,
-        { provide: READINESS_CHECK, inject: [SupergraphReadinessPlugin], useFactory: (plugin: SupergraphReadinessPlugin) => () => plugin.check() },
+        {
+          provide: READINESS_CHECK,
+          inject: [SupergraphReadinessPlugin],
+          useFactory: (plugin: SupergraphReadinessPlugin) => () => plugin.check(),
+        },
       ],
     };
   }

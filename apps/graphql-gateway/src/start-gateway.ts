@@ -6,7 +6,10 @@ import { loadSupergraph } from './gateway/supergraph.loader.js';
 import { GRAPHQL_IDE_PATH, registerAltair } from './graphql-ide/altair.js';
 
 /** Starts the gateway on the checked-in supergraph; main.ts runs it, and specs start it the same way. */
-export async function startGateway(config: GatewayConfig, logger = createLogger('graphql-gateway', config.LOG_LEVEL)): Promise<RunningService> {
+export async function startGateway(
+  config: GatewayConfig,
+  logger = createLogger('graphql-gateway', config.LOG_LEVEL),
+): Promise<RunningService> {
   const supergraph = loadSupergraph();
   logger.info({ subgraphs: supergraph.subgraphNames }, 'supergraph read');
   return startService({

@@ -13,7 +13,10 @@ import { UsersService } from './users/users.service.js';
  * Starts users-service: migrates its database, seeds demo accounts into an empty one, then serves gRPC and
  * HTTP. Used by main.ts and by the integration tests, so both run exactly the same process.
  */
-export async function startUsersService(config: UsersConfig, logger: Logger = createLogger('users-service', config.LOG_LEVEL)): Promise<RunningService> {
+export async function startUsersService(
+  config: UsersConfig,
+  logger: Logger = createLogger('users-service', config.LOG_LEVEL),
+): Promise<RunningService> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder: MIGRATIONS_FOLDER });
   logger.info({ database: database.location }, 'database ready, migrations applied');
   return startService({

@@ -8,9 +8,22 @@ export interface SystemPorts {
   rest: number;
   usersGrpc: number;
   usersHttp: number;
+  catalogGrpc: number;
+  catalogHttp: number;
+  ordersGrpc: number;
+  ordersHttp: number;
 }
 
-export const DEFAULT_PORTS: SystemPorts = { gateway: 4000, rest: 3000, usersGrpc: 50051, usersHttp: 4001 };
+export const DEFAULT_PORTS: SystemPorts = {
+  gateway: 4000,
+  rest: 3000,
+  usersGrpc: 50051,
+  usersHttp: 4001,
+  catalogGrpc: 50052,
+  catalogHttp: 4002,
+  ordersGrpc: 50053,
+  ordersHttp: 4003,
+};
 
 export interface SystemOptions {
   ports?: Partial<SystemPorts>;
@@ -24,7 +37,7 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   ports: SystemPorts;
-  urls: { gateway: string; ide: string; rest: string; docs: string; usersGrpc: string; usersSubgraph: string };
+  urls: { gateway: string; ide: string; rest: string; docs: string; usersGrpc: string; catalogGrpc: string; ordersGrpc: string };
   /** The last lines each process printed, for a failing test's message. */
   recentOutput(): string;
   /** Resolves with a description when a process ends on its own, which a running system never should. */
@@ -55,18 +68,52 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
       }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.usersHttp}/readyz`,
     },
+    {
+      name: 'catalog-service',
+      main: 'apps/catalog-service/dist/main.js',
+      env: (ports, dataDir) => ({
+        CATALOG_GRPC_PORT: String(ports.catalogGrpc),
+        CATALOG_HTTP_PORT: String(ports.catalogHttp),
+        DATA_DIR: join(dataDir, 'catalog-service'),
+      }),
+      readyUrl: (ports) => `http://127.0.0.1:${ports.catalogHttp}/readyz`,
+    },
+  ],
+  [
+    {
+      name: 'orders-service',
+      main: 'apps/orders-service/dist/main.js',
+      env: (ports, dataDir) => ({
+        ORDERS_GRPC_PORT: String(ports.ordersGrpc),
+        ORDERS_HTTP_PORT: String(ports.ordersHttp),
+        USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
+        CATALOG_SERVICE_ADDR: `127.0.0.1:${ports.catalogGrpc}`,
+        DATA_DIR: join(dataDir, 'orders-service'),
+      }),
+      readyUrl: (ports) => `http://127.0.0.1:${ports.ordersHttp}/readyz`,
+    },
   ],
   [
     {
       name: 'rest-api',
       main: 'apps/rest-api/dist/main.js',
-      env: (ports) => ({ REST_PORT: String(ports.rest), USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}` }),
+      env: (ports) => ({
+        REST_PORT: String(ports.rest),
+        USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
+        CATALOG_SERVICE_ADDR: `127.0.0.1:${ports.catalogGrpc}`,
+        ORDERS_SERVICE_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
+      }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.rest}/readyz`,
     },
     {
       name: 'graphql-gateway',
       main: 'apps/graphql-gateway/dist/main.js',
-      env: (ports) => ({ GATEWAY_PORT: String(ports.gateway), USERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.usersHttp}/graphql` }),
+      env: (ports) => ({
+        GATEWAY_PORT: String(ports.gateway),
+        USERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.usersHttp}/graphql`,
+        CATALOG_SUBGRAPH_URL: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
+        ORDERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.ordersHttp}/graphql`,
+      }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.gateway}/readyz`,
     },
   ],
@@ -117,7 +164,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       rest: `http://localhost:${ports.rest}/v1`,
       docs: `http://localhost:${ports.rest}/docs`,
       usersGrpc: `localhost:${ports.usersGrpc}`,
-      usersSubgraph: `http://localhost:${ports.usersHttp}/graphql`,
+      catalogGrpc: `localhost:${ports.catalogGrpc}`,
+      ordersGrpc: `localhost:${ports.ordersGrpc}`,
     },
     recentOutput: () => recent.join('\n'),
     unexpectedExit,

@@ -18,7 +18,9 @@ export function gatewayOptions(config: GatewayConfig, supergraph: Supergraph, lo
   const missing = supergraph.subgraphNames.filter((name) => !urls.has(name));
   if (missing.length > 0) {
     const variables = missing.map((name) => `${name.toUpperCase().replace(/\W/g, '_')}_SUBGRAPH_URL`);
-    throw new StartupError(`The supergraph routes to subgraphs with no URL setting (${missing.join(', ')}): add ${variables.join(', ')} to gateway.config.ts.`);
+    throw new StartupError(
+      `The supergraph routes to subgraphs with no URL setting (${missing.join(', ')}): add ${variables.join(', ')} to gateway.config.ts.`,
+    );
   }
   const apolloLogger = logger.child({ component: 'apollo' });
   return {

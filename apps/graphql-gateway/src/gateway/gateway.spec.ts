@@ -148,7 +148,10 @@ describe('graphql-gateway', () => {
     expect(headers.get('www-authenticate')).toContain('Bearer');
     expect(body.data).toBeUndefined();
     expect(body.errors).toEqual([
-      { message: 'The access token is not valid: sign in again.', extensions: { code: 'UNAUTHENTICATED', errorCode: 'AUTH.UNAUTHENTICATED' } },
+      {
+        message: 'The access token is not valid: sign in again.',
+        extensions: { code: 'UNAUTHENTICATED', errorCode: 'AUTH.UNAUTHENTICATED' },
+      },
     ]);
     expect(subgraph.received).toHaveLength(0);
   });

@@ -39,7 +39,11 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const { name, url, variable, timeoutMs } = this.settings;
     if (error.name === 'TimeoutError') {
       this.settings.logger.warn({ subgraph: name, url, timeoutMs }, 'subgraph did not answer in time');
-      throw new DomainError('DEADLINE_EXCEEDED', 'GATEWAY.SUBGRAPH_TIMEOUT', `The ${name} service did not answer in time; try again shortly.`);
+      throw new DomainError(
+        'DEADLINE_EXCEEDED',
+        'GATEWAY.SUBGRAPH_TIMEOUT',
+        `The ${name} service did not answer in time; try again shortly.`,
+      );
     }
     if (response === undefined || response.status >= 502) {
       this.settings.logger.warn({ subgraph: name, url, status: response?.status, err: error }, `subgraph unavailable: check ${variable}`);

@@ -31,7 +31,8 @@ function subgraphNamesOf(sdl: string, path: string): string[] {
       (node): node is EnumTypeDefinitionNode => node.kind === Kind.ENUM_TYPE_DEFINITION && node.name.value === 'join__Graph',
     );
   } catch (error) {
-    if (error instanceof GraphQLError) throw new StartupError(`${path} is not valid GraphQL (${error.message}): run npm run supergraph:compose.`);
+    if (error instanceof GraphQLError)
+      throw new StartupError(`${path} is not valid GraphQL (${error.message}): run npm run supergraph:compose.`);
     throw error;
   }
   if (!graphs) throw new StartupError(`${path} is not a supergraph (no join__Graph): run npm run supergraph:compose.`);

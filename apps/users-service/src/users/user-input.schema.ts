@@ -10,16 +10,17 @@ export const newUserInput = z.object({
     .pipe(z.email({ error: 'must be an email address such as ada@example.com' }))
     .transform((email) => email.toLowerCase()),
   name: z.string().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' }),
-  password: z
-    .string()
-    .min(8, { error: 'must be at least 8 characters' })
-    .max(128, { error: 'must be at most 128 characters' }),
+  password: z.string().min(8, { error: 'must be at least 8 characters' }).max(128, { error: 'must be at most 128 characters' }),
   role: z.enum(['customer', 'admin']),
 });
 export type NewUserInput = z.infer<typeof newUserInput>;
 
 export const credentialsInput = z.object({
-  email: z.string().trim().min(1, { error: 'must not be empty' }).transform((email) => email.toLowerCase()),
+  email: z
+    .string()
+    .trim()
+    .min(1, { error: 'must not be empty' })
+    .transform((email) => email.toLowerCase()),
   password: z.string().min(1, { error: 'must not be empty' }),
 });
 

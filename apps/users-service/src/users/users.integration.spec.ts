@@ -32,7 +32,8 @@ beforeAll(async () => {
   httpUrl = service.httpUrl;
   db = service.app.get(USERS_DATABASE);
   client = new ClientGrpcProxy(
-    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 }).options as never,
+    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 })
+      .options as never,
   );
   users = (client as ClientGrpc).getService<UsersServiceClient>(USERS_SERVICE_NAME);
 });
@@ -43,7 +44,8 @@ afterAll(async () => {
 });
 
 const call = <T>(observable: Observable<T>) => firstValueFrom(observable);
-const failure = (observable: Observable<unknown>) => firstValueFrom(observable).then(() => expect.fail('the call succeeded'), fromGrpcError);
+const failure = (observable: Observable<unknown>) =>
+  firstValueFrom(observable).then(() => expect.fail('the call succeeded'), fromGrpcError);
 const bearer = (token: string) => {
   const metadata = new Metadata();
   metadata.set('authorization', `Bearer ${token}`);
@@ -60,9 +62,19 @@ describe('users-service over gRPC', () => {
   });
 
   it('creates a customer, stores only a scrypt hash of the password, and lets them sign in', async () => {
-    const { user } = await call(users.createUser({ email: 'Grace@Example.com', name: 'Grace Hopper', password: 'cobol-1959', role: 'USER_ROLE_UNSPECIFIED' as never }));
+    const { user } = await call(
+      users.createUser({
+        email: 'Grace@Example.com',
+        name: 'Grace Hopper',
+        password: 'cobol-1959',
+        role: 'USER_ROLE_UNSPECIFIED' as never,
+      }),
+    );
     expect(user).toMatchObject({ email: 'grace@example.com', name: 'Grace Hopper', role: 'USER_ROLE_CUSTOMER' });
-    const [stored] = await db.select({ passwordHash: usersTable.passwordHash }).from(usersTable).where(eq(usersTable.email, 'grace@example.com'));
+    const [stored] = await db
+      .select({ passwordHash: usersTable.passwordHash })
+      .from(usersTable)
+      .where(eq(usersTable.email, 'grace@example.com'));
     expect(stored?.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(stored?.passwordHash).not.toContain('cobol-1959');
 
@@ -72,14 +84,18 @@ describe('users-service over gRPC', () => {
 
   it('refuses a second account for the same email, whatever its case, and stores nothing', async () => {
     const before = await countUsers();
-    const error = await failure(users.createUser({ email: 'ALICE@triad.dev', name: 'Imposter', password: 'long-enough', role: 'USER_ROLE_CUSTOMER' as never }));
+    const error = await failure(
+      users.createUser({ email: 'ALICE@triad.dev', name: 'Imposter', password: 'long-enough', role: 'USER_ROLE_CUSTOMER' as never }),
+    );
     expect(error).toMatchObject({ kind: 'ALREADY_EXISTS', code: 'USERS.EMAIL_TAKEN' });
     expect(await countUsers()).toBe(before);
   });
 
   it('lists every invalid field of a new account and stores nothing', async () => {
     const before = await countUsers();
-    const error = await failure(users.createUser({ email: 'not-an-email', name: ' ', password: 'short', role: 'USER_ROLE_CUSTOMER' as never }));
+    const error = await failure(
+      users.createUser({ email: 'not-an-email', name: ' ', password: 'short', role: 'USER_ROLE_CUSTOMER' as never }),
+    );
     expect(error).toMatchObject({ kind: 'INVALID_ARGUMENT', code: 'USERS.INVALID_INPUT' });
     expect(error.fieldViolations.map((violation) => violation.field)).toEqual(['email', 'name', 'password']);
     expect(await countUsers()).toBe(before);
@@ -87,11 +103,17 @@ describe('users-service over gRPC', () => {
 
   it('lets only an admin create an admin', async () => {
     const asCustomer = await failure(
-      users.createUser({ email: 'mallory@example.com', name: 'Mallory', password: 'long-enough', role: 'USER_ROLE_ADMIN' as never }, await signIn('bob@triad.dev', 'bob-password')),
+      users.createUser(
+        { email: 'mallory@example.com', name: 'Mallory', password: 'long-enough', role: 'USER_ROLE_ADMIN' as never },
+        await signIn('bob@triad.dev', 'bob-password'),
+      ),
     );
     expect(asCustomer).toMatchObject({ kind: 'PERMISSION_DENIED' });
     const { user } = await call(
-      users.createUser({ email: 'root@example.com', name: 'Root', password: 'long-enough', role: 'USER_ROLE_ADMIN' as never }, await signIn('admin@triad.dev', 'admin-password')),
+      users.createUser(
+        { email: 'root@example.com', name: 'Root', password: 'long-enough', role: 'USER_ROLE_ADMIN' as never },
+        await signIn('admin@triad.dev', 'admin-password'),
+      ),
     );
     expect(user?.role).toBe('USER_ROLE_ADMIN');
   });
@@ -117,7 +139,10 @@ describe('users-service over gRPC', () => {
 
   it('tells a missing user, a malformed id and a missing token apart', async () => {
     const auth = await signIn('bob@triad.dev', 'bob-password');
-    expect(await failure(users.getUser({ id: '01900000-0000-7000-8000-000000000000' }, auth))).toMatchObject({ kind: 'NOT_FOUND', code: 'USERS.NOT_FOUND' });
+    expect(await failure(users.getUser({ id: '01900000-0000-7000-8000-000000000000' }, auth))).toMatchObject({
+      kind: 'NOT_FOUND',
+      code: 'USERS.NOT_FOUND',
+    });
     expect(await failure(users.getUser({ id: 'x' }, auth))).toMatchObject({ kind: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'id' }] });
     expect(await failure(users.getUser({ id: 'x' }))).toMatchObject({ kind: 'UNAUTHENTICATED' });
     expect(await failure(users.getUser({ id: 'x' }, bearer('forged.token.value')))).toMatchObject({ kind: 'UNAUTHENTICATED' });
@@ -188,10 +213,14 @@ describe('users-service subgraph over HTTP', () => {
     expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
 
-  it('hides other users\' emails field by field', async () => {
+  it("hides other users' emails field by field", async () => {
     const bob = await graphql('mutation { login(email: "bob@triad.dev", password: "bob-password") { accessToken } }');
     const alice = await graphql('mutation { login(email: "alice@triad.dev", password: "alice-password") { user { id } } }');
-    const seen = await graphql('query ($id: ID!) { user(id: $id) { name email } }', { id: alice.data?.['login'].user.id }, bob.data?.['login'].accessToken);
+    const seen = await graphql(
+      'query ($id: ID!) { user(id: $id) { name email } }',
+      { id: alice.data?.['login'].user.id },
+      bob.data?.['login'].accessToken,
+    );
     expect(seen.data?.['user']).toEqual({ name: 'Alice Customer', email: null });
   });
 
@@ -209,7 +238,12 @@ describe('users-service subgraph over HTTP', () => {
     const alice = await graphql('mutation { login(email: "alice@triad.dev", password: "alice-password") { user { id } } }');
     const result = await graphql(
       'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on User { id name } } }',
-      { representations: [{ __typename: 'User', id: alice.data?.['login'].user.id }, { __typename: 'User', id: '01900000-0000-7000-8000-000000000000' }] },
+      {
+        representations: [
+          { __typename: 'User', id: alice.data?.['login'].user.id },
+          { __typename: 'User', id: '01900000-0000-7000-8000-000000000000' },
+        ],
+      },
       admin.data?.['login'].accessToken,
     );
     expect(result.data?.['_entities']).toEqual([{ id: alice.data?.['login'].user.id, name: 'Alice Customer' }, null]);

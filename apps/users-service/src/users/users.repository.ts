@@ -27,7 +27,10 @@ export class UsersRepository {
 
   async findByIds(ids: readonly string[]): Promise<UserRow[]> {
     if (ids.length === 0) return [];
-    return this.db.select().from(users).where(inArray(users.id, [...ids]));
+    return this.db
+      .select()
+      .from(users)
+      .where(inArray(users.id, [...ids]));
   }
 
   async findByEmail(email: string): Promise<UserRow | undefined> {

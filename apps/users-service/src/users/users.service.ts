@@ -97,7 +97,10 @@ export class UsersService {
     });
   }
 
-  async listUsers(page: { pageSize?: number; pageToken?: string }, caller: Caller | undefined): Promise<{ users: UserView[]; nextPageToken: string }> {
+  async listUsers(
+    page: { pageSize?: number; pageToken?: string },
+    caller: Caller | undefined,
+  ): Promise<{ users: UserView[]; nextPageToken: string }> {
     const viewer = requireCaller(caller);
     if (viewer.role !== 'admin') throw UsersErrors.adminOnly('list users');
     const limit = resolvePageSize(page.pageSize);

@@ -16,7 +16,10 @@ describe('AccessTokens', () => {
   it('refuses expired tokens and tokens signed with another secret, saying why', async () => {
     const tokens = new AccessTokens(settings);
     const { token: expired } = await tokens.sign({ userId: 'u1', role: 'customer' }, new Date(Date.now() - 120_000));
-    await expect(tokens.verify(expired)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED', message: 'The access token has expired: sign in again.' });
+    await expect(tokens.verify(expired)).rejects.toMatchObject({
+      kind: 'UNAUTHENTICATED',
+      message: 'The access token has expired: sign in again.',
+    });
     const forged = await new SignJWT({ role: 'admin' })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject('u1')
@@ -24,7 +27,10 @@ describe('AccessTokens', () => {
       .setAudience('triad')
       .setExpirationTime('1h')
       .sign(new TextEncoder().encode('another-secret-of-sufficient-length!!'));
-    await expect(tokens.verify(forged)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED', message: 'The access token is not valid: sign in again.' });
+    await expect(tokens.verify(forged)).rejects.toMatchObject({
+      kind: 'UNAUTHENTICATED',
+      message: 'The access token is not valid: sign in again.',
+    });
   });
 
   it('treats no header as anonymous but a malformed one as an error', async () => {

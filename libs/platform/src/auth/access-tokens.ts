@@ -13,7 +13,11 @@ export interface Caller {
 export const accessTokenConfig = {
   NODE_ENV: env.nodeEnv(),
   JWT_SECRET: env.optionalString(),
-  JWT_TTL_SECONDS: z.coerce.number({ error: 'a number of seconds' }).int().positive({ error: 'a positive number of seconds' }).default(3600),
+  JWT_TTL_SECONDS: z.coerce
+    .number({ error: 'a number of seconds' })
+    .int()
+    .positive({ error: 'a positive number of seconds' })
+    .default(3600),
 };
 
 interface AccessTokenSettings {

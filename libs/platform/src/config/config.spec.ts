@@ -5,7 +5,11 @@ const shape = { GATEWAY_PORT: env.port(4000), USERS_SERVICE_ADDR: env.grpcAddres
 
 describe('loadConfig', () => {
   it('applies defaults and converts types', () => {
-    expect(loadConfig(shape, { REQUIRED_NAME: 'x' })).toEqual({ GATEWAY_PORT: 4000, USERS_SERVICE_ADDR: 'localhost:50051', REQUIRED_NAME: 'x' });
+    expect(loadConfig(shape, { REQUIRED_NAME: 'x' })).toEqual({
+      GATEWAY_PORT: 4000,
+      USERS_SERVICE_ADDR: 'localhost:50051',
+      REQUIRED_NAME: 'x',
+    });
     expect(loadConfig(shape, { REQUIRED_NAME: 'x', GATEWAY_PORT: '8080' }).GATEWAY_PORT).toBe(8080);
   });
 
@@ -13,7 +17,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig(shape, { REQUIRED_NAME: 'x', GATEWAY_PORT: 'abc' })).toThrow(
       new ConfigError('Invalid configuration: GATEWAY_PORT must be a port number, got "abc".'),
     );
-    expect(() => loadConfig(shape, { REQUIRED_NAME: 'x', GATEWAY_PORT: '70000' })).toThrow(/GATEWAY_PORT must be a port number \(0-65535\), got "70000"/);
+    expect(() => loadConfig(shape, { REQUIRED_NAME: 'x', GATEWAY_PORT: '70000' })).toThrow(
+      /GATEWAY_PORT must be a port number \(0-65535\), got "70000"/,
+    );
     expect(() => loadConfig(shape, { REQUIRED_NAME: 'x', USERS_SERVICE_ADDR: 'http://users' })).toThrow(
       /USERS_SERVICE_ADDR must be a host:port address such as localhost:50051/,
     );

@@ -34,7 +34,11 @@ export const env = {
       .regex(/^[\w.-]+:\d{1,5}$/, { error: 'a host:port address such as localhost:50051' })
       .default(fallback),
   duration: (fallbackMs: number) =>
-    z.coerce.number({ error: 'a number of milliseconds' }).int().positive({ error: 'a positive number of milliseconds' }).default(fallbackMs),
+    z.coerce
+      .number({ error: 'a number of milliseconds' })
+      .int()
+      .positive({ error: 'a positive number of milliseconds' })
+      .default(fallbackMs),
   boolean: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'], { error: 'true or false' })
@@ -52,15 +56,15 @@ export function loadConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   source: Record<string, string | undefined> = process.env,
 ): z.infer<z.ZodObject<Shape>> {
-  const values = Object.fromEntries(
-    Object.keys(shape).map((key) => [key, source[key] === '' ? undefined : source[key]]),
-  );
+  const values = Object.fromEntries(Object.keys(shape).map((key) => [key, source[key] === '' ? undefined : source[key]]));
   const result = z.object(shape).safeParse(values);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? '?');
     const got = values[variable];
-    return got === undefined ? `${variable} is required: set it to ${issue.message}` : `${variable} must be ${issue.message}, got ${JSON.stringify(got)}`;
+    return got === undefined
+      ? `${variable} is required: set it to ${issue.message}`
+      : `${variable} must be ${issue.message}, got ${JSON.stringify(got)}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
 }

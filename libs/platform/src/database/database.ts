@@ -73,9 +73,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   };
 }
 
-async function openPglite<TSchema extends Record<string, unknown>>(
-  options: DatabaseOptions<TSchema>,
-): Promise<DatabaseHandle<TSchema>> {
+async function openPglite<TSchema extends Record<string, unknown>>(options: DatabaseOptions<TSchema>): Promise<DatabaseHandle<TSchema>> {
   const inMemory = options.dataDir.startsWith('memory://');
   const unlock = inMemory ? () => undefined : lockDataFolder(options.dataDir);
   try {

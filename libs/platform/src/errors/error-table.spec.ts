@@ -22,8 +22,15 @@ describe('the error table', () => {
   });
 
   it('turns a transport failure with no domain code into a retryable UNAVAILABLE naming the service', () => {
-    const error = fromGrpcError({ code: status.UNAVAILABLE, details: 'No connection established', metadata: new Metadata() }, 'users-service');
-    expect(error).toMatchObject({ kind: 'UNAVAILABLE', code: 'UPSTREAM.UNAVAILABLE', message: 'users-service is unavailable; try again shortly.' });
+    const error = fromGrpcError(
+      { code: status.UNAVAILABLE, details: 'No connection established', metadata: new Metadata() },
+      'users-service',
+    );
+    expect(error).toMatchObject({
+      kind: 'UNAVAILABLE',
+      code: 'UPSTREAM.UNAVAILABLE',
+      message: 'users-service is unavailable; try again shortly.',
+    });
   });
 
   it('never lets an unexpected error message leave the process', () => {
@@ -61,11 +68,17 @@ describe('GraphQL errors', () => {
   it('hide anything unexpected behind INTERNAL_SERVER_ERROR', () => {
     const error = new GraphQLError('select * from users failed', { originalError: new Error('select * from users failed') });
     const formatted = formatGraphQLError({ message: 'select * from users failed', extensions: { stacktrace: ['at x'] } }, error);
-    expect(formatted).toEqual({ message: 'Something went wrong on our side; the error has been logged.', extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+    expect(formatted).toEqual({
+      message: 'Something went wrong on our side; the error has been logged.',
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    });
   });
 
   it('keep GraphQL validation errors as they are, without stack traces', () => {
-    const formatted = formatGraphQLError({ message: 'Cannot query field "nope"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['at x'] } }, new GraphQLError('x'));
+    const formatted = formatGraphQLError(
+      { message: 'Cannot query field "nope"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['at x'] } },
+      new GraphQLError('x'),
+    );
     expect(formatted).toEqual({ message: 'Cannot query field "nope"', extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } });
   });
 });

@@ -8,10 +8,7 @@ import { graphQLErrorFormatter } from '../errors/graphql-errors.js';
  * GraphQL options shared by every subgraph: Federation 2 schema from the code-first types, errors through the
  * error table, no IDE (the gateway offers one). `context` builds each request's context.
  */
-export function subgraphOptions(
-  logger: Logger,
-  context: (request: FastifyRequest) => object,
-): ApolloFederationDriverConfig {
+export function subgraphOptions(logger: Logger, context: (request: FastifyRequest) => object): ApolloFederationDriverConfig {
   return {
     driver: ApolloFederationDriver,
     path: '/graphql',

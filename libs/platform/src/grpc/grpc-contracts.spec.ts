@@ -75,7 +75,13 @@ class CatalogTestController {
   @GrpcMethod(CATALOG_SERVICE_NAME, 'ReserveStock')
   reserveStock(request: ReserveStockRequest): ReserveStockResponse {
     return {
-      reservation: { id: request.reservationId, lines: request.lines, status: ReservationStatus.RESERVATION_STATUS_RESERVED, createTime: undefined, updateTime: undefined },
+      reservation: {
+        id: request.reservationId,
+        lines: request.lines,
+        status: ReservationStatus.RESERVATION_STATUS_RESERVED,
+        createTime: undefined,
+        updateTime: undefined,
+      },
     };
   }
 }
@@ -87,14 +93,26 @@ class OrdersTestController {
   quoteCart(edits: Observable<QuoteCartRequest>): Observable<QuoteCartResponse> {
     return edits.pipe(
       map((edit) => {
-        const member = edit.setLine ? `set:${edit.setLine.productId}x${edit.setLine.quantity}` : edit.removeLine ? `remove:${edit.removeLine.productId}` : edit.clear ? 'clear' : 'none';
-        return { lines: [{ productId: member, quantity: 0, unitPrice: undefined, lineTotal: undefined, availability: 0 as never }], subtotal: undefined };
+        const member = edit.setLine
+          ? `set:${edit.setLine.productId}x${edit.setLine.quantity}`
+          : edit.removeLine
+            ? `remove:${edit.removeLine.productId}`
+            : edit.clear
+              ? 'clear'
+              : 'none';
+        return {
+          lines: [{ productId: member, quantity: 0, unitPrice: undefined, lineTotal: undefined, availability: 0 as never }],
+          subtotal: undefined,
+        };
       }),
     );
   }
 }
 
-@Module({ controllers: [CatalogTestController, OrdersTestController], providers: [{ provide: LOGGER, useValue: createLogger('test', 'silent') }] })
+@Module({
+  controllers: [CatalogTestController, OrdersTestController],
+  providers: [{ provide: LOGGER, useValue: createLogger('test', 'silent') }],
+})
 class ContractsTestModule {}
 
 describe('gRPC contracts through a real grpc-js server and client', () => {
@@ -159,7 +177,11 @@ describe('gRPC contracts through a real grpc-js server and client', () => {
   it('delivers a domain error with its status, code and field violations', async () => {
     const notFound = await firstValueFrom(catalog.getProduct({ id: 'missing' })).catch((error: unknown) => error);
     expect(notFound).toMatchObject({ code: status.NOT_FOUND });
-    expect(fromGrpcError(notFound)).toMatchObject({ kind: 'NOT_FOUND', code: 'CATALOG.PRODUCT_NOT_FOUND', message: 'No product has the id missing.' });
+    expect(fromGrpcError(notFound)).toMatchObject({
+      kind: 'NOT_FOUND',
+      code: 'CATALOG.PRODUCT_NOT_FOUND',
+      message: 'No product has the id missing.',
+    });
 
     const invalid = await firstValueFrom(catalog.updateProduct({ id: 'p1', name: '' })).catch((error: unknown) => error);
     expect(fromGrpcError(invalid)).toMatchObject({
@@ -177,9 +199,9 @@ describe('gRPC contracts through a real grpc-js server and client', () => {
   });
 
   it('gives every call a deadline', async () => {
-    const error = await firstValueFrom((slowClient as ClientGrpc).getService<CatalogServiceClient>(CATALOG_SERVICE_NAME).getProduct({ id: 'p1' })).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await firstValueFrom(
+      (slowClient as ClientGrpc).getService<CatalogServiceClient>(CATALOG_SERVICE_NAME).getProduct({ id: 'p1' }),
+    ).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: status.DEADLINE_EXCEEDED });
   });
 

@@ -18,7 +18,16 @@ export function createLogger(service: string, level = 'info'): Logger {
       return requestId ? { requestId } : {};
     },
     redact: {
-      paths: ['password', '*.password', 'authorization', '*.authorization', 'accessToken', '*.accessToken', 'passwordHash', '*.passwordHash'],
+      paths: [
+        'password',
+        '*.password',
+        'authorization',
+        '*.authorization',
+        'accessToken',
+        '*.accessToken',
+        'passwordHash',
+        '*.passwordHash',
+      ],
       censor: '[redacted]',
     },
   });

@@ -102,7 +102,7 @@ export interface BatchGetProductsResponse {
 export interface ListProductsRequest {
   /** The most products to return; 0 means the server default, and the server may return fewer. */
   pageSize: number;
-  /** The next_page_token of the previous response, or empty for the first page. */
+  /** The next_page_token of the previous response, or empty for the first page; it only continues the same query. */
   pageToken: string;
   /** Text to look for in product names and SKUs, case-insensitively; empty returns every product. */
   query: string;
@@ -170,9 +170,12 @@ export interface UpdateProductResponse {
 
 /** The stock to hold. */
 export interface ReserveStockRequest {
-  /** A client-chosen id, such as the order id: repeating a call with the same id returns the existing reservation and takes no more stock, and reusing it with different lines fails with ALREADY_EXISTS. */
+  /**
+   * A client-chosen id, such as the order id: repeating a call with the same id returns the existing reservation and takes no more stock, and reusing it with different lines fails with ALREADY_EXISTS.
+   * An id that has been released, or was released before it was reserved, fails with FAILED_PRECONDITION.
+   */
   reservationId: string;
-  /** The products and quantities to hold, at most one line per product. */
+  /** The products and quantities to hold: 1 to 100 lines, at most one line per product. */
   lines: ReservationLine[];
 }
 
@@ -184,19 +187,25 @@ export interface ReserveStockResponse {
 
 /** The reservation to release. */
 export interface ReleaseStockRequest {
-  /** The id the reservation was made with; fails with NOT_FOUND when nothing was reserved under it. */
+  /**
+   * The id the reservation was made with. When nothing was reserved under it, the id is recorded as released with no lines,
+   * so that a ReserveStock for it that arrives late (a retry, or a delayed call the client gave up on) reserves nothing.
+   */
   reservationId: string;
 }
 
 /** The reservation after its release. */
 export interface ReleaseStockResponse {
-  /** The reservation, now with status RESERVATION_STATUS_RELEASED. */
+  /** The reservation, now with status RESERVATION_STATUS_RELEASED; it has no lines when nothing had been reserved under its id. */
   reservation: Reservation | undefined;
 }
 
 /** One product row of an import, matched to an existing product by SKU. */
 export interface ImportProductsRequest {
-  /** The row's number in the client's source, such as a CSV line, echoed back in errors. */
+  /**
+   * The row's number in the client's source, such as a CSV line, echoed back in errors; 0 stands for the message's position
+   * in the stream, counting from 1.
+   */
   row: number;
   /** The stock keeping unit: a row with a new SKU creates a product, one with a known SKU updates it. */
   sku: string;
@@ -248,7 +257,7 @@ export interface CatalogServiceClient {
 
   batchGetProducts(request: BatchGetProductsRequest, metadata?: Metadata): Observable<BatchGetProductsResponse>;
 
-  /** Lists products one page at a time, ordered by name, optionally filtered by a text search. */
+  /** Lists products one page at a time, in the order they were added, optionally filtered by a text search. */
 
   listProducts(request: ListProductsRequest, metadata?: Metadata): Observable<ListProductsResponse>;
 
@@ -260,11 +269,17 @@ export interface CatalogServiceClient {
 
   updateProduct(request: UpdateProductRequest, metadata?: Metadata): Observable<UpdateProductResponse>;
 
-  /** Takes stock for every line of a reservation, or none of it; fails with FAILED_PRECONDITION when a line cannot be covered. */
+  /**
+   * Takes stock for every line of a reservation, or none of it; fails with FAILED_PRECONDITION when a line cannot be covered
+   * or when the reservation id was already released.
+   */
 
   reserveStock(request: ReserveStockRequest, metadata?: Metadata): Observable<ReserveStockResponse>;
 
-  /** Returns a reservation's stock to sale; releasing an already released reservation changes nothing. */
+  /**
+   * Returns a reservation's stock to sale; releasing an already released reservation changes nothing, and releasing an
+   * id that was never reserved records it as released, so a ReserveStock with that id arriving later reserves nothing.
+   */
 
   releaseStock(request: ReleaseStockRequest, metadata?: Metadata): Observable<ReleaseStockResponse>;
 
@@ -293,7 +308,7 @@ export interface CatalogServiceController {
     metadata?: Metadata,
   ): Promise<BatchGetProductsResponse> | Observable<BatchGetProductsResponse> | BatchGetProductsResponse;
 
-  /** Lists products one page at a time, ordered by name, optionally filtered by a text search. */
+  /** Lists products one page at a time, in the order they were added, optionally filtered by a text search. */
 
   listProducts(
     request: ListProductsRequest,
@@ -314,14 +329,20 @@ export interface CatalogServiceController {
     metadata?: Metadata,
   ): Promise<UpdateProductResponse> | Observable<UpdateProductResponse> | UpdateProductResponse;
 
-  /** Takes stock for every line of a reservation, or none of it; fails with FAILED_PRECONDITION when a line cannot be covered. */
+  /**
+   * Takes stock for every line of a reservation, or none of it; fails with FAILED_PRECONDITION when a line cannot be covered
+   * or when the reservation id was already released.
+   */
 
   reserveStock(
     request: ReserveStockRequest,
     metadata?: Metadata,
   ): Promise<ReserveStockResponse> | Observable<ReserveStockResponse> | ReserveStockResponse;
 
-  /** Returns a reservation's stock to sale; releasing an already released reservation changes nothing. */
+  /**
+   * Returns a reservation's stock to sale; releasing an already released reservation changes nothing, and releasing an
+   * id that was never reserved records it as released, so a ReserveStock with that id arriving later reserves nothing.
+   */
 
   releaseStock(
     request: ReleaseStockRequest,

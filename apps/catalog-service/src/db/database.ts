@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import type { Database } from '@triad/platform';
+import type { schema } from './schema.js';
+
+export type CatalogDatabase = Database<typeof schema>;
+
+/** Nest token for the service's database. */
+export const CATALOG_DATABASE = Symbol('CATALOG_DATABASE');
+
+/**
+ * The SQL migrations are read at run time. Both `src/db/` and the built `dist/db/` sit two levels below the
+ * project folder, so one relative path finds them from either.
+ */
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../src/db/migrations', import.meta.url));
