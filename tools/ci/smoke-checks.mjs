@@ -1,0 +1,106 @@
+// The requests of the compose smoke test (tools/ci/compose-smoke.sh), sent from the host to the published
+// ports of a running stack: a demo user signs in through the REST API and through the GraphQL gateway, and a
+// token from one edge is accepted by the other. Prints one line per check; exits 1 if any check fails.
+//
+//   node tools/ci/smoke-checks.mjs          # against 127.0.0.1 and the default ports
+
+const host = '127.0.0.1';
+const rest = `http://${host}:3000`;
+const gateway = `http://${host}:4000`;
+const users = `http://${host}:4001`;
+const alice = { email: 'alice@triad.dev', password: 'alice-password' };
+
+let failures = 0;
+
+/** Runs one check; a thrown error fails it with its message, and the run goes on to the next check. */
+async function check(name, run) {
+  try {
+    const detail = await run();
+    console.log(`  ok    ${name}${detail ? ` (${detail})` : ''}`);
+  } catch (error) {
+    failures += 1;
+    console.log(`  FAIL  ${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Sends a request with a deadline and returns the status and the parsed JSON body (or the text). */
+async function request(url, init = {}) {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  let body = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text for the failure message.
+  }
+  return { status: response.status, body };
+}
+
+function expect(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function shown(body) {
+  const text = typeof body === 'string' ? body : String(JSON.stringify(body));
+  return text.length > 300 ? `${text.slice(0, 300)}…` : text;
+}
+
+console.log(`compose smoke checks against ${host}:`);
+
+for (const [name, base] of [['users-service', users], ['rest-api', rest], ['graphql-gateway', gateway]]) {
+  await check(`${name} is ready: GET ${base}/readyz -> 200`, async () => {
+    const { status, body } = await request(`${base}/readyz`);
+    expect(status === 200, `got ${status} ${shown(body)}`);
+  });
+}
+
+let restToken;
+await check(`REST sign-in: POST ${rest}/v1/auth/token as ${alice.email} -> 200 with an access_token`, async () => {
+  const { status, body } = await request(`${rest}/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(alice),
+  });
+  expect(status === 200, `got ${status} ${shown(body)}`);
+  expect(typeof body.access_token === 'string' && body.access_token.length > 0, `no access_token in ${shown(body)}`);
+  expect(body.user?.email === alice.email, `user.email is ${JSON.stringify(body.user?.email)}, not ${alice.email}`);
+  restToken = body.access_token;
+  return `token_type ${body.token_type}, expires_at ${body.expires_at}`;
+});
+
+let graphqlToken;
+await check(`GraphQL sign-in: mutation login through ${gateway}/graphql -> data.login.accessToken`, async () => {
+  const query = 'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { email } } }';
+  const { status, body } = await request(`${gateway}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables: alice }),
+  });
+  expect(status === 200, `got ${status} ${shown(body)}`);
+  expect(!body.errors, `errors: ${shown(body.errors)}`);
+  const login = body.data?.login;
+  expect(typeof login?.accessToken === 'string' && login.accessToken.length > 0, `no accessToken in ${shown(body)}`);
+  expect(login.user?.email === alice.email, `user.email is ${JSON.stringify(login.user?.email)}, not ${alice.email}`);
+  graphqlToken = login.accessToken;
+});
+
+await check(`the gateway's token works at the REST edge: GET ${rest}/v1/users/me -> ${alice.email}`, async () => {
+  expect(graphqlToken, 'skipped: the GraphQL sign-in gave no token');
+  const { status, body } = await request(`${rest}/v1/users/me`, { headers: { authorization: `Bearer ${graphqlToken}` } });
+  expect(status === 200, `got ${status} ${shown(body)}`);
+  expect(body.email === alice.email, `email is ${JSON.stringify(body.email)}, not ${alice.email}`);
+});
+
+await check(`the REST token works at the gateway: query { me { email } } -> ${alice.email}`, async () => {
+  expect(restToken, 'skipped: the REST sign-in gave no token');
+  const { status, body } = await request(`${gateway}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${restToken}` },
+    body: JSON.stringify({ query: '{ me { email } }' }),
+  });
+  expect(status === 200 && !body.errors, `got ${status} ${shown(body)}`);
+  expect(body.data?.me?.email === alice.email, `me.email is ${JSON.stringify(body.data?.me?.email)}, not ${alice.email}`);
+});
+
+console.log(failures === 0 ? 'compose smoke checks passed' : `compose smoke checks: ${failures} failed`);
+process.exit(failures === 0 ? 0 : 1);
