@@ -1,4 +1,4 @@
-import { isUuid } from '@triad/platform';
+import { isUuid, parseInput } from '@triad/platform';
 import { z } from 'zod';
 
 const productId = z
@@ -6,34 +6,77 @@ const productId = z
   .refine(isUuid, { error: 'must be a product id (a UUID)' })
   .transform((id) => id.toLowerCase());
 
-/** A placement request as a client sends it; each message says what to fix. */
+/**
+ * A placement request, keyed by the proto field names so violations name the fields a gRPC client sent
+ * (`lines[0].product_id`); each message says what to fix.
+ */
 export const placeOrderInput = z.object({
-  idempotencyKey: z
+  idempotency_key: z
     .string()
     .trim()
     .min(1, { error: 'must be set: a key you choose per order, reused only to retry that order' })
     .max(128, { error: 'must be at most 128 characters' }),
-  userId: z
+  user_id: z
     .string()
     .refine(isUuid, { error: 'must be a user id (a UUID)' })
     .transform((id) => id.toLowerCase()),
   lines: z
     .array(
       z.object({
-        productId,
+        product_id: productId,
         quantity: z.number().int().min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' }),
       }),
     )
     .min(1, { error: 'must list at least one product' })
     .max(50, { error: 'must list at most 50 products' })
-    .refine((lines) => new Set(lines.map((line) => line.productId)).size === lines.length, {
+    .refine((lines) => new Set(lines.map((line) => line.product_id)).size === lines.length, {
       error: 'must list each product once; put the whole quantity on one line',
     }),
 });
-export type PlaceOrderInput = z.infer<typeof placeOrderInput>;
 
 /** One edit of a cart being quoted. */
 export const cartLineInput = z.object({
-  productId,
+  product_id: productId,
   quantity: z.number().int().min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' }),
 });
+
+const INVALID_INPUT = 'ORDERS.INVALID_INPUT';
+
+export interface OrderLine {
+  productId: string;
+  quantity: number;
+}
+
+export interface PlaceOrderInput {
+  idempotencyKey: string;
+  userId: string;
+  lines: OrderLine[];
+}
+
+/** Validates a placement request (violations in proto field names) and returns it normalised. */
+export function parsePlaceOrder(request: PlaceOrderInput): PlaceOrderInput {
+  const input = parseInput(
+    placeOrderInput,
+    { idempotency_key: request.idempotencyKey, user_id: request.userId, lines: request.lines.map(toWireLine) },
+    INVALID_INPUT,
+  );
+  return { idempotencyKey: input.idempotency_key, userId: input.user_id, lines: input.lines.map(fromWireLine) };
+}
+
+/** Validates one cart line (violations in proto field names). */
+export function parseCartLine(line: OrderLine): OrderLine {
+  return fromWireLine(parseInput(cartLineInput, toWireLine(line), INVALID_INPUT));
+}
+
+/** Validates the product id of a cart line to remove. */
+export function parseCartProductId(productId: string): string {
+  return parseInput(cartLineInput.pick({ product_id: true }), { product_id: productId }, INVALID_INPUT).product_id;
+}
+
+function toWireLine(line: OrderLine) {
+  return { product_id: line.productId, quantity: line.quantity };
+}
+
+function fromWireLine(line: { product_id: string; quantity: number }): OrderLine {
+  return { productId: line.product_id, quantity: line.quantity };
+}

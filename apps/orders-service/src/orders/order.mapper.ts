@@ -1,8 +1,7 @@
-import type { Money as ProtoMoney } from '@triad/contracts/common/v1';
 import { OrderStatus as ProtoOrderStatus, StockAvailability, type Order as ProtoOrder } from '@triad/contracts/orders/v1';
-import { DomainError, toTimestamp } from '@triad/platform';
+import { DomainError, toProtoMoney, toTimestamp } from '@triad/platform';
 import type { Availability } from '../quote-cart/quote-cart.service.js';
-import type { Money, Order, OrderStatus } from './order.js';
+import type { Order, OrderStatus } from './order.js';
 
 /** Translations between the orders domain and the `triad.orders.v1` messages. */
 const STATUS_TO_PROTO: Record<OrderStatus, ProtoOrderStatus> = {
@@ -37,10 +36,6 @@ export function availabilityToProto(availability: Availability): StockAvailabili
   return AVAILABILITY_TO_PROTO[availability];
 }
 
-export function moneyToProto(money: Money): ProtoMoney {
-  return { amountMinor: money.amountMinor.toString(), currencyCode: money.currencyCode };
-}
-
 export function orderToProto(order: Order): ProtoOrder {
   return {
     id: order.id,
@@ -49,10 +44,10 @@ export function orderToProto(order: Order): ProtoOrder {
     items: order.items.map((item) => ({
       productId: item.productId,
       quantity: item.quantity,
-      unitPrice: moneyToProto(item.unitPrice),
-      lineTotal: moneyToProto(item.lineTotal),
+      unitPrice: toProtoMoney(item.unitPrice),
+      lineTotal: toProtoMoney(item.lineTotal),
     })),
-    total: moneyToProto(order.total),
+    total: toProtoMoney(order.total),
     idempotencyKey: order.idempotencyKey,
     createTime: toTimestamp(order.createdAt),
     updateTime: toTimestamp(order.updatedAt),

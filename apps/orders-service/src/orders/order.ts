@@ -1,13 +1,11 @@
+import type { MoneyAmount } from '@triad/platform';
 import type { OrderState } from '../db/schema.js';
 
 /** The states a client can see; `placing` never leaves the service. */
 export type OrderStatus = Exclude<OrderState, 'placing'>;
 
 /** An amount of money in minor units (cents), exact. */
-export interface Money {
-  amountMinor: bigint;
-  currencyCode: string;
-}
+export type Money = MoneyAmount;
 
 export interface OrderItem {
   productId: string;

@@ -19,12 +19,12 @@ import {
   type WatchOrderRequest,
   type WatchOrderResponse,
 } from '@triad/contracts/orders/v1';
-import { AccessTokens, callerFromMetadata, DomainError, GrpcController, toTimestamp } from '@triad/platform';
+import { AccessTokens, callerFromMetadata, DomainError, GrpcController, toProtoMoney, toTimestamp } from '@triad/platform';
 import { defer, map, switchMap, type Observable } from 'rxjs';
 import { PlaceOrderService } from '../place-order/place-order.service.js';
 import { QuoteCartService, type CartEdit } from '../quote-cart/quote-cart.service.js';
 import { OrderEventsService } from './order-events.service.js';
-import { availabilityToProto, moneyToProto, orderToProto, statusFromProto, statusToProto } from './order.mapper.js';
+import { availabilityToProto, orderToProto, statusFromProto, statusToProto } from './order.mapper.js';
 import { OrdersService } from './orders.service.js';
 
 /** The gRPC face of orders-service: translates messages to use-case calls and back, nothing more. */
@@ -86,11 +86,11 @@ export class OrdersGrpcController implements OrdersServiceController {
         lines: quote.lines.map((line) => ({
           productId: line.productId,
           quantity: line.quantity,
-          unitPrice: line.unitPrice ? moneyToProto(line.unitPrice) : undefined,
-          lineTotal: line.lineTotal ? moneyToProto(line.lineTotal) : undefined,
+          unitPrice: line.unitPrice ? toProtoMoney(line.unitPrice) : undefined,
+          lineTotal: line.lineTotal ? toProtoMoney(line.lineTotal) : undefined,
           availability: availabilityToProto(line.availability),
         })),
-        subtotal: moneyToProto(quote.subtotal),
+        subtotal: toProtoMoney(quote.subtotal),
       })),
     );
   }

@@ -31,7 +31,9 @@ export class OrdersResolver {
     const caller = await context.requireCaller();
     const order = await this.placement
       .placeOrder({ idempotencyKey: input.idempotencyKey, userId: caller.userId, lines: input.items }, caller)
-      .catch((error: unknown) => Promise.reject(DomainError.renameFields(error, { lines: 'items' })));
+      .catch((error: unknown) =>
+        Promise.reject(DomainError.renameFields(error, { lines: 'items', product_id: 'productId', idempotency_key: 'idempotencyKey' })),
+      );
     return toModel(order);
   }
 

@@ -122,7 +122,7 @@ describe('PlaceOrder', () => {
       ),
     );
     expect(error).toMatchObject({ kind: 'INVALID_ARGUMENT', code: 'ORDERS.INVALID_INPUT' });
-    expect(error.fieldViolations.map((v) => v.field)).toEqual(['idempotencyKey', 'lines.0.productId', 'lines.0.quantity']);
+    expect(error.fieldViolations.map((v) => v.field)).toEqual(['idempotency_key', 'lines[0].product_id', 'lines[0].quantity']);
     expect(await storedOrders()).toBe(before);
     expect(harness.fake.calls['ReserveStock'] ?? 0).toBe(reservationsBefore);
   });

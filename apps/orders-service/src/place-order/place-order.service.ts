@@ -1,20 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { canActFor, DomainError, LOGGER, parseInput, requireCaller, uuidv7, type Caller } from '@triad/platform';
+import { canActFor, DomainError, LOGGER, requireCaller, uuidv7, type Caller } from '@triad/platform';
 import type { Logger } from 'pino';
 import type { OrderRow } from '../db/schema.js';
-import { placeOrderInput, type PlaceOrderInput } from '../orders/order-input.schema.js';
+import { parsePlaceOrder, type PlaceOrderInput } from '../orders/order-input.schema.js';
 import type { Money, Order } from '../orders/order.js';
 import { OrdersErrors } from '../orders/orders.errors.js';
 import { OrdersRepository, type PricedItem } from '../orders/orders.repository.js';
 import { CatalogClient, type CatalogProduct } from '../upstream/catalog-client.service.js';
 import { UsersClient } from '../upstream/users-client.service.js';
-
-export interface PlaceOrderRequest {
-  idempotencyKey: string;
-  userId: string;
-  lines: { productId: string; quantity: number }[];
-}
 
 /**
  * Places an order across three services without losing or doubling anything:
@@ -36,9 +30,9 @@ export class PlaceOrderService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async placeOrder(request: PlaceOrderRequest, caller: Caller | undefined): Promise<Order> {
+  async placeOrder(request: PlaceOrderInput, caller: Caller | undefined): Promise<Order> {
     const viewer = requireCaller(caller);
-    const input = parseInput(placeOrderInput, request, OrdersErrors.INVALID_INPUT);
+    const input = parsePlaceOrder(request);
     if (!canActFor(viewer, input.userId)) throw DomainError.permissionDenied('You can place orders only for yourself.');
 
     const orderId = uuidv7();

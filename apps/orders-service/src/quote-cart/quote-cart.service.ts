@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { parseInput } from '@triad/platform';
 import { concatMap, type Observable } from 'rxjs';
-import { cartLineInput } from '../orders/order-input.schema.js';
+import { parseCartLine, parseCartProductId } from '../orders/order-input.schema.js';
 import type { Money } from '../orders/order.js';
-import { OrdersErrors } from '../orders/orders.errors.js';
 import { CatalogClient } from '../upstream/catalog-client.service.js';
 
 /** One change to a cart being quoted. */
@@ -63,9 +61,9 @@ export class QuoteCartService {
 function apply(cart: Map<string, number>, edit: CartEdit): void {
   if ('clear' in edit) return cart.clear();
   if ('removeLine' in edit) {
-    cart.delete(parseInput(cartLineInput.pick({ productId: true }), edit.removeLine, OrdersErrors.INVALID_INPUT).productId);
+    cart.delete(parseCartProductId(edit.removeLine.productId));
     return;
   }
-  const line = parseInput(cartLineInput, edit.setLine, OrdersErrors.INVALID_INPUT);
+  const line = parseCartLine(edit.setLine);
   cart.set(line.productId, line.quantity);
 }

@@ -47,10 +47,12 @@ export class CatalogClient implements OnModuleInit {
 }
 
 function toCatalogProduct(product: Product): CatalogProduct {
+  // A product without a price breaks catalog's contract; pricing it at zero would sell it for free.
+  if (!product.price) throw new Error(`catalog-service returned product ${product.id} without a price`);
   return {
     id: product.id,
     name: product.name,
-    price: { amountMinor: BigInt(product.price?.amountMinor ?? '0'), currencyCode: product.price?.currencyCode ?? 'USD' },
+    price: { amountMinor: BigInt(product.price.amountMinor), currencyCode: product.price.currencyCode },
     stockOnHand: product.stockOnHand,
   };
 }

@@ -6,6 +6,7 @@ import {
   encodePageToken,
   parseInput,
   requireCaller,
+  requireUuid,
   resolvePageSize,
   uuidv7,
   type Caller,
@@ -104,7 +105,8 @@ export class UsersService {
     const viewer = requireCaller(caller);
     if (viewer.role !== 'admin') throw UsersErrors.adminOnly('list users');
     const limit = resolvePageSize(page.pageSize);
-    const after = decodePageToken(USERS_LIST, page.pageToken)?.['after'];
+    const cursor = decodePageToken(USERS_LIST, page.pageToken)?.['after'];
+    const after = cursor === undefined ? undefined : requireUuid(cursor, 'page_token', INVALID_INPUT, 'a token this list returned');
     const { rows, hasMore } = await this.repository.listAfter(after, limit);
     const last = rows.at(-1);
     return {

@@ -42,13 +42,15 @@ export class DomainError extends Error {
 
   /**
    * The same error with its field violations renamed, for a transport whose fields are spelled differently
-   * from the use case's (`page_size` → GraphQL's `first`). Any other value is returned unchanged.
+   * from the use case's (`page_size` → GraphQL's `first`). A whole path is looked up first, then each of its
+   * names (`lines[0].product_id` → `items[0].productId`). Any other value is returned unchanged.
    */
   static renameFields(error: unknown, names: Readonly<Record<string, string>>): unknown {
     if (!(error instanceof DomainError) || error.fieldViolations.length === 0) return error;
+    const rename = (field: string) => names[field] ?? field.replace(/[A-Za-z_]\w*/g, (name) => names[name] ?? name);
     return DomainError.invalidArgument(
       error.code,
-      error.fieldViolations.map((violation) => ({ ...violation, field: names[violation.field] ?? violation.field })),
+      error.fieldViolations.map((violation) => ({ ...violation, field: rename(violation.field) })),
     );
   }
 }

@@ -11,8 +11,16 @@ export function parseInput<T extends z.ZodType>(schema: T, input: unknown, code:
   if (result.success) return result.data;
   throw DomainError.invalidArgument(
     code,
-    result.error.issues.map((issue): FieldViolation => ({ field: issue.path.join('.') || 'request', description: issue.message })),
+    result.error.issues.map((issue): FieldViolation => ({ field: fieldPath(issue.path) || 'request', description: issue.message })),
   );
+}
+
+/** `lines[2].quantity`: the spelling FieldViolation documents, from zod's path segments. */
+function fieldPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((joined, segment) => {
+    if (typeof segment === 'number') return `${joined}[${segment}]`;
+    return joined === '' ? String(segment) : `${joined}.${String(segment)}`;
+  }, '');
 }
 
 /** Checks an id before it reaches SQL, so a malformed id is a clear INVALID_ARGUMENT rather than NOT_FOUND. */
