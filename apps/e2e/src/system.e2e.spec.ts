@@ -136,6 +136,12 @@ describe('the whole system, started as separate processes', () => {
 
   // Last: the processes are gone afterwards.
   it('stops every process cleanly on SIGTERM', async () => {
-    expect(await system.stop()).toEqual({ 'graphql-gateway': 0, 'rest-api': 0, 'users-service': 0 });
+    expect(await system.stop()).toEqual({
+      'graphql-gateway': 0,
+      'rest-api': 0,
+      'orders-service': 0,
+      'catalog-service': 0,
+      'users-service': 0,
+    });
   });
 });

@@ -1,12 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/contracts/catalog/v1';
+import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
 import { AccessTokens, HealthHttpController, LOGGER, READINESS_CHECK } from '@triad/platform';
 import type { Logger } from 'pino';
 import { AuthModule } from './auth/auth.module.js';
+import { CatalogClientModule } from './catalog/catalog-client.module.js';
 import { GrpcHealthProbe } from './health/grpc-health.probe.js';
+import { OrdersClientModule } from './orders/orders-client.module.js';
+import { OrdersModule } from './orders/orders.module.js';
 import { ProblemDetailsFilter } from './problems/problem-details.filter.js';
 import { requestValidationPipe } from './problems/request-validation.pipe.js';
+import { ProductsModule } from './products/products.module.js';
 import type { RestApiConfig } from './rest-api.config.js';
 import { UsersClientModule } from './users/users-client.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -20,22 +26,35 @@ export interface RestApiDependencies {
 @Module({})
 export class AppModule {
   static register({ config, logger }: RestApiDependencies): DynamicModule {
-    const usersHealth = new GrpcHealthProbe(config.USERS_SERVICE_ADDR, `${TRIAD_USERS_V1_PACKAGE_NAME}.${USERS_SERVICE_NAME}`, config.GRPC_DEADLINE_MS);
+    const deadlineMs = config.GRPC_DEADLINE_MS;
+    // Ready when every upstream says it is serving: each `/v1` resource needs its service, and a half-ready
+    // API would answer some routes and fail others.
+    const upstreamHealth = new GrpcHealthProbe(
+      [
+        { address: config.USERS_SERVICE_ADDR, service: `${TRIAD_USERS_V1_PACKAGE_NAME}.${USERS_SERVICE_NAME}` },
+        { address: config.CATALOG_SERVICE_ADDR, service: `${TRIAD_CATALOG_V1_PACKAGE_NAME}.${CATALOG_SERVICE_NAME}` },
+        { address: config.ORDERS_SERVICE_ADDR, service: `${TRIAD_ORDERS_V1_PACKAGE_NAME}.${ORDERS_SERVICE_NAME}` },
+      ],
+      deadlineMs,
+    );
     return {
       module: AppModule,
       global: true,
       imports: [
-        UsersClientModule.register({ address: config.USERS_SERVICE_ADDR, deadlineMs: config.GRPC_DEADLINE_MS }),
+        UsersClientModule.register({ address: config.USERS_SERVICE_ADDR, deadlineMs }),
+        CatalogClientModule.register({ address: config.CATALOG_SERVICE_ADDR, deadlineMs }),
+        OrdersClientModule.register({ address: config.ORDERS_SERVICE_ADDR, deadlineMs }),
         AuthModule,
         UsersModule,
+        ProductsModule,
+        OrdersModule,
       ],
       controllers: [HealthHttpController],
       providers: [
         { provide: AccessTokens, useValue: new AccessTokens(config) },
         { provide: LOGGER, useValue: logger },
-        // Ready when users-service says it is serving: without it no `/v1` route can answer.
-        { provide: GrpcHealthProbe, useValue: usersHealth },
-        { provide: READINESS_CHECK, useValue: () => usersHealth.check() },
+        { provide: GrpcHealthProbe, useValue: upstreamHealth },
+        { provide: READINESS_CHECK, useValue: () => upstreamHealth.check() },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useValue: requestValidationPipe() },
       ],

@@ -1,5 +1,4 @@
 import type { ProblemDocument } from '@triad/platform';
-import { freePort } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
 import type { UserResource } from '../users/users.dto.js';
@@ -9,7 +8,7 @@ describe('POST /v1/auth/token', () => {
   let api: TestRestApi;
 
   beforeAll(async () => {
-    api = await startTestRestApi(await freePort());
+    api = await startTestRestApi();
     api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
   });
   afterAll(() => api?.close());

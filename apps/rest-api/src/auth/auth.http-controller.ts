@@ -1,10 +1,11 @@
 import { Body, Controller, Header, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { UsersServiceClient } from '@triad/contracts/users/v1';
-import { firstValueFrom } from 'rxjs';
+import { unaryCall } from '@triad/platform';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
+import { isoTime } from '../resources/iso-time.js';
 import { USERS_CLIENT } from '../users/users-client.module.js';
-import { isoTime, toUserResource } from '../users/users.dto.js';
+import { toUserResource } from '../users/users.dto.js';
 import { AccessTokenResource, CredentialsBody } from './auth.dto.js';
 
 /** Sign-in: trades an email and password for an access token that users-service signs. */
@@ -21,7 +22,7 @@ export class AuthHttpController {
   @ApiOkResponse({ type: AccessTokenResource, description: 'An access token and the user it was issued to.' })
   @ApiProblemResponses(400, 401)
   async createAccessToken(@Body() body: CredentialsBody): Promise<AccessTokenResource> {
-    const grant = await firstValueFrom(this.users.authenticate({ email: body.email, password: body.password }));
+    const grant = await unaryCall(this.users.authenticate({ email: body.email, password: body.password }), 'users-service');
     return {
       access_token: grant.accessToken,
       token_type: 'Bearer',

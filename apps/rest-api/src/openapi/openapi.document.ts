@@ -2,8 +2,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AuthModule } from '../auth/auth.module.js';
 import { BEARER_SCHEME } from '../auth/bearer-auth.guard.js';
+import { OrdersModule } from '../orders/orders.module.js';
 import { problemResponse } from '../problems/api-problem-responses.decorator.js';
 import { ProblemResource } from '../problems/problem.dto.js';
+import { ProductsModule } from '../products/products.module.js';
 import { UsersModule } from '../users/users.module.js';
 
 /** Where the document and its browsable form are served. */
@@ -25,11 +27,19 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setVersion('1.0.0')
     .addTag('auth', 'Signing in.')
     .addTag('users', 'Accounts.')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /v1/auth/token`.' }, BEARER_SCHEME)
+    .addTag('products', 'The catalog, open to everyone.')
+    .addTag('orders', 'Placing, following and cancelling orders.')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /v1/auth/token`.' },
+      BEARER_SCHEME,
+    )
     // Any operation can fail on our side or in a backend service, so these are documented once for all.
     .addGlobalResponse(problemResponse(500), problemResponse(503), problemResponse(504))
     .build();
-  return SwaggerModule.createDocument(app, config, { include: [AuthModule, UsersModule], extraModels: [ProblemResource] });
+  return SwaggerModule.createDocument(app, config, {
+    include: [AuthModule, UsersModule, ProductsModule, OrdersModule],
+    extraModels: [ProblemResource],
+  });
 }
 
 /**

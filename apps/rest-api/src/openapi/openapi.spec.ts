@@ -1,5 +1,4 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
-import { freePort } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
 
@@ -7,7 +6,8 @@ interface Operation {
   operationId?: string;
   summary?: string;
   security?: Record<string, string[]>[];
-  responses: Record<string, { content?: Record<string, unknown> }>;
+  parameters?: { name: string; in: string; required?: boolean }[];
+  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 }
 interface Document {
   openapi: string;
@@ -23,7 +23,7 @@ describe('OpenAPI document', () => {
   let document: Document;
 
   beforeAll(async () => {
-    api = await startTestRestApi(await freePort());
+    api = await startTestRestApi();
     const response = await api.call<Document>('GET', '/openapi.json');
     expect(response.status).toBe(200);
     document = response.body;
@@ -42,16 +42,25 @@ describe('OpenAPI document', () => {
     );
 
     expect(operations.map(({ route, operationId }) => `${route} ${operationId}`).sort()).toEqual([
+      'GET /v1/orders/{id} getOrder',
+      'GET /v1/products listProducts',
+      'GET /v1/products/{id} getProduct',
       'GET /v1/users listUsers',
       'GET /v1/users/me getCurrentUser',
       'GET /v1/users/{id} getUser',
+      'GET /v1/users/{id}/orders listUserOrders',
       'POST /v1/auth/token createAccessToken',
+      'POST /v1/orders placeOrder',
+      'POST /v1/orders/{id}:cancel cancelOrder',
       'POST /v1/users createUser',
     ]);
     for (const operation of operations) {
       expect(operation.summary, operation.route).toBeTruthy();
       const errors = Object.entries(operation.responses).filter(([status]) => Number(status) >= 400);
-      expect(errors.map(([status]) => status), operation.route).toEqual(expect.arrayContaining(['500', '503']));
+      expect(
+        errors.map(([status]) => status),
+        operation.route,
+      ).toEqual(expect.arrayContaining(['500', '503']));
       for (const [, response] of errors) expect(Object.keys(response.content ?? {}), operation.route).toEqual(['application/problem+json']);
     }
   });
@@ -63,7 +72,15 @@ describe('OpenAPI document', () => {
       .map((operation) => operation.operationId)
       .sort();
 
-    expect(secured).toEqual(['getCurrentUser', 'getUser', 'listUsers']);
+    expect(secured).toEqual(['cancelOrder', 'getCurrentUser', 'getOrder', 'getUser', 'listUserOrders', 'listUsers', 'placeOrder']);
+  });
+
+  it('requires the Idempotency-Key header to place an order and documents the Location of what it creates', () => {
+    const placeOrder = document.paths['/v1/orders']!['post']!;
+
+    expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }));
+    expect(Object.keys(placeOrder.responses['201']?.headers ?? {})).toEqual(['Location']);
+    expect(Object.keys(placeOrder.responses)).toEqual(expect.arrayContaining(['400', '401', '409', '422']));
   });
 
   it('matches the checked-in openapi.json', async () => {

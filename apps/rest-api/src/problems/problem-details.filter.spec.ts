@@ -1,5 +1,4 @@
 import type { ProblemDocument } from '@triad/platform';
-import { freePort } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
 
@@ -8,13 +7,15 @@ describe('problem documents', () => {
   let token: string;
 
   beforeAll(async () => {
-    api = await startTestRestApi(await freePort());
+    api = await startTestRestApi();
     token = await api.tokenFor(api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' }));
   });
   afterAll(() => api?.close());
 
   it('answers an unknown route with a 404 problem that carries the request id', async () => {
-    const { status, headers, body } = await api.call<ProblemDocument>('GET', '/v1/nothing-here?x=1', { headers: { 'x-request-id': 'trace-me-42' } });
+    const { status, headers, body } = await api.call<ProblemDocument>('GET', '/v1/nothing-here?x=1', {
+      headers: { 'x-request-id': 'trace-me-42' },
+    });
 
     expect(status).toBe(404);
     expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -38,7 +39,10 @@ describe('problem documents', () => {
   });
 
   it('keeps an HTTP status the error table has no row for, such as 415', async () => {
-    const { status, body } = await api.call<ProblemDocument>('POST', '/v1/users', { body: '<user/>', headers: { 'content-type': 'application/xml' } });
+    const { status, body } = await api.call<ProblemDocument>('POST', '/v1/users', {
+      body: '<user/>',
+      headers: { 'content-type': 'application/xml' },
+    });
 
     expect(status).toBe(415);
     expect(body).toMatchObject({

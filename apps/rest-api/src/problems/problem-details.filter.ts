@@ -48,7 +48,11 @@ function httpProblem(exception: HttpException, method: string, path: string, req
   const title = STATUS_CODES[status] ?? 'Error';
   const code = status === 404 ? 'REQUEST.ROUTE_NOT_FOUND' : `REQUEST.${title.toUpperCase().replaceAll(/\W+/g, '_')}`;
   const kind = kindForHttpStatus(status);
-  const problem = toProblemDocument(new DomainError(kind ?? 'INVALID_ARGUMENT', code, httpDetail(exception, method, path)), path, requestId);
+  const problem = toProblemDocument(
+    new DomainError(kind ?? 'INVALID_ARGUMENT', code, httpDetail(exception, method, path)),
+    path,
+    requestId,
+  );
   return kind ? problem : { ...problem, type: 'about:blank', status, title };
 }
 

@@ -8,7 +8,10 @@ export class FieldViolationResource implements FieldViolation {
   @ApiProperty({ description: 'Path of the field in the request, e.g. `email` or `page_size`.', example: 'email' })
   field!: string;
 
-  @ApiProperty({ description: 'What is wrong with it, written for the person who sent it.', example: 'must be an email address such as ada@example.com' })
+  @ApiProperty({
+    description: 'What is wrong with it, written for the person who sent it.',
+    example: 'must be an email address such as ada@example.com',
+  })
   description!: string;
 }
 
@@ -23,7 +26,10 @@ export class ProblemResource implements ProblemDocument {
   @ApiProperty({ type: 'integer', description: 'The HTTP status code.', example: 400 })
   status!: number;
 
-  @ApiProperty({ description: 'What went wrong in this request, and what to do about it.', example: 'Invalid request: email: must be a string' })
+  @ApiProperty({
+    description: 'What went wrong in this request, and what to do about it.',
+    example: 'Invalid request: email: must be a string',
+  })
   detail!: string;
 
   @ApiProperty({ format: 'uri-reference', description: 'The path of the request that failed.', example: '/v1/users' })

@@ -13,7 +13,11 @@ export function requestValidationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     // One message per field: a missing field is "required", not also "must be a string".
     stopAtFirstError: true,
-    exceptionFactory: (errors) => DomainError.invalidArgument('REQUEST.INVALID_FIELDS', errors.flatMap((error) => violations(error))),
+    exceptionFactory: (errors) =>
+      DomainError.invalidArgument(
+        'REQUEST.INVALID_FIELDS',
+        errors.flatMap((error) => violations(error)),
+      ),
   });
 }
 

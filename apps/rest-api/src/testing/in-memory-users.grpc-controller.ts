@@ -1,5 +1,4 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Injectable } from '@nestjs/common';
 import {
   UserRole,
   UsersServiceControllerMethods,
@@ -42,7 +41,6 @@ export interface StoredUser {
 }
 
 /** The accounts of the stand-in users-service, which a spec seeds and reads directly. */
-@Injectable()
 export class InMemoryUsers {
   readonly byId = new Map<string, StoredUser>();
   /** Makes GetUser answer without a user, the way a broken upstream would. */
@@ -78,7 +76,11 @@ export class InMemoryUsersGrpcController implements UsersServiceController {
     if (request.password.length < 8) violations.push({ field: 'password', description: 'must be at least 8 characters' });
     if (violations.length > 0) throw DomainError.invalidArgument('USERS.INVALID_INPUT', violations);
     if (this.users.findByEmail(request.email)) {
-      throw new DomainError('ALREADY_EXISTS', 'USERS.EMAIL_TAKEN', `An account with the email ${request.email} already exists: sign in instead.`);
+      throw new DomainError(
+        'ALREADY_EXISTS',
+        'USERS.EMAIL_TAKEN',
+        `An account with the email ${request.email} already exists: sign in instead.`,
+      );
     }
     const user = this.users.add({ email: request.email, name: request.name, password: request.password, role: 'customer' });
     return { user: toProtoUser(user, { userId: user.id, role: user.role }) };

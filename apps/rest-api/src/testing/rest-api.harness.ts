@@ -1,13 +1,21 @@
-import type { INestMicroservice } from '@nestjs/common';
+import type { INestMicroservice, Provider, Type } from '@nestjs/common';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
+import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/contracts/catalog/v1';
+import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
 import { AccessTokens, createLogger, GrpcServerControl, grpcServerOptions, LOGGER, type RunningService } from '@triad/platform';
+import { freePort } from '@triad/testing';
 import { loadRestApiConfig } from '../rest-api.config.js';
 import { startRestApi } from '../rest-api.js';
+import { InMemoryCatalog, InMemoryCatalogGrpcController } from './in-memory-catalog.grpc-controller.js';
+import { InMemoryOrders, InMemoryOrdersGrpcController } from './in-memory-orders.grpc-controller.js';
 import { InMemoryUsers, InMemoryUsersGrpcController, type StoredUser } from './in-memory-users.grpc-controller.js';
 
 const environment = { NODE_ENV: 'test', JWT_SECRET: 'rest-api-specs-shared-secret', LOG_LEVEL: 'silent' };
+
+/** The services rest-api calls, each stood in for by an in-memory gRPC server. */
+export type Upstream = 'users' | 'catalog' | 'orders';
 
 /** What a spec answers to: an HTTP exchange with the API, reduced to what a client sees. */
 export interface ApiResponse<Body> {
@@ -19,63 +27,127 @@ export interface ApiResponse<Body> {
 export interface TestRestApi {
   /** Base URL of the running REST API, e.g. `http://127.0.0.1:41234`. */
   url: string;
-  /** The stand-in users-service's accounts, to seed and inspect. */
+  /** The stand-in services' data, to seed and inspect. */
   users: InMemoryUsers;
-  /** Its gRPC health, to take it out of service. */
-  usersHealth: GrpcServerControl;
+  catalog: InMemoryCatalog;
+  orders: InMemoryOrders;
+  /** Each stand-in service's gRPC health, to take it out of service. */
+  health: Record<Upstream, GrpcServerControl>;
   /** Sends a request the way a client would; a `token` goes in `Authorization: Bearer`. */
-  call<Body = unknown>(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<ApiResponse<Body>>;
+  call<Body = unknown>(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiResponse<Body>>;
   /** An access token for a stored user, signed as users-service signs them. */
   tokenFor(user: StoredUser): Promise<string>;
-  stopUsersService(): Promise<void>;
+  /** Stops a stand-in service, as if its process had died. */
+  stopUpstream(upstream: Upstream): Promise<void>;
   close(): Promise<void>;
 }
 
-/**
- * Starts rest-api exactly as `main.ts` does, on a free HTTP port, in front of a real gRPC server on
- * `usersGrpcPort` that serves the users contract from memory.
- */
-export async function startTestRestApi(usersGrpcPort: number): Promise<TestRestApi> {
-  const usersAddress = `127.0.0.1:${usersGrpcPort}`;
-  const tokens = new AccessTokens(loadRestApiConfig(environment));
-  const usersHealth = new GrpcServerControl([`${TRIAD_USERS_V1_PACKAGE_NAME}.${USERS_SERVICE_NAME}`]);
-  const usersService = await startInMemoryUsersService(usersAddress, usersHealth, tokens);
-  const users = usersService.get(InMemoryUsers);
+interface StandIn {
+  address: string;
+  health: GrpcServerControl;
+  stop(): Promise<void>;
+}
 
-  const config = loadRestApiConfig({ ...environment, HOST: '127.0.0.1', REST_PORT: '0', USERS_SERVICE_ADDR: usersAddress, GRPC_DEADLINE_MS: '2000' });
+/**
+ * Starts rest-api exactly as `main.ts` does, on a free HTTP port, in front of real gRPC servers on free
+ * ports that serve the users, catalog and orders contracts from memory.
+ */
+export async function startTestRestApi(): Promise<TestRestApi> {
+  const tokens = new AccessTokens(loadRestApiConfig(environment));
+  const users = new InMemoryUsers();
+  const catalog = new InMemoryCatalog();
+  const orders = new InMemoryOrders();
+  const standIns = await startStandIns(tokens, {
+    users: { package: TRIAD_USERS_V1_PACKAGE_NAME, service: USERS_SERVICE_NAME, controller: InMemoryUsersGrpcController, data: [users] },
+    catalog: {
+      package: TRIAD_CATALOG_V1_PACKAGE_NAME,
+      service: CATALOG_SERVICE_NAME,
+      controller: InMemoryCatalogGrpcController,
+      data: [catalog],
+    },
+    orders: {
+      package: TRIAD_ORDERS_V1_PACKAGE_NAME,
+      service: ORDERS_SERVICE_NAME,
+      controller: InMemoryOrdersGrpcController,
+      data: [orders, catalog],
+    },
+  });
+  const stopStandIns = () => Promise.all(Object.values(standIns).map((standIn) => standIn.stop())).then(() => undefined);
+
+  const config = loadRestApiConfig({
+    ...environment,
+    HOST: '127.0.0.1',
+    REST_PORT: '0',
+    USERS_SERVICE_ADDR: standIns.users.address,
+    CATALOG_SERVICE_ADDR: standIns.catalog.address,
+    ORDERS_SERVICE_ADDR: standIns.orders.address,
+    GRPC_DEADLINE_MS: '2000',
+  });
   let api: RunningService;
   try {
     api = await startRestApi(config, createLogger('rest-api', config.LOG_LEVEL));
   } catch (error) {
-    await usersService.close();
+    await stopStandIns();
     throw error;
   }
-  let usersStopped: Promise<void> | undefined;
-  const stopUsersService = () => (usersStopped ??= usersService.close());
 
   return {
     url: api.httpUrl,
     users,
-    usersHealth,
+    catalog,
+    orders,
+    health: { users: standIns.users.health, catalog: standIns.catalog.health, orders: standIns.orders.health },
     call: (method, path, options = {}) => send(api.httpUrl, method, path, options),
     tokenFor: async (user) => (await tokens.sign({ userId: user.id, role: user.role })).token,
-    stopUsersService,
+    stopUpstream: (upstream) => standIns[upstream].stop(),
     close: async () => {
       await api.close();
-      await stopUsersService();
+      await stopStandIns();
     },
   };
 }
 
-async function startInMemoryUsersService(address: string, health: GrpcServerControl, tokens: AccessTokens): Promise<INestMicroservice> {
-  const moduleRef = await Test.createTestingModule({
-    controllers: [InMemoryUsersGrpcController],
-    providers: [InMemoryUsers, { provide: AccessTokens, useValue: tokens }, { provide: LOGGER, useValue: createLogger('users-service', 'silent') }],
-  }).compile();
-  const service = moduleRef.createNestMicroservice<MicroserviceOptions>({ ...grpcServerOptions(health, [TRIAD_USERS_V1_PACKAGE_NAME], address), logger: false });
+interface StandInSpec {
+  package: string;
+  service: string;
+  controller: Type;
+  /** The in-memory stores its controller reads, provided by their classes. */
+  data: object[];
+}
+
+/** Starts every stand-in, or none: one that fails to start stops those already running. */
+async function startStandIns(tokens: AccessTokens, specs: Record<Upstream, StandInSpec>): Promise<Record<Upstream, StandIn>> {
+  const started: Partial<Record<Upstream, StandIn>> = {};
+  try {
+    for (const [name, spec] of Object.entries(specs) as [Upstream, StandInSpec][]) started[name] = await startStandIn(name, spec, tokens);
+    return started as Record<Upstream, StandIn>;
+  } catch (error) {
+    await Promise.all(Object.values(started).map((standIn) => standIn.stop()));
+    throw error;
+  }
+}
+
+async function startStandIn(name: Upstream, spec: StandInSpec, tokens: AccessTokens): Promise<StandIn> {
+  const address = `127.0.0.1:${await freePort()}`;
+  const health = new GrpcServerControl([`${spec.package}.${spec.service}`]);
+  const providers: Provider[] = [
+    ...spec.data.map((store) => ({ provide: store.constructor, useValue: store })),
+    { provide: AccessTokens, useValue: tokens },
+    { provide: LOGGER, useValue: createLogger(`${name}-service`, 'silent') },
+  ];
+  const moduleRef = await Test.createTestingModule({ controllers: [spec.controller], providers }).compile();
+  const service: INestMicroservice = moduleRef.createNestMicroservice<MicroserviceOptions>({
+    ...grpcServerOptions(health, [spec.package], address),
+    logger: false,
+  });
   await service.listen();
   health.setServing(true);
-  return service;
+  let stopped: Promise<void> | undefined;
+  return { address, health, stop: () => (stopped ??= service.close()) };
 }
 
 async function send<Body>(

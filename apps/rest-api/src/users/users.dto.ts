@@ -1,9 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Timestamp } from '@triad/contracts';
 import { UserRole, type User } from '@triad/contracts/users/v1';
-import { DEFAULT_PAGE_SIZE, fromTimestamp, MAX_PAGE_SIZE } from '@triad/platform';
-import { Type } from 'class-transformer';
-import { IsDefined, IsInt, IsOptional, IsString } from 'class-validator';
+import { IsDefined, IsString } from 'class-validator';
+import { isoTime } from '../resources/iso-time.js';
+import { PageResource } from '../resources/page.dto.js';
 
 // The edge checks the shape of a request; users-service owns the rules and their messages (email format,
 // password length), so a rule changes in one place. The limits below only document those rules.
@@ -23,25 +22,6 @@ export class CreateUserBody {
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   password!: string;
-}
-
-export class ListUsersQuery {
-  @ApiPropertyOptional({
-    type: 'integer',
-    minimum: 0,
-    maximum: MAX_PAGE_SIZE,
-    default: DEFAULT_PAGE_SIZE,
-    description: `The most users to return; 0 or unset means ${DEFAULT_PAGE_SIZE}.`,
-  })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  page_size?: number;
-
-  @ApiPropertyOptional({ description: 'The `next_page_token` of the previous page; leave it out for the first page.' })
-  @IsOptional()
-  @IsString({ message: 'must be a string' })
-  page_token?: string;
 }
 
 export class UserResource {
@@ -64,12 +44,9 @@ export class UserResource {
   updated_at!: string;
 }
 
-export class UserListResource {
+export class UserListResource extends PageResource {
   @ApiProperty({ type: [UserResource] })
   users!: UserResource[];
-
-  @ApiProperty({ type: 'string', nullable: true, description: 'Pass as `page_token` for the next page; null on the last page.' })
-  next_page_token!: string | null;
 }
 
 /** The REST shape of a users-service `User`. */
@@ -84,11 +61,4 @@ export function toUserResource(user: User | undefined | null): UserResource {
     created_at: isoTime(user.createTime),
     updated_at: isoTime(user.updateTime),
   };
-}
-
-/** A users-service timestamp as RFC 3339 text, the way every time reads in this API. */
-export function isoTime(timestamp: Timestamp | undefined | null): string {
-  const date = fromTimestamp(timestamp);
-  if (!date) throw new Error('users-service answered without a timestamp');
-  return date.toISOString();
 }

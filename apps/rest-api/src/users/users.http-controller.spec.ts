@@ -1,5 +1,4 @@
 import type { ProblemDocument } from '@triad/platform';
-import { freePort } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StoredUser } from '../testing/in-memory-users.grpc-controller.js';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
@@ -13,7 +12,7 @@ describe('/v1/users', () => {
   let aliceToken: string;
 
   beforeAll(async () => {
-    api = await startTestRestApi(await freePort());
+    api = await startTestRestApi();
     admin = api.users.add({ email: 'admin@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' });
     alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
     adminToken = await api.tokenFor(admin);
@@ -41,7 +40,11 @@ describe('/v1/users', () => {
       });
 
       expect(status).toBe(400);
-      expect(body).toMatchObject({ type: 'https://triad.dev/problems/invalid-argument', code: 'USERS.INVALID_INPUT', instance: '/v1/users' });
+      expect(body).toMatchObject({
+        type: 'https://triad.dev/problems/invalid-argument',
+        code: 'USERS.INVALID_INPUT',
+        instance: '/v1/users',
+      });
       expect(body.errors).toEqual([
         { field: 'email', description: 'must be an email address such as ada@example.com' },
         { field: 'name', description: 'must not be empty' },
@@ -101,7 +104,13 @@ describe('/v1/users', () => {
       const { status, body } = await api.call<UserResource>('GET', `/v1/users/${admin.id}`, { token: aliceToken });
 
       expect(status).toBe(200);
-      expect(body).toEqual({ id: admin.id, name: 'Ada Admin', role: 'admin', created_at: expect.any(String), updated_at: expect.any(String) });
+      expect(body).toEqual({
+        id: admin.id,
+        name: 'Ada Admin',
+        role: 'admin',
+        created_at: expect.any(String),
+        updated_at: expect.any(String),
+      });
     });
 
     it("shows an admin every user's email", async () => {

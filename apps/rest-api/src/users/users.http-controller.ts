@@ -1,13 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
-import type { Caller } from '@triad/platform';
+import { unaryCall, type Caller } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
-import { firstValueFrom } from 'rxjs';
 import { CurrentCaller, RequireBearerToken } from '../auth/bearer-auth.guard.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
+import { nextPageToken, PageQuery } from '../resources/page.dto.js';
 import { USERS_CLIENT } from './users-client.module.js';
-import { CreateUserBody, ListUsersQuery, toUserResource, UserListResource, UserResource } from './users.dto.js';
+import { CreateUserBody, toUserResource, UserListResource, UserResource } from './users.dto.js';
 
 /**
  * `/v1/users` over users-service. The caller's token travels with every call, so users-service decides what
@@ -28,8 +28,9 @@ export class UsersHttpController {
   })
   @ApiProblemResponses(400, 409)
   async createUser(@Body() body: CreateUserBody, @Res({ passthrough: true }) reply: FastifyReply): Promise<UserResource> {
-    const { user } = await firstValueFrom(
+    const { user } = await unaryCall(
       this.users.createUser({ email: body.email, name: body.name, password: body.password, role: UserRole.USER_ROLE_UNSPECIFIED }),
+      'users-service',
     );
     const created = toUserResource(user);
     void reply.header('location', `/v1/users/${created.id}`);
@@ -41,18 +42,22 @@ export class UsersHttpController {
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'Get the signed-in user' })
   @ApiOkResponse({ type: UserResource, description: 'The caller, email included.' })
   async getCurrentUser(@CurrentCaller() caller: Caller): Promise<UserResource> {
-    const { user } = await firstValueFrom(this.users.getUser({ id: caller.userId }));
+    const { user } = await unaryCall(this.users.getUser({ id: caller.userId }), 'users-service');
     return toUserResource(user);
   }
 
   @Get(':id')
   @RequireBearerToken()
-  @ApiOperation({ operationId: 'getUser', summary: 'Get a user', description: '`email` is included only for the user themselves and for admins.' })
+  @ApiOperation({
+    operationId: 'getUser',
+    summary: 'Get a user',
+    description: '`email` is included only for the user themselves and for admins.',
+  })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The id of the user.' })
   @ApiOkResponse({ type: UserResource, description: 'The user.' })
   @ApiProblemResponses(400, 404)
   async getUser(@Param('id') id: string): Promise<UserResource> {
-    const { user } = await firstValueFrom(this.users.getUser({ id }));
+    const { user } = await unaryCall(this.users.getUser({ id }), 'users-service');
     return toUserResource(user);
   }
 
@@ -61,8 +66,11 @@ export class UsersHttpController {
   @ApiOperation({ operationId: 'listUsers', summary: 'List users (admins only)', description: 'Oldest first, one page at a time.' })
   @ApiOkResponse({ type: UserListResource, description: 'One page of users.' })
   @ApiProblemResponses(400, 403)
-  async listUsers(@Query() query: ListUsersQuery): Promise<UserListResource> {
-    const page = await firstValueFrom(this.users.listUsers({ pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' }));
-    return { users: page.users.map(toUserResource), next_page_token: page.nextPageToken === '' ? null : page.nextPageToken };
+  async listUsers(@Query() query: PageQuery): Promise<UserListResource> {
+    const page = await unaryCall(
+      this.users.listUsers({ pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' }),
+      'users-service',
+    );
+    return { users: page.users.map(toUserResource), next_page_token: nextPageToken(page.nextPageToken) };
   }
 }
