@@ -44,7 +44,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "building and starting: postgres, users-service, rest-api, graphql-gateway (waiting until healthy)"
+log "building and starting every service of docker-compose.yml (waiting until healthy)"
 started=$SECONDS
 "${compose[@]}" --progress plain up --build --detach --wait --wait-timeout "${SMOKE_WAIT_TIMEOUT:-900}"
 log "stack healthy after $((SECONDS - started))s"

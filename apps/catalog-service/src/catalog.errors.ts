@@ -31,5 +31,4 @@ export const CatalogErrors = {
       'CATALOG.RESERVATION_ID_REUSED',
       `Reservation ${id} already exists with different lines: repeat it with the same lines, or reserve under a new id.`,
     ),
-  adminOnly: (action: string) => DomainError.permissionDenied(`Only an admin can ${action}.`),
 };

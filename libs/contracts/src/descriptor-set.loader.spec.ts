@@ -62,11 +62,12 @@ describe('loadPackageDefinition', () => {
   it('hands reflection the original file descriptors, snake_case names and comments included', () => {
     const user = definition['triad.users.v1.User'] as MessageTypeDefinition<object, object>;
     const files = user.fileDescriptorProtos.map(
-      (bytes) => descriptor.FileDescriptorProto.toObject(descriptor.FileDescriptorProto.decode(bytes)) as {
-        name: string;
-        messageType?: { name: string; field: { name: string }[] }[];
-        sourceCodeInfo?: unknown;
-      },
+      (bytes) =>
+        descriptor.FileDescriptorProto.toObject(descriptor.FileDescriptorProto.decode(bytes)) as {
+          name: string;
+          messageType?: { name: string; field: { name: string }[] }[];
+          sourceCodeInfo?: unknown;
+        },
     );
     const usersFile = files.find((file) => file.name === 'triad/users/v1/users_service.proto');
     const fields = usersFile?.messageType?.find((message) => message.name === 'User')?.field.map((field) => field.name);

@@ -1,4 +1,4 @@
-export { AccessTokens, accessTokenConfig, canActFor, requireCaller, type Caller } from './auth/access-tokens.js';
+export { AccessTokens, accessTokenConfig, canActFor, requireAdmin, requireCaller, type Caller } from './auth/access-tokens.js';
 export { ConfigError, env, loadConfig } from './config/config.js';
 export { lockDataFolder } from './database/data-folder-lock.js';
 export { openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './database/database.js';

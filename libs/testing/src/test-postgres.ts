@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import 'vitest';
+import type {} from 'vitest';
 
 declare module 'vitest' {
   export interface ProvidedContext {

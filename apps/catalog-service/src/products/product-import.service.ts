@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, type Caller } from '@triad/platform';
+import { DomainError, requireAdmin, type Caller } from '@triad/platform';
 import { concatMap, lastValueFrom, type Observable } from 'rxjs';
 import { parseNewProduct, type ProductFieldsRequest } from './product-input.schema.js';
 import { ProductsRepository } from './products.repository.js';
-import { newProductRow, requireAdmin } from './products.service.js';
+import { newProductRow } from './products.service.js';
 
 /** One row of an import: the product's fields and the row number the client will recognise in errors. */
 export interface ImportRowRequest extends ProductFieldsRequest {

@@ -6,7 +6,7 @@ import {
   isUniqueViolation,
   isUuid,
   parseInput,
-  requireCaller,
+  requireAdmin,
   resolvePageSize,
   uuidv7,
   type Caller,
@@ -103,10 +103,6 @@ export class ProductsService {
 }
 
 /** Raises UNAUTHENTICATED without a caller and PERMISSION_DENIED for anyone but an admin. */
-export function requireAdmin(caller: Caller | undefined, action: string): void {
-  if (requireCaller(caller).role !== 'admin') throw CatalogErrors.adminOnly(action);
-}
-
 /** The row for a new product, with a fresh UUIDv7 and both timestamps `now`. */
 export function newProductRow(fields: ProductFields, now = new Date()): NewProductRow {
   const { price, ...rest } = fields;

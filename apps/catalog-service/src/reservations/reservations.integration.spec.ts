@@ -124,7 +124,11 @@ describe('ReserveStock', () => {
       ]),
     );
     expect(error).toMatchObject({ kind: 'INVALID_ARGUMENT', code: 'CATALOG.INVALID_INPUT' });
-    expect(error.fieldViolations.map((violation) => violation.field)).toEqual(['reservation_id', 'lines[0].product_id', 'lines[1].quantity']);
+    expect(error.fieldViolations.map((violation) => violation.field)).toEqual([
+      'reservation_id',
+      'lines[0].product_id',
+      'lines[1].quantity',
+    ]);
     expect(await failure(reserve(randomUUID(), []))).toMatchObject({
       fieldViolations: [{ field: 'lines', description: 'must hold at least one line' }],
     });

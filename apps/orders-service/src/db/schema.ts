@@ -2,11 +2,14 @@ import { sql } from 'drizzle-orm';
 import { bigint, boolean, check, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /**
- * `placing` is internal: the row that claims an idempotency key while a placement is under way. It becomes
- * `pending` once stock is reserved, or is deleted after the reservation is released. Clients never see it.
+ * `placing` and `abandoned` are internal. `placing` is the row that claims an idempotency key while a
+ * placement is under way; it becomes `pending` once stock is reserved, or is deleted after the reservation is
+ * released. Recovery marks a placement that outlived every deadline `abandoned` before releasing its stock, so
+ * the placement can no longer complete. Clients never see either.
  */
-export const ORDER_STATES = ['placing', 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+export const ORDER_STATES = ['placing', 'abandoned', 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
+export const INTERNAL_STATES = ['placing', 'abandoned'] as const satisfies readonly OrderState[];
 
 export const orders = pgTable(
   'orders',
@@ -29,7 +32,10 @@ export const orders = pgTable(
   (table) => [
     uniqueIndex('orders_user_idempotency_key').on(table.userId, table.idempotencyKey),
     index('orders_user_newest_first').on(table.userId, table.id.desc()),
-    check('orders_status_check', sql`${table.status} in ('placing', 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled')`),
+    check(
+      'orders_status_check',
+      sql`${table.status} in ('placing', 'abandoned', 'pending', 'confirmed', 'shipped', 'delivered', 'cancelled')`,
+    ),
   ],
 );
 

@@ -42,10 +42,11 @@ export class FulfilmentSimulatorService implements OnApplicationBootstrap, OnApp
 
   private async step(): Promise<void> {
     try {
-      const due = await this.orders.unchangedSince(IN_FULFILMENT, new Date(Date.now() - this.settings.stepMs));
+      const due = await this.orders.unchangedFor(IN_FULFILMENT, this.settings.stepMs / 1000);
       for (const order of due) {
-        const next = order.status === 'placing' ? undefined : nextFulfilmentStatus(order.status);
-        if (next) await this.orders.changeStatus(order.id, [order.status as OrderStatus], next);
+        const status = order.status as OrderStatus;
+        const next = nextFulfilmentStatus(status);
+        if (next) await this.orders.changeStatus(order.id, [status], next);
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'fulfilment simulator step failed; it will try again');

@@ -1,5 +1,5 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DomainError, LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
 import type { Logger } from 'pino';
 import { concat, defer, filter, from, mergeMap, Observable, Subject, takeWhile } from 'rxjs';
 import { ORDERS_DATABASE_HANDLE } from '../db/database.js';
@@ -13,8 +13,9 @@ import { OrdersService } from './orders.service.js';
  * instance sees changes made through any other.
  */
 @Injectable()
-export class OrderEventsService implements OnModuleInit, OnApplicationShutdown {
+export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly changes = new Subject<OrderStatusChange>();
+  private readonly shuttingDown = new Subject<void>();
   private unlisten: Unlisten | undefined;
 
   constructor(
@@ -29,6 +30,14 @@ export class OrderEventsService implements OnModuleInit, OnApplicationShutdown {
       if (change) this.changes.next(change);
       else this.logger.warn({ payload }, 'ignored a malformed order status notification');
     });
+  }
+
+  /**
+   * Ends every watch with UNAVAILABLE before the gRPC server drains, so clients reconnect (to another
+   * instance) at once instead of holding up the shutdown and being cut off without a reason.
+   */
+  beforeApplicationShutdown(): void {
+    this.shuttingDown.next();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -65,9 +74,15 @@ export class OrderEventsService implements OnModuleInit, OnApplicationShutdown {
         takeWhile((change) => !isFinal(change.status), true),
       );
       const subscription = stream.subscribe(subscriber);
+      const shutdown = this.shuttingDown.subscribe(() =>
+        subscriber.error(
+          new DomainError('UNAVAILABLE', 'ORDERS.SHUTTING_DOWN', 'This orders-service instance is shutting down: watch the order again.'),
+        ),
+      );
       return () => {
         early.unsubscribe();
         subscription.unsubscribe();
+        shutdown.unsubscribe();
       };
     });
   }

@@ -1,10 +1,14 @@
 import { isUuid, parseInput } from '@triad/platform';
+import { OrdersErrors } from './orders.errors.js';
 import { z } from 'zod';
 
 const productId = z
   .string()
   .refine(isUuid, { error: 'must be a product id (a UUID)' })
   .transform((id) => id.toLowerCase());
+
+/** The most products one order (and one quoted cart) may hold. */
+export const MAX_ORDER_LINES = 50;
 
 /**
  * A placement request, keyed by the proto field names so violations name the fields a gRPC client sent
@@ -28,7 +32,7 @@ export const placeOrderInput = z.object({
       }),
     )
     .min(1, { error: 'must list at least one product' })
-    .max(50, { error: 'must list at most 50 products' })
+    .max(MAX_ORDER_LINES, { error: `must list at most ${MAX_ORDER_LINES} products` })
     .refine((lines) => new Set(lines.map((line) => line.product_id)).size === lines.length, {
       error: 'must list each product once; put the whole quantity on one line',
     }),
@@ -40,7 +44,7 @@ export const cartLineInput = z.object({
   quantity: z.number().int().min(1, { error: 'must be at least 1' }).max(100, { error: 'must be at most 100' }),
 });
 
-const INVALID_INPUT = 'ORDERS.INVALID_INPUT';
+const INVALID_INPUT = OrdersErrors.INVALID_INPUT;
 
 export interface OrderLine {
   productId: string;

@@ -2,6 +2,7 @@ import { OrderStatus as ProtoOrderStatus, StockAvailability, type Order as Proto
 import { DomainError, toProtoMoney, toTimestamp } from '@triad/platform';
 import type { Availability } from '../quote-cart/quote-cart.service.js';
 import type { Order, OrderStatus } from './order.js';
+import { OrdersErrors } from './orders.errors.js';
 
 /** Translations between the orders domain and the `triad.orders.v1` messages. */
 const STATUS_TO_PROTO: Record<OrderStatus, ProtoOrderStatus> = {
@@ -25,7 +26,7 @@ export function statusToProto(status: OrderStatus): ProtoOrderStatus {
 export function statusFromProto(status: ProtoOrderStatus | string): OrderStatus {
   const found = (Object.entries(STATUS_TO_PROTO) as [OrderStatus, ProtoOrderStatus][]).find(([, proto]) => proto === status);
   if (!found) {
-    throw DomainError.invalidArgument('ORDERS.INVALID_INPUT', [
+    throw DomainError.invalidArgument(OrdersErrors.INVALID_INPUT, [
       { field: 'status', description: 'must be ORDER_STATUS_CONFIRMED, _SHIPPED, _DELIVERED or _CANCELLED' },
     ]);
   }

@@ -1,8 +1,8 @@
 import type { MoneyAmount } from '@triad/platform';
 import type { OrderState } from '../db/schema.js';
 
-/** The states a client can see; `placing` never leaves the service. */
-export type OrderStatus = Exclude<OrderState, 'placing'>;
+/** The states a client can see; `placing` and `abandoned` never leave the service. */
+export type OrderStatus = Exclude<OrderState, 'placing' | 'abandoned'>;
 
 /** An amount of money in minor units (cents), exact. */
 export type Money = MoneyAmount;

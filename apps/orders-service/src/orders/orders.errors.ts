@@ -27,5 +27,4 @@ export const OrdersErrors = {
     ),
   illegalTransition: (from: string, to: string) =>
     new DomainError('FAILED_PRECONDITION', 'ORDERS.ILLEGAL_STATUS_CHANGE', `An order that is ${from} cannot become ${to}.`),
-  adminOnly: (action: string) => DomainError.permissionDenied(`Only an admin can ${action}.`),
 };

@@ -25,6 +25,7 @@ import { PlaceOrderService } from '../place-order/place-order.service.js';
 import { QuoteCartService, type CartEdit } from '../quote-cart/quote-cart.service.js';
 import { OrderEventsService } from './order-events.service.js';
 import { availabilityToProto, orderToProto, statusFromProto, statusToProto } from './order.mapper.js';
+import { OrdersErrors } from './orders.errors.js';
 import { OrdersService } from './orders.service.js';
 
 /** The gRPC face of orders-service: translates messages to use-case calls and back, nothing more. */
@@ -100,7 +101,7 @@ function toCartEdit(request: QuoteCartRequest): CartEdit {
   if (request.setLine) return { setLine: { productId: request.setLine.productId, quantity: request.setLine.quantity } };
   if (request.removeLine) return { removeLine: { productId: request.removeLine.productId } };
   if (request.clear) return { clear: true };
-  throw DomainError.invalidArgument('ORDERS.INVALID_INPUT', [
+  throw DomainError.invalidArgument(OrdersErrors.INVALID_INPUT, [
     { field: 'edit', description: 'must be one of set_line, remove_line or clear' },
   ]);
 }

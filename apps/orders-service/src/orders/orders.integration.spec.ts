@@ -167,6 +167,33 @@ describe('WatchOrder', () => {
   });
 });
 
+describe('shutting down', () => {
+  it('ends open watches with UNAVAILABLE at once, so clients reconnect elsewhere', async () => {
+    const other = await harness.startAnotherInstance();
+    const { order } = await call(
+      other.orders.placeOrder(
+        { idempotencyKey: `k${++keys}`, userId: alice, lines: [{ productId: lamp, quantity: 1 }] },
+        await harness.as(alice),
+      ),
+    );
+    const events: string[] = [];
+    const ended = new Promise<unknown>((resolve) =>
+      harness
+        .as(alice)
+        .then((metadata) =>
+          other.orders
+            .watchOrder({ id: order!.id }, metadata)
+            .subscribe({ next: (event) => events.push(event.status), error: resolve, complete: () => resolve('completed') }),
+        ),
+    );
+    await waitFor(() => events.length === 1);
+    const started = Date.now();
+    await other.close();
+    expect(fromGrpcError(await ended)).toMatchObject({ kind: 'UNAVAILABLE', code: 'ORDERS.SHUTTING_DOWN' });
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+});
+
 describe('QuoteCart', () => {
   it('answers each cart edit with the cart re-priced, in order', async () => {
     const scarce = harness.fake.addProduct('Rare vase', 100_00, 1);

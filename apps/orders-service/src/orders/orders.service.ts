@@ -4,6 +4,7 @@ import {
   decodePageToken,
   encodePageToken,
   LOGGER,
+  requireAdmin,
   requireCaller,
   requireUuid,
   resolvePageSize,
@@ -55,7 +56,12 @@ export class OrdersService {
     const limit = resolvePageSize(request.pageSize);
     // The list is one user's, so a token from another user's list is refused.
     const list = `${ORDERS_LIST}:${userId}`;
-    const page = await this.orders.listByUser(userId, decodePageToken(list, request.pageToken)?.['before'], limit);
+    const before = decodePageToken(list, request.pageToken)?.['before'];
+    const page = await this.orders.listByUser(
+      userId,
+      before === undefined ? undefined : requireUuid(before, 'page_token', OrdersErrors.INVALID_INPUT, 'a token this list returned'),
+      limit,
+    );
     const last = page.orders.at(-1);
     return {
       orders: page.orders,
@@ -75,8 +81,7 @@ export class OrdersService {
 
   /** Moves an order one step along its lifecycle. Admins only; cancelling goes through `cancelOrder`. */
   async changeStatus(id: string, to: OrderStatus, caller: Caller | undefined): Promise<Order> {
-    const viewer = requireCaller(caller);
-    if (viewer.role !== 'admin') throw OrdersErrors.adminOnly('change the status of an order');
+    requireAdmin(caller, 'change the status of an order');
     if (to === 'cancelled') return this.cancelOrder(id, caller);
     const order = await this.getOrder(id, caller);
     if (!canMove(order.status, to)) throw OrdersErrors.illegalTransition(order.status, to);

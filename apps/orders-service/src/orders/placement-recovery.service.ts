@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER } from '@triad/platform';
 import type { Logger } from 'pino';
+import type { OrderRow } from '../db/schema.js';
 import { CatalogClient } from '../upstream/catalog-client.service.js';
 import { OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
@@ -50,15 +51,23 @@ export class PlacementRecoveryService implements OnApplicationBootstrap, OnAppli
 
   private async recover(): Promise<void> {
     try {
-      const abandoned = await this.orders.abandonedClaims(new Date(Date.now() - this.settings.abandonedAfterMs));
-      for (const claim of abandoned) {
-        await this.catalog.releaseStock(claim.id);
-        await this.orders.deleteClaim(claim.id);
-        this.logger.info({ orderId: claim.id, idempotencyKey: claim.idempotencyKey }, 'released the stock of an abandoned placement');
+      for (const claim of await this.orders.abandonStalePlacements(this.settings.abandonedAfterMs / 1000)) {
+        await this.releaseAbandoned(claim);
       }
       for (const order of await this.orders.cancelledWithReservedStock()) await this.ordersService.releaseStockOf(order.id);
     } catch (error) {
       this.logger.warn({ err: error }, 'placement recovery will try again');
+    }
+  }
+
+  /** One at a time, so a placement whose release fails does not hold up the others. */
+  private async releaseAbandoned(claim: OrderRow): Promise<void> {
+    try {
+      await this.catalog.releaseStock(claim.id);
+      await this.orders.deleteClaim(claim.id);
+      this.logger.info({ orderId: claim.id, idempotencyKey: claim.idempotencyKey }, 'released the stock of an abandoned placement');
+    } catch (error) {
+      this.logger.warn({ orderId: claim.id, err: error }, 'could not release an abandoned placement yet');
     }
   }
 }

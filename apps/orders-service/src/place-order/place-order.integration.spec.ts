@@ -3,6 +3,7 @@ import { count, sql } from 'drizzle-orm';
 import { orders } from '../db/schema.js';
 import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { OrdersRepository } from '../orders/orders.repository.js';
 import { PlacementRecoveryService } from '../orders/placement-recovery.service.js';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
 
@@ -250,5 +251,21 @@ describe('PlaceOrder when a downstream call fails midway', () => {
     await harness.service.app.get(PlacementRecoveryService).runOnce();
     await expectNothingLeftBehind(before.orders, before.stock);
     expect(harness.fake.reservations.get(orderId)?.released).toBe(true);
+  });
+
+  it('lets no placement complete after recovery gave up on it and released its stock', async () => {
+    const before = await snapshot();
+    const repository = harness.service.app.get(OrdersRepository);
+    const orderId = '01900000-0000-7000-8000-0000000000bb';
+    await repository.claim({ id: orderId, userId: alice, idempotencyKey: 'slow-placement', requestHash: 'x' });
+    harness.fake.reserve({ reservationId: orderId, lines: [{ productId: keyboard, quantity: 1 }] });
+    await harness.db.execute(sql`update orders set created_at = now() - interval '1 hour' where id = ${orderId}`);
+
+    await harness.service.app.get(PlacementRecoveryService).runOnce();
+    const price = { amountMinor: 4999n, currencyCode: 'USD' };
+    await expect(repository.completePlacement(orderId, [{ productId: keyboard, quantity: 1, unitPrice: price }], price)).rejects.toThrow(
+      /given up/,
+    );
+    await expectNothingLeftBehind(before.orders, before.stock);
   });
 });

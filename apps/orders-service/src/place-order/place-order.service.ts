@@ -38,7 +38,7 @@ export class PlaceOrderService {
     const orderId = uuidv7();
     const requestHash = hashRequest(input);
     const claim = await this.orders.claim({ id: orderId, userId: input.userId, idempotencyKey: input.idempotencyKey, requestHash });
-    if (!claim.claimed) return this.replay(claim.existing, requestHash);
+    if (!claim.claimed) return this.replay(claim.existing, input.idempotencyKey, requestHash);
 
     let reservationRequested = false;
     try {
@@ -54,10 +54,10 @@ export class PlaceOrderService {
   }
 
   /** The same key again: the same order, unless the key is being reused for a different request. */
-  private async replay(existing: OrderRow, requestHash: string): Promise<Order> {
-    if (existing.requestHash !== requestHash) throw OrdersErrors.keyReused(existing.idempotencyKey);
-    const order = existing.status === 'placing' ? undefined : await this.orders.findById(existing.id);
-    if (!order) throw OrdersErrors.placementInProgress(existing.idempotencyKey);
+  private async replay(existing: OrderRow | undefined, idempotencyKey: string, requestHash: string): Promise<Order> {
+    if (existing && existing.requestHash !== requestHash) throw OrdersErrors.keyReused(idempotencyKey);
+    const order = existing && (await this.orders.findById(existing.id));
+    if (!order) throw OrdersErrors.placementInProgress(idempotencyKey);
     return order;
   }
 

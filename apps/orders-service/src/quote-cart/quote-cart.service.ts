@@ -1,8 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { concatMap, type Observable } from 'rxjs';
-import { parseCartLine, parseCartProductId } from '../orders/order-input.schema.js';
+import { DomainError } from '@triad/platform';
+import { MAX_ORDER_LINES, parseCartLine, parseCartProductId } from '../orders/order-input.schema.js';
+import { OrdersErrors } from '../orders/orders.errors.js';
 import type { Money } from '../orders/order.js';
 import { CatalogClient } from '../upstream/catalog-client.service.js';
+
+const MAX_CART_LINES = MAX_ORDER_LINES;
 
 /** One change to a cart being quoted. */
 export type CartEdit = { setLine: { productId: string; quantity: number } } | { removeLine: { productId: string } } | { clear: true };
@@ -48,6 +52,8 @@ export class QuoteCartService {
           };
         });
         const priced = lines.flatMap((line) => (line.lineTotal ? [line.lineTotal] : []));
+        // As for a placement: one order, one currency.
+        if (new Set(priced.map((total) => total.currencyCode)).size > 1) throw OrdersErrors.mixedCurrencies();
         const subtotal = {
           amountMinor: priced.reduce((sum, total) => sum + total.amountMinor, 0n),
           currencyCode: priced[0]?.currencyCode ?? 'USD',
@@ -65,5 +71,10 @@ function apply(cart: Map<string, number>, edit: CartEdit): void {
     return;
   }
   const line = parseCartLine(edit.setLine);
+  if (!cart.has(line.productId) && cart.size >= MAX_CART_LINES) {
+    throw DomainError.invalidArgument(OrdersErrors.INVALID_INPUT, [
+      { field: 'set_line.product_id', description: `cannot be added: a cart holds at most ${MAX_CART_LINES} products, as an order does` },
+    ]);
+  }
   cart.set(line.productId, line.quantity);
 }

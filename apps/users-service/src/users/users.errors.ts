@@ -6,5 +6,4 @@ export const UsersErrors = {
     new DomainError('ALREADY_EXISTS', 'USERS.EMAIL_TAKEN', `An account with the email ${email} already exists: sign in instead.`),
   notFound: (id: string) => DomainError.notFound('USERS.NOT_FOUND', `No user has the id ${id}.`),
   invalidCredentials: () => new DomainError('UNAUTHENTICATED', 'USERS.INVALID_CREDENTIALS', 'The email or password is not correct.'),
-  adminOnly: (action: string) => DomainError.permissionDenied(`Only an admin can ${action}.`),
 };

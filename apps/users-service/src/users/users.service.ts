@@ -5,6 +5,7 @@ import {
   decodePageToken,
   encodePageToken,
   parseInput,
+  requireAdmin,
   requireCaller,
   requireUuid,
   resolvePageSize,
@@ -59,7 +60,7 @@ export class UsersService {
 
   async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
     const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' }, INVALID_INPUT);
-    if (input.role === 'admin' && caller?.role !== 'admin') throw UsersErrors.adminOnly('create an admin account');
+    if (input.role === 'admin') requireAdmin(caller, 'create an admin account');
     const now = new Date();
     const created = await this.repository.insert({
       id: uuidv7(now.getTime()),
@@ -102,8 +103,7 @@ export class UsersService {
     page: { pageSize?: number; pageToken?: string },
     caller: Caller | undefined,
   ): Promise<{ users: UserView[]; nextPageToken: string }> {
-    const viewer = requireCaller(caller);
-    if (viewer.role !== 'admin') throw UsersErrors.adminOnly('list users');
+    const viewer = requireAdmin(caller, 'list users');
     const limit = resolvePageSize(page.pageSize);
     const cursor = decodePageToken(USERS_LIST, page.pageToken)?.['after'];
     const after = cursor === undefined ? undefined : requireUuid(cursor, 'page_token', INVALID_INPUT, 'a token this list returned');

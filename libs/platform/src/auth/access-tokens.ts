@@ -94,6 +94,13 @@ export function requireCaller(caller: Caller | undefined): Caller {
   return caller;
 }
 
+/** Raises UNAUTHENTICATED without a caller and PERMISSION_DENIED unless it is an admin; `action` completes "Only an admin can …". */
+export function requireAdmin(caller: Caller | undefined, action: string): Caller {
+  const admin = requireCaller(caller);
+  if (admin.role !== 'admin') throw DomainError.permissionDenied(`Only an admin can ${action}.`);
+  return admin;
+}
+
 /** True when the caller may see data that belongs to `ownerId`. */
 export function canActFor(caller: Caller | undefined, ownerId: string): boolean {
   return caller !== undefined && (caller.role === 'admin' || caller.userId === ownerId);

@@ -52,11 +52,12 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   url: string,
 ): Promise<DatabaseHandle<TSchema>> {
   const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5_000 });
-  // An idle client that loses its connection emits 'error'; the pool replaces it, so only note it.
+  // An idle client that loses its connection emits 'error'; the pool replaces it, and the next query that
+  // cannot reach the database fails on its own (and /readyz reports it), so nothing else is needed here.
   pool.on('error', () => undefined);
   const db = drizzleNodePg({ client: pool, schema: options.schema });
   try {
-    await migrateNodePg(db, { migrationsFolder: options.migrationsFolder });
+    await withMigrationLock(pool, () => migrateNodePg(db, { migrationsFolder: options.migrationsFolder }));
   } catch (error) {
     await pool.end();
     throw error;
@@ -71,6 +72,21 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
     listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
     close: () => pool.end(),
   };
+}
+
+/**
+ * Replicas of a service that start together would otherwise apply the same migration twice; a session-level
+ * advisory lock lets one migrate while the others wait and then find nothing left to do.
+ */
+async function withMigrationLock(pool: pg.Pool, migrate: () => Promise<void>): Promise<void> {
+  const lock = await pool.connect();
+  try {
+    await lock.query(`select pg_advisory_lock(hashtext('triad-migrations'))`);
+    await migrate();
+  } finally {
+    await lock.query(`select pg_advisory_unlock(hashtext('triad-migrations'))`).catch(() => undefined);
+    lock.release();
+  }
 }
 
 async function openPglite<TSchema extends Record<string, unknown>>(options: DatabaseOptions<TSchema>): Promise<DatabaseHandle<TSchema>> {

@@ -4,6 +4,7 @@ import pg from 'pg';
 export type Unlisten = () => Promise<void>;
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
+const MAX_RETRY_DELAY_MS = 30_000;
 
 /** Refuses channel names that would need quoting: PGlite's `listen` does not quote them. */
 export function assertChannelName(channel: string): void {
@@ -11,9 +12,9 @@ export function assertChannelName(channel: string): void {
 }
 
 /**
- * LISTEN on a dedicated PostgreSQL connection (a pooled one would drop it on release). When the connection
- * is lost it reconnects and listens again, so a watcher keeps receiving changes across a database restart;
- * changes committed while it was away are not replayed, which is why watchers read current state first.
+ * LISTEN on a dedicated PostgreSQL connection (a pooled one would drop it on release). When the connection is
+ * lost it reconnects, with a growing delay, until it listens again or `Unlisten` is called. Notifications
+ * committed while it was away are not replayed, which is why watchers read the current state first.
  */
 export async function listenOnPostgres(url: string, channel: string, onNotification: (payload: string) => void): Promise<Unlisten> {
   assertChannelName(channel);
@@ -26,20 +27,32 @@ export async function listenOnPostgres(url: string, channel: string, onNotificat
     next.on('notification', (message) => {
       if (message.channel === channel) onNotification(message.payload ?? '');
     });
-    next.on('error', () => scheduleReconnect(next));
-    next.on('end', () => scheduleReconnect(next));
-    await next.connect();
-    await next.query(`LISTEN ${channel}`);
+    next.on('error', () => lost(next));
+    next.on('end', () => lost(next));
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${channel}`);
+    } catch (error) {
+      await next.end().catch(() => undefined);
+      throw error;
+    }
     client = next;
   };
-  const scheduleReconnect = (lost: pg.Client) => {
-    if (stopped || client !== lost || retry) return;
-    client = undefined;
-    retry = setTimeout(() => {
-      retry = undefined;
-      connect().catch(() => scheduleReconnect(lost));
-    }, 1_000);
+  const reconnect = (attempt: number) => {
+    if (stopped || retry) return;
+    retry = setTimeout(
+      () => {
+        retry = undefined;
+        connect().catch(() => reconnect(attempt + 1));
+      },
+      Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** attempt),
+    );
     retry.unref();
+  };
+  const lost = (which: pg.Client) => {
+    if (which !== client) return;
+    client = undefined;
+    reconnect(0);
   };
 
   await connect();

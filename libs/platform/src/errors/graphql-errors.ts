@@ -26,26 +26,34 @@ const GRAPHQL_OWN_CODES = new Set([
 ]);
 
 /**
- * Apollo `formatError` for every GraphQL server in Triad: domain errors (thrown directly or arriving over gRPC)
- * get their table code, GraphQL's own request errors pass through, and anything else is reduced to a generic
- * INTERNAL_SERVER_ERROR with no message, stack or SQL.
+ * Apollo `formatError` for every GraphQL server in Triad, subgraphs and gateway alike. Three kinds of error
+ * reach a client, each with only the extensions listed here:
+ * - a domain error, thrown in a resolver or arriving over gRPC: its table code, stable code and bad fields;
+ * - one a subgraph already formatted this way (it carries `errorCode`), passing through the gateway;
+ * - GraphQL's own request errors (parse, validation, persisted queries).
+ * Anything else, Apollo's INTERNAL_SERVER_ERROR included, becomes a generic message: no text, stack or SQL.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const where = { ...(formatted.path ? { path: formatted.path } : {}), ...(formatted.locations ? { locations: formatted.locations } : {}) };
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
   if (original instanceof DomainError || isGrpcError(original)) {
-    const domain = fromGrpcError(original);
-    const { message, extensions } = toGraphQLError(domain);
-    return { ...formatted, message, extensions: { ...extensions } };
+    const { message, extensions } = toGraphQLError(fromGrpcError(original));
+    return { message, ...where, extensions: { ...extensions } };
   }
-  const code = formatted.extensions?.['code'];
-  if (typeof code === 'string' && (GRAPHQL_OWN_CODES.has(code) || code === 'DOWNSTREAM_SERVICE_ERROR' || isTableCode(code))) {
-    const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
-    return { ...formatted, extensions };
+  const { code, errorCode, fieldViolations } = formatted.extensions ?? {};
+  if (typeof code === 'string' && typeof errorCode === 'string' && isTableCode(code) && code !== ERROR_TABLE.INTERNAL.graphql) {
+    return {
+      message: formatted.message,
+      ...where,
+      extensions: { code, errorCode, ...(Array.isArray(fieldViolations) ? { fieldViolations } : {}) },
+    };
+  }
+  if (typeof code === 'string' && GRAPHQL_OWN_CODES.has(code)) {
+    return { message: formatted.message, ...where, extensions: { code } };
   }
   return {
     message: 'Something went wrong on our side; the error has been logged.',
-    ...(formatted.path ? { path: formatted.path } : {}),
-    ...(formatted.locations ? { locations: formatted.locations } : {}),
+    ...where,
     extensions: { code: ERROR_TABLE.INTERNAL.graphql },
   };
 }

@@ -17,7 +17,7 @@ export interface GrpcClientSettings {
 
 /**
  * Options for a Nest gRPC client with Triad's call policy built in:
- * - every call gets a deadline, and carries the current request id and caller token as metadata;
+ * - every unary call gets a deadline, and every call carries the current request id and caller token;
  * - calls are retried on UNAVAILABLE only when the contract marks the RPC as safe to repeat
  *   (`option idempotency_level = NO_SIDE_EFFECTS` or `IDEMPOTENT` in the .proto), never otherwise.
  */
@@ -40,8 +40,11 @@ export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderO
 }
 
 function callPolicyInterceptor(deadlineMs: number): Interceptor {
-  return (options, nextCall) =>
-    new InterceptingCall(nextCall({ ...options, deadline: options.deadline ?? Date.now() + deadlineMs }), {
+  return (options, nextCall) => {
+    // A stream (a watch, an import) lasts as long as its caller wants: only unary calls get the default.
+    const streaming = options.method_definition.requestStream || options.method_definition.responseStream;
+    const deadline = options.deadline ?? (streaming ? undefined : Date.now() + deadlineMs);
+    return new InterceptingCall(nextCall({ ...options, ...(deadline === undefined ? {} : { deadline }) }), {
       start(metadata, listener, next) {
         const context = currentRequestContext();
         if (context && metadata.get(REQUEST_ID_HEADER).length === 0) metadata.set(REQUEST_ID_HEADER, context.requestId);
@@ -49,6 +52,7 @@ function callPolicyInterceptor(deadlineMs: number): Interceptor {
         next(metadata, listener);
       },
     });
+  };
 }
 
 /** `{ service, method }` for every RPC in `protoPackage` that its contract declares safe to retry. */
@@ -67,6 +71,8 @@ export function idempotentMethods(protoPackage: string): { service: string; meth
 
 function retryServiceConfig(methods: { service: string; method: string }[]) {
   return {
+    // Retries stop when more than half the recent calls failed, so an outage is not multiplied hop by hop.
+    retryThrottling: { maxTokens: 10, tokenRatio: 0.5 },
     methodConfig:
       methods.length === 0
         ? []
