@@ -1,8 +1,7 @@
-import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { grpcClientOptions } from '@triad/platform';
-import { freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { bearer, freePort, startSystem, type RunningSystem } from '@triad/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,9 +109,7 @@ describe('orders across the whole system', () => {
       total: { amount_minor: order.total.amountMinor },
     });
 
-    const metadata = new Metadata();
-    metadata.set('authorization', `Bearer ${buyer.token}`);
-    const overGrpc = await firstValueFrom(orders.getOrder({ id: order.id }, metadata));
+    const overGrpc = await firstValueFrom(orders.getOrder({ id: order.id }, bearer(buyer.token)));
     expect(overGrpc.order).toMatchObject({
       id: order.id,
       userId: buyer.id,

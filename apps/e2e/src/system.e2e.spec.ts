@@ -1,8 +1,8 @@
-import { Metadata, status } from '@grpc/grpc-js';
+import { status } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions } from '@triad/platform';
-import { freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { bearer, freePort, startSystem, type RunningSystem } from '@triad/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,12 +57,6 @@ async function restCall(method: string, path: string, body?: unknown, token?: st
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as Record<string, any> };
-}
-
-function bearer(token: string): Metadata {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  return metadata;
 }
 
 describe('the whole system, started as separate processes', () => {

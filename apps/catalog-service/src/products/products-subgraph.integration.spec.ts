@@ -1,6 +1,7 @@
 import { createTestDatabase, freePort } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { call, startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
+import { call } from '@triad/testing';
+import { startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
 
 let service: TestCatalog;
 

@@ -4,7 +4,8 @@ import { eq } from 'drizzle-orm';
 import { from } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { products } from '../db/schema.js';
-import { call, failure, startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
+import { call, failure } from '@triad/testing';
+import { startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
 
 let service: TestCatalog;
 

@@ -3,7 +3,8 @@ import { createTestDatabase, freePort } from '@triad/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { products, reservationLines, reservations } from '../db/schema.js';
-import { call, failure, startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
+import { call, failure } from '@triad/testing';
+import { startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
 
 let service: TestCatalog;
 

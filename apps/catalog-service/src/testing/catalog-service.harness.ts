@@ -1,8 +1,8 @@
 import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient } from '@triad/contracts/catalog/v1';
-import { AccessTokens, createLogger, fromGrpcError, grpcClientOptions, uuidv7, type DomainError } from '@triad/platform';
-import { firstValueFrom, type Observable } from 'rxjs';
+import { AccessTokens, createLogger, grpcClientOptions, uuidv7 } from '@triad/platform';
+import { bearer } from '@triad/testing';
 import { loadCatalogConfig } from '../catalog.config.js';
 import { startCatalogService } from '../catalog-service.js';
 import { CATALOG_DATABASE, type CatalogDatabase } from '../db/database.js';
@@ -80,18 +80,3 @@ export async function startTestCatalog(setup: {
     },
   };
 }
-
-export function bearer(token: string): Metadata {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  return metadata;
-}
-
-/** The response of a call that should succeed. */
-export const call = <T>(observable: Observable<T>): Promise<T> => firstValueFrom(observable);
-
-/** The error of a call that should fail, read back as the DomainError the service raised. */
-export const failure = (observable: Observable<unknown>): Promise<DomainError> =>
-  firstValueFrom(observable).then(() => {
-    throw new Error('the call succeeded, but it should have failed');
-  }, fromGrpcError);

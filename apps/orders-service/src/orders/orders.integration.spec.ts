@@ -1,7 +1,8 @@
 import type { Metadata } from '@grpc/grpc-js';
 import type { OrdersServiceClient, QuoteCartRequest, WatchOrderResponse } from '@triad/contracts/orders/v1';
 import { fromGrpcError } from '@triad/platform';
-import { firstValueFrom, from, Subject, take, toArray, type Observable } from 'rxjs';
+import { firstValueFrom, from, Subject, take, toArray } from 'rxjs';
+import { call, failure } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
 import { PlacementRecoveryService } from './placement-recovery.service.js';
@@ -20,9 +21,6 @@ beforeAll(async () => {
 
 afterAll(() => harness?.close());
 
-const call = <T>(observable: Observable<T>) => firstValueFrom(observable);
-const failure = (observable: Observable<unknown>) =>
-  firstValueFrom(observable).then(() => expect.fail('the call succeeded'), fromGrpcError);
 let keys = 0;
 async function placeFor(userId: string, quantity = 1, orders: OrdersServiceClient = harness.orders) {
   const { order } = await call(

@@ -1,7 +1,7 @@
 import { fromGrpcError } from '@triad/platform';
 import { count, sql } from 'drizzle-orm';
 import { orders } from '../db/schema.js';
-import { firstValueFrom, type Observable } from 'rxjs';
+import { call, failure } from '@triad/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { PlacementRecoveryService } from '../orders/placement-recovery.service.js';
@@ -25,9 +25,6 @@ beforeEach(() => {
   for (const rpc of Object.keys(harness.fake.failures) as (keyof OrdersHarness['fake']['failures'])[]) harness.fake.failures[rpc] = 'none';
 });
 
-const call = <T>(observable: Observable<T>) => firstValueFrom(observable);
-const failure = (observable: Observable<unknown>) =>
-  firstValueFrom(observable).then(() => expect.fail('the call succeeded'), fromGrpcError);
 const storedOrders = async () => (await harness.db.select({ n: count() }).from(orders))[0]?.n;
 let keys = 0;
 const newKey = () => `key-${++keys}-${Date.now()}`;

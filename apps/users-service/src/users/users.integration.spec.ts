@@ -1,10 +1,8 @@
-import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
-import { createLogger, fromGrpcError, grpcClientOptions, type RunningService } from '@triad/platform';
-import { createTestDatabase, freePort } from '@triad/testing';
+import { createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
+import { bearer, call, createTestDatabase, failure, freePort } from '@triad/testing';
 import { count, eq } from 'drizzle-orm';
-import { firstValueFrom, type Observable } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
 import { users as usersTable } from '../db/schema.js';
@@ -43,14 +41,6 @@ afterAll(async () => {
   await service?.close();
 });
 
-const call = <T>(observable: Observable<T>) => firstValueFrom(observable);
-const failure = (observable: Observable<unknown>) =>
-  firstValueFrom(observable).then(() => expect.fail('the call succeeded'), fromGrpcError);
-const bearer = (token: string) => {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  return metadata;
-};
 const signIn = async (email: string, password: string) => bearer((await call(users.authenticate({ email, password }))).accessToken);
 const countUsers = async () => (await db.select({ n: count() }).from(usersTable))[0]?.n;
 
