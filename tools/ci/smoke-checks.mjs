@@ -1,6 +1,7 @@
 // The requests of the compose smoke test (tools/ci/compose-smoke.sh), sent from the host to the published
-// ports of a running stack: a demo user signs in through the REST API and through the GraphQL gateway, and a
-// token from one edge is accepted by the other. Prints one line per check; exits 1 if any check fails.
+// ports of a running stack: a demo user signs in through the REST API and through the GraphQL gateway, a
+// token from one edge is accepted by the other, and an order placed through the gateway (users, catalog and
+// orders on PostgreSQL) reads back over REST. Prints one line per check; exits 1 if any check fails.
 //
 //   node tools/ci/smoke-checks.mjs          # against 127.0.0.1 and the default ports
 
@@ -8,6 +9,8 @@ const host = '127.0.0.1';
 const rest = `http://${host}:3000`;
 const gateway = `http://${host}:4000`;
 const users = `http://${host}:4001`;
+const catalog = `http://${host}:4002`;
+const orders = `http://${host}:4003`;
 const alice = { email: 'alice@triad.dev', password: 'alice-password' };
 
 let failures = 0;
@@ -47,7 +50,13 @@ function shown(body) {
 
 console.log(`compose smoke checks against ${host}:`);
 
-for (const [name, base] of [['users-service', users], ['rest-api', rest], ['graphql-gateway', gateway]]) {
+for (const [name, base] of [
+  ['users-service', users],
+  ['catalog-service', catalog],
+  ['orders-service', orders],
+  ['rest-api', rest],
+  ['graphql-gateway', gateway],
+]) {
   await check(`${name} is ready: GET ${base}/readyz -> 200`, async () => {
     const { status, body } = await request(`${base}/readyz`);
     expect(status === 200, `got ${status} ${shown(body)}`);
@@ -100,6 +109,35 @@ await check(`the REST token works at the gateway: query { me { email } } -> ${al
   });
   expect(status === 200 && !body.errors, `got ${status} ${shown(body)}`);
   expect(body.data?.me?.email === alice.email, `me.email is ${JSON.stringify(body.data?.me?.email)}, not ${alice.email}`);
+});
+
+let orderId;
+await check('an order placed through the gateway: mutation placeOrder -> PENDING with the product named', async () => {
+  expect(graphqlToken, 'skipped: the GraphQL sign-in gave no token');
+  const listed = await request(`${rest}/v1/products?page_size=20`);
+  expect(listed.status === 200, `GET /v1/products gave ${listed.status} ${shown(listed.body)}`);
+  const product = listed.body.products?.find((candidate) => candidate.stock_on_hand > 0);
+  expect(product, `no product in stock in ${shown(listed.body)}`);
+  const query = 'mutation Place($input: PlaceOrderInput!) { placeOrder(input: $input) { id status items { product { name } } } }';
+  const variables = { input: { idempotencyKey: `smoke-${Date.now()}`, items: [{ productId: product.id, quantity: 1 }] } };
+  const { status, body } = await request(`${gateway}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${graphqlToken}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  expect(status === 200 && !body.errors, `got ${status} ${shown(body)}`);
+  const order = body.data?.placeOrder;
+  expect(order?.status === 'PENDING', `status is ${JSON.stringify(order?.status)}`);
+  expect(order.items?.[0]?.product?.name === product.name, `item is ${shown(order.items)}, not ${product.name}`);
+  orderId = order.id;
+  return `order ${order.id} for ${product.name}`;
+});
+
+await check('the same order over REST: GET /v1/orders/{id} -> 200', async () => {
+  expect(orderId && restToken, 'skipped: no order was placed');
+  const { status, body } = await request(`${rest}/v1/orders/${orderId}`, { headers: { authorization: `Bearer ${restToken}` } });
+  expect(status === 200, `got ${status} ${shown(body)}`);
+  expect(body.id === orderId, `id is ${JSON.stringify(body.id)}`);
 });
 
 console.log(failures === 0 ? 'compose smoke checks passed' : `compose smoke checks: ${failures} failed`);
