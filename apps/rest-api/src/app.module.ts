@@ -13,7 +13,7 @@ import { OrdersModule } from './orders/orders.module.js';
 import { ProblemDetailsFilter } from './problems/problem-details.filter.js';
 import { requestValidationPipe } from './problems/request-validation.pipe.js';
 import { ProductsModule } from './products/products.module.js';
-import type { RestApiConfig } from './rest-api.config.js';
+import { REST_API_CONFIG, type RestApiConfig } from './rest-api.config.js';
 import { UsersClientModule } from './users/users-client.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -51,6 +51,7 @@ export class AppModule {
       ],
       controllers: [HealthHttpController],
       providers: [
+        { provide: REST_API_CONFIG, useValue: config },
         { provide: AccessTokens, useValue: new AccessTokens(config) },
         { provide: LOGGER, useValue: logger },
         { provide: GrpcHealthProbe, useValue: upstreamHealth },
@@ -58,7 +59,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useValue: requestValidationPipe() },
       ],
-      exports: [AccessTokens, LOGGER],
+      exports: [REST_API_CONFIG, AccessTokens, LOGGER],
     };
   }
 }

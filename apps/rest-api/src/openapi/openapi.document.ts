@@ -2,6 +2,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AuthModule } from '../auth/auth.module.js';
 import { BEARER_SCHEME } from '../auth/bearer-auth.guard.js';
+import { documentBodyLimits } from '../http/body-limit.hook.js';
+import { RATE_LIMITED_RESPONSE } from '../http/rate-limit.hook.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { problemResponse } from '../problems/api-problem-responses.decorator.js';
 import { ProblemResource } from '../problems/problem.dto.js';
@@ -22,7 +24,11 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .setTitle('Triad REST API')
     .setDescription(
       'The public REST edge of Triad. Errors are RFC 9457 problem documents (`application/problem+json`) with a stable `code`; ' +
-        'every response carries an `x-request-id` header.',
+        'every response carries an `x-request-id` header. ' +
+        'GET responses carry an `ETag`: send it back as `If-None-Match` to get 304 while your copy is current. ' +
+        'Lists link their next page in a `Link: <…>; rel="next"` header. ' +
+        'A method a path does not support is answered 405, with the methods it does support in `Allow`. ' +
+        'Each client may send a limited number of requests a minute; `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` say where it stands.',
     )
     .setVersion('1.0.0')
     .addTag('auth', 'Signing in.')
@@ -33,13 +39,14 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
       { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /v1/auth/token`.' },
       BEARER_SCHEME,
     )
-    // Any operation can fail on our side or in a backend service, so these are documented once for all.
-    .addGlobalResponse(problemResponse(500), problemResponse(503), problemResponse(504))
+    // Any operation can fail on our side or in a backend service, or be rate limited, so these are documented once for all.
+    .addGlobalResponse(RATE_LIMITED_RESPONSE, problemResponse(500), problemResponse(503), problemResponse(504))
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     include: [AuthModule, UsersModule, ProductsModule, OrdersModule],
     extraModels: [ProblemResource],
   });
+  return documentBodyLimits(document);
 }
 
 /**

@@ -7,6 +7,7 @@ interface Operation {
   summary?: string;
   security?: Record<string, string[]>[];
   parameters?: { name: string; in: string; required?: boolean }[];
+  requestBody?: { content: Record<string, unknown> };
   responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
 }
 interface Document {
@@ -43,15 +44,20 @@ describe('OpenAPI document', () => {
 
     expect(operations.map(({ route, operationId }) => `${route} ${operationId}`).sort()).toEqual([
       'GET /v1/orders/{id} getOrder',
+      'GET /v1/orders/{id}/events watchOrder',
       'GET /v1/products listProducts',
       'GET /v1/products/{id} getProduct',
       'GET /v1/users listUsers',
       'GET /v1/users/me getCurrentUser',
       'GET /v1/users/{id} getUser',
       'GET /v1/users/{id}/orders listUserOrders',
+      'PATCH /v1/products/{id} updateProduct',
       'POST /v1/auth/token createAccessToken',
       'POST /v1/orders placeOrder',
       'POST /v1/orders/{id}:cancel cancelOrder',
+      'POST /v1/orders/{id}:transition transitionOrder',
+      'POST /v1/products createProduct',
+      'POST /v1/products:import importProducts',
       'POST /v1/users createUser',
     ]);
     for (const operation of operations) {
@@ -72,7 +78,20 @@ describe('OpenAPI document', () => {
       .map((operation) => operation.operationId)
       .sort();
 
-    expect(secured).toEqual(['cancelOrder', 'getCurrentUser', 'getOrder', 'getUser', 'listUserOrders', 'listUsers', 'placeOrder']);
+    expect(secured).toEqual([
+      'cancelOrder',
+      'createProduct',
+      'getCurrentUser',
+      'getOrder',
+      'getUser',
+      'importProducts',
+      'listUserOrders',
+      'listUsers',
+      'placeOrder',
+      'transitionOrder',
+      'updateProduct',
+      'watchOrder',
+    ]);
   });
 
   it('requires the Idempotency-Key header to place an order and documents the Location of what it creates', () => {
@@ -81,6 +100,39 @@ describe('OpenAPI document', () => {
     expect(placeOrder.parameters).toContainEqual(expect.objectContaining({ name: 'Idempotency-Key', in: 'header', required: true }));
     expect(Object.keys(placeOrder.responses['201']?.headers ?? {})).toEqual(['Location']);
     expect(Object.keys(placeOrder.responses)).toEqual(expect.arrayContaining(['400', '401', '409', '422']));
+  });
+
+  it('describes the import body as NDJSON and the order events as an event stream, each item by its schema', () => {
+    const importProducts = document.paths['/v1/products:import']!['post']!;
+    const watchOrder = document.paths['/v1/orders/{id}/events']!['get']!;
+
+    expect(importProducts.requestBody?.content).toEqual({
+      'application/x-ndjson': expect.objectContaining({ schema: { $ref: '#/components/schemas/CreateProductBody' } }),
+    });
+    expect(watchOrder.responses['200']?.content).toEqual({
+      'text/event-stream': expect.objectContaining({
+        schema: expect.objectContaining({
+          properties: expect.objectContaining({ data: { $ref: '#/components/schemas/OrderStatusEventResource' } }),
+        }),
+      }),
+    });
+    expect(watchOrder.parameters).toContainEqual(expect.objectContaining({ name: 'Last-Event-ID', in: 'header', required: false }));
+  });
+
+  it('documents caching, next-page links, body limits and rate limits where a client meets them', () => {
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
+    const getProduct = document.paths['/v1/products/{id}']!['get']!;
+
+    expect(getProduct.parameters).toContainEqual(expect.objectContaining({ name: 'If-None-Match', in: 'header', required: false }));
+    expect(Object.keys(getProduct.responses['200']?.headers ?? {})).toEqual(expect.arrayContaining(['ETag', 'Cache-Control']));
+    expect(Object.keys(getProduct.responses['304']?.headers ?? {})).toEqual(expect.arrayContaining(['ETag', 'Cache-Control']));
+    for (const list of ['/v1/products', '/v1/users', '/v1/users/{id}/orders']) {
+      expect(Object.keys(document.paths[list]!['get']!.responses['200']?.headers ?? {}), list).toContain('Link');
+    }
+    expect(Object.keys(document.paths['/v1/users']!['post']!.responses)).toContain('413');
+    for (const operation of operations) {
+      expect(Object.keys(operation.responses['429']?.headers ?? {}), operation.operationId).toContain('Retry-After');
+    }
   });
 
   it('matches the checked-in openapi.json', async () => {

@@ -30,8 +30,8 @@ export class PlaceOrderBody {
   items!: OrderItemBody[];
 }
 
-const STATUS_NAMES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
-type OrderStatusName = (typeof STATUS_NAMES)[number];
+export const STATUS_NAMES = ['pending', 'confirmed', 'shipped', 'delivered', 'cancelled'] as const;
+export type OrderStatusName = (typeof STATUS_NAMES)[number];
 
 /** Statuses read in lower case here, without the proto enum's prefix. */
 const STATUS_NAME_OF: Partial<Record<OrderStatus, OrderStatusName>> = {
@@ -41,6 +41,19 @@ const STATUS_NAME_OF: Partial<Record<OrderStatus, OrderStatusName>> = {
   [OrderStatus.ORDER_STATUS_DELIVERED]: 'delivered',
   [OrderStatus.ORDER_STATUS_CANCELLED]: 'cancelled',
 };
+
+/** An order status as this API writes it; an unknown one is a broken contract. */
+export function orderStatusName(status: OrderStatus): OrderStatusName {
+  const name = STATUS_NAME_OF[status];
+  if (!name) throw new Error(`orders-service answered with the order status ${status}`);
+  return name;
+}
+
+/** The proto enum value of a status name. */
+export function protoOrderStatus(name: OrderStatusName): OrderStatus {
+  const statuses = Object.keys(STATUS_NAME_OF) as OrderStatus[];
+  return statuses.find((status) => STATUS_NAME_OF[status] === name) ?? OrderStatus.ORDER_STATUS_UNSPECIFIED;
+}
 
 export class OrderItemResource {
   @ApiProperty({ format: 'uuid' })
@@ -92,12 +105,10 @@ export class OrderListResource extends PageResource {
 export function toOrderResource(order: Order | undefined | null): OrderResource {
   // proto-loader delivers an unset message field as null; orders-service always sets it, so this is a broken contract.
   if (!order) throw new Error('orders-service answered without an order');
-  const status = STATUS_NAME_OF[order.status];
-  if (!status) throw new Error(`orders-service answered with the order status ${order.status}`);
   return {
     id: order.id,
     user_id: order.userId,
-    status,
+    status: orderStatusName(order.status),
     items: order.items.map(toOrderItemResource),
     total: toMoneyResource(order.total),
     created_at: isoTime(order.createTime),

@@ -4,6 +4,8 @@ import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { DomainError, unaryCall, type Caller } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequireBearerToken } from '../auth/bearer-auth.guard.js';
+import { Cacheable } from '../http/http-cache.hook.js';
+import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { nextPageToken, PageQuery } from '../resources/page.dto.js';
 import { ORDERS_CLIENT } from './orders-client.module.js';
@@ -77,7 +79,10 @@ export class OrdersHttpController {
     return placed;
   }
 
-  @Get('orders/:id')
+  // An order id has no colon, as in cancelOrder's pattern below, so `/v1/orders/{id}:refund` is no order here
+  // and a verb the API lacks is answered 404, rather than 405 as if it were the order's path.
+  @Get('orders/:id(^[^:]+)')
+  @Cacheable('private')
   @ApiOperation({
     operationId: 'getOrder',
     summary: 'Get an order',
@@ -115,6 +120,8 @@ export class OrdersHttpController {
   }
 
   @Get('users/:id/orders')
+  @Cacheable('private')
+  @PagedList()
   @ApiOperation({
     operationId: 'listUserOrders',
     summary: "List a user's orders",

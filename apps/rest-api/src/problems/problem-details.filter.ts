@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { DomainError, ERROR_TABLE, fromGrpcError, LOGGER, toProblemDocument, type ErrorKind, type ProblemDocument } from '@triad/platform';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { PROBLEM_CONTENT_TYPE } from './problem.dto.js';
 
@@ -26,7 +26,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   private problemFor(exception: unknown, request: FastifyRequest): ProblemDocument {
     const path = request.url.split('?')[0] ?? request.url;
     if (exception instanceof HttpException && exception.getStatus() < 500) {
-      return httpProblem(exception, request.method, path, request.id);
+      return httpProblem(exception, request, path);
     }
     // Domain errors pass through; gRPC errors are read back with their code and field violations; the rest is INTERNAL.
     const error = fromGrpcError(exception);
@@ -43,22 +43,27 @@ export class ProblemDetailsFilter implements ExceptionFilter {
  * A problem document for an error HTTP itself raised before any handler ran. A status the error table has no
  * row for (413, 415…) keeps its own status, with the RFC 9457 `about:blank` type: nothing beyond the status.
  */
-function httpProblem(exception: HttpException, method: string, path: string, requestId: string): ProblemDocument {
+function httpProblem(exception: HttpException, request: FastifyRequest, path: string): ProblemDocument {
   const status = exception.getStatus();
   const title = STATUS_CODES[status] ?? 'Error';
   const code = status === 404 ? 'REQUEST.ROUTE_NOT_FOUND' : `REQUEST.${title.toUpperCase().replaceAll(/\W+/g, '_')}`;
   const kind = kindForHttpStatus(status);
   const problem = toProblemDocument(
-    new DomainError(kind ?? 'INVALID_ARGUMENT', code, httpDetail(exception, method, path)),
+    new DomainError(kind ?? 'INVALID_ARGUMENT', code, httpDetail(exception, request, path)),
     path,
-    requestId,
+    request.id,
   );
   return kind ? problem : { ...problem, type: 'about:blank', status, title };
 }
 
-function httpDetail(exception: HttpException, method: string, path: string): string {
-  if (exception.getStatus() === 404) return `No route matches ${method} ${path}; the API is described at /docs.`;
-  if (exception.getStatus() === 415) return 'Send the request body as application/json.';
+function httpDetail(exception: HttpException, request: FastifyRequest, path: string): string {
+  if (exception.getStatus() === 404) return `No route matches ${request.method} ${path}; the API is described at /docs.`;
+  // Fastify's own says only "Request body is too large"; a 413 a handler raised says what it needs already.
+  if (exception.cause instanceof errorCodes.FST_ERR_CTP_BODY_TOO_LARGE) {
+    return `The request body is larger than the ${request.routeOptions.bodyLimit} bytes this operation accepts; send a smaller one.`;
+  }
+  // Fastify's own 415 only names the type it got; a 415 a handler raised already says which type it takes.
+  if (exception.cause instanceof errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE) return 'Send the request body as application/json.';
   return exception.message;
 }
 

@@ -3,6 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger'
 import type { CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { DomainError, unaryCall } from '@triad/platform';
 import { CATALOG_CLIENT } from '../catalog/catalog-client.module.js';
+import { Cacheable } from '../http/http-cache.hook.js';
+import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { nextPageToken } from '../resources/page.dto.js';
 import { ListProductsQuery, ProductListResource, ProductResource, toProductResource } from './products.dto.js';
@@ -14,6 +16,8 @@ export class ProductsHttpController {
   constructor(@Inject(CATALOG_CLIENT) private readonly catalog: CatalogServiceClient) {}
 
   @Get()
+  @Cacheable('public')
+  @PagedList()
   @ApiOperation({
     operationId: 'listProducts',
     summary: 'List or search products',
@@ -31,6 +35,7 @@ export class ProductsHttpController {
   }
 
   @Get(':id')
+  @Cacheable('public')
   @ApiOperation({ operationId: 'getProduct', summary: 'Get a product', description: 'No token needed.' })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The id of the product.' })
   @ApiOkResponse({ type: ProductResource, description: 'The product.' })

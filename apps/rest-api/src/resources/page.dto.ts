@@ -1,22 +1,28 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '@triad/platform';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 
 // The edge checks that the values have the right type; the services own the limits (and their messages),
-// which are documented here from the platform's constants.
+// which are documented here from the platform's constants. The page size is the exception: the services
+// read 0 as "the default", because proto3 cannot tell 0 from unset, but a REST client can leave the
+// parameter out, so here 0 is refused like any size out of range, with one message for both ends.
+const PAGE_SIZE_RANGE = `must be between 1 and ${MAX_PAGE_SIZE}; leave it out for ${DEFAULT_PAGE_SIZE}`;
 
 /** The query parameters of every list: `?page_size=&page_token=`. */
 export class PageQuery {
   @ApiPropertyOptional({
     type: 'integer',
-    minimum: 0,
+    minimum: 1,
     maximum: MAX_PAGE_SIZE,
     default: DEFAULT_PAGE_SIZE,
-    description: `The most items to return; 0 or unset means ${DEFAULT_PAGE_SIZE}.`,
+    description: `The most items to return, 1 to ${MAX_PAGE_SIZE}; ${DEFAULT_PAGE_SIZE} when left out.`,
   })
   @IsOptional()
   @Type(() => Number)
+  // Checked from the property up, one message per field: "ten" is not a whole number, not out of range.
+  @Min(1, { message: PAGE_SIZE_RANGE })
+  @Max(MAX_PAGE_SIZE, { message: PAGE_SIZE_RANGE })
   @IsInt({ message: 'must be a whole number' })
   page_size?: number;
 

@@ -13,6 +13,10 @@ import {
   type OrdersServiceController,
   type PlaceOrderRequest,
   type PlaceOrderResponse,
+  type UpdateOrderStatusRequest,
+  type UpdateOrderStatusResponse,
+  type WatchOrderRequest,
+  type WatchOrderResponse,
 } from '@triad/contracts/orders/v1';
 import {
   AccessTokens,
@@ -21,8 +25,10 @@ import {
   decodePageToken,
   DomainError,
   encodePageToken,
+  fromTimestamp,
   GrpcController,
   isUuid,
+  requireAdmin,
   requireCaller,
   requireUuid,
   resolvePageSize,
@@ -32,7 +38,14 @@ import {
   type Caller,
   type FieldViolation,
 } from '@triad/platform';
+import { concat, defer, filter, Observable, of, Subject, switchMap, takeWhile } from 'rxjs';
 import { InMemoryCatalog } from './in-memory-catalog.grpc-controller.js';
+
+/** One WatchOrder stream and how it has ended so far: a spec sees a watch whose client went away as `cancelled`. */
+export interface OrderWatch {
+  orderId: string;
+  state: 'open' | 'completed' | 'failed' | 'cancelled';
+}
 
 /** The orders of the stand-in orders-service, which a spec reads and moves along directly. */
 export class InMemoryOrders {
@@ -40,14 +53,35 @@ export class InMemoryOrders {
   readonly byId = new Map<string, Order>();
   /** Each user's idempotency keys: the request each was first used for, and the order it placed. */
   readonly placements = new Map<string, { request: string; orderId: string }>();
+  /** Every WatchOrder stream opened, oldest first. */
+  readonly watches: OrderWatch[] = [];
+  /** Each status change, as WatchOrder streams it. */
+  readonly changes = new Subject<WatchOrderResponse>();
+
+  /** Moves an order to `status` now and tells its watchers, as orders-service does; a spec calls it to push a change. */
+  setStatus(id: string, status: OrderStatus): Order {
+    const order = this.byId.get(id)!;
+    // Each change is later than the one before, as orders-service's database clock makes them, even within a millisecond.
+    const changedAt = new Date(Math.max(Date.now(), fromTimestamp(order.updateTime)!.getTime() + 1));
+    Object.assign(order, { status, updateTime: toTimestamp(changedAt) });
+    this.changes.next({ orderId: id, status, changeTime: order.updateTime });
+    return order;
+  }
 
   ship(id: string): void {
-    const order = this.byId.get(id);
-    if (order) order.status = OrderStatus.ORDER_STATUS_SHIPPED;
+    this.setStatus(id, OrderStatus.ORDER_STATUS_SHIPPED);
   }
 }
 
-type OrdersMethods = 'placeOrder' | 'getOrder' | 'listOrders' | 'cancelOrder';
+/** The fulfilment steps UpdateOrderStatus takes, one at a time; delivered and cancelled are final. */
+const NEXT_STATUS: Partial<Record<OrderStatus, OrderStatus>> = {
+  [OrderStatus.ORDER_STATUS_PENDING]: OrderStatus.ORDER_STATUS_CONFIRMED,
+  [OrderStatus.ORDER_STATUS_CONFIRMED]: OrderStatus.ORDER_STATUS_SHIPPED,
+  [OrderStatus.ORDER_STATUS_SHIPPED]: OrderStatus.ORDER_STATUS_DELIVERED,
+};
+const FINAL_STATUSES: readonly OrderStatus[] = [OrderStatus.ORDER_STATUS_DELIVERED, OrderStatus.ORDER_STATUS_CANCELLED];
+
+type OrdersMethods = 'placeOrder' | 'getOrder' | 'listOrders' | 'cancelOrder' | 'updateOrderStatus' | 'watchOrder';
 
 /**
  * An orders-service for rest-api's specs: the RPCs rest-api calls, over in-memory maps, failing with the same
@@ -108,12 +142,52 @@ export class InMemoryOrdersGrpcController implements Pick<OrdersServiceControlle
     const order = this.visibleOrder(request.id, requireCaller(await callerFromMetadata(this.tokens, metadata)));
     if (order.status === OrderStatus.ORDER_STATUS_CANCELLED) return { order };
     if (order.status !== OrderStatus.ORDER_STATUS_PENDING && order.status !== OrderStatus.ORDER_STATUS_CONFIRMED) {
-      const from = order.status.replace('ORDER_STATUS_', '').toLowerCase();
-      throw new DomainError('FAILED_PRECONDITION', 'ORDERS.ILLEGAL_STATUS_CHANGE', `An order that is ${from} cannot become cancelled.`);
+      throw illegalStatusChange(order.status, OrderStatus.ORDER_STATUS_CANCELLED);
     }
     for (const item of order.items) this.catalog.byId.get(item.productId)!.stockOnHand += item.quantity;
-    Object.assign(order, { status: OrderStatus.ORDER_STATUS_CANCELLED, updateTime: toTimestamp(new Date()) });
-    return { order };
+    return { order: this.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CANCELLED) };
+  }
+
+  @GrpcMethod(ORDERS_SERVICE_NAME)
+  async updateOrderStatus(request: UpdateOrderStatusRequest, metadata: Metadata): Promise<UpdateOrderStatusResponse> {
+    const caller = requireAdmin(await callerFromMetadata(this.tokens, metadata), 'change the status of an order');
+    if (request.status === OrderStatus.ORDER_STATUS_CANCELLED) return this.cancelOrder({ id: request.id }, metadata);
+    const order = this.visibleOrder(request.id, caller);
+    if (NEXT_STATUS[order.status] !== request.status) throw illegalStatusChange(order.status, request.status);
+    return { order: this.orders.setStatus(order.id, request.status) };
+  }
+
+  /** The order's current status, then each change, ending after a final status; every stream is recorded in `watches`. */
+  @GrpcMethod(ORDERS_SERVICE_NAME)
+  watchOrder(request: WatchOrderRequest, metadata: Metadata): Observable<WatchOrderResponse> {
+    const changes = defer(async () => this.visibleOrder(request.id, requireCaller(await callerFromMetadata(this.tokens, metadata)))).pipe(
+      switchMap((order) =>
+        concat(
+          of({ orderId: order.id, status: order.status, changeTime: order.updateTime }),
+          this.orders.changes.pipe(filter((change) => change.orderId === order.id)),
+        ),
+      ),
+      takeWhile((change) => !FINAL_STATUSES.includes(change.status), true),
+    );
+    return new Observable((subscriber) => {
+      const watch: OrderWatch = { orderId: request.id, state: 'open' };
+      this.orders.watches.push(watch);
+      const subscription = changes.subscribe({
+        next: (change) => subscriber.next(change),
+        error: (error: unknown) => {
+          watch.state = 'failed';
+          subscriber.error(error);
+        },
+        complete: () => {
+          watch.state = 'completed';
+          subscriber.complete();
+        },
+      });
+      return () => {
+        if (watch.state === 'open') watch.state = 'cancelled';
+        subscription.unsubscribe();
+      };
+    });
   }
 
   /** Someone else's order is NOT_FOUND rather than PERMISSION_DENIED, as in orders-service, so ids cannot be probed. */
@@ -163,6 +237,15 @@ export class InMemoryOrdersGrpcController implements Pick<OrdersServiceControlle
     this.orders.byId.set(order.id, order);
     return order;
   }
+}
+
+function illegalStatusChange(from: OrderStatus, to: OrderStatus): DomainError {
+  const name = (status: OrderStatus) => status.replace('ORDER_STATUS_', '').toLowerCase();
+  return new DomainError(
+    'FAILED_PRECONDITION',
+    'ORDERS.ILLEGAL_STATUS_CHANGE',
+    `An order that is ${name(from)} cannot become ${name(to)}.`,
+  );
 }
 
 /** Some of the rules orders-service checks and rest-api leaves to it, with fields named as in the proto request. */

@@ -54,9 +54,10 @@ interface StandIn {
 
 /**
  * Starts rest-api exactly as `main.ts` does, on a free HTTP port, in front of real gRPC servers on free
- * ports that serve the users, catalog and orders contracts from memory.
+ * ports that serve the users, catalog and orders contracts from memory. `settings` sets more of rest-api's
+ * environment, such as a short `REST_SSE_HEARTBEAT_MS`.
  */
-export async function startTestRestApi(): Promise<TestRestApi> {
+export async function startTestRestApi(settings: Record<string, string> = {}): Promise<TestRestApi> {
   const tokens = new AccessTokens(loadRestApiConfig(environment));
   const users = new InMemoryUsers();
   const catalog = new InMemoryCatalog();
@@ -86,6 +87,7 @@ export async function startTestRestApi(): Promise<TestRestApi> {
     CATALOG_SERVICE_ADDR: standIns.catalog.address,
     ORDERS_SERVICE_ADDR: standIns.orders.address,
     GRPC_DEADLINE_MS: '2000',
+    ...settings,
   });
   let api: RunningService;
   try {

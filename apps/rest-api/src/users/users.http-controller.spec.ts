@@ -158,7 +158,7 @@ describe('/v1/users', () => {
       expect(notANumber.status).toBe(400);
       expect(notANumber.body.errors).toEqual([{ field: 'page_size', description: 'must be a whole number' }]);
       expect(tooLarge.status).toBe(400);
-      expect(tooLarge.body.errors).toEqual([{ field: 'page_size', description: 'must be between 1 and 100 (or 0 for the default of 20)' }]);
+      expect(tooLarge.body.errors).toEqual([{ field: 'page_size', description: 'must be between 1 and 100; leave it out for 20' }]);
     });
   });
 });

@@ -4,6 +4,8 @@ import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { unaryCall, type Caller } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequireBearerToken } from '../auth/bearer-auth.guard.js';
+import { Cacheable } from '../http/http-cache.hook.js';
+import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { nextPageToken, PageQuery } from '../resources/page.dto.js';
 import { USERS_CLIENT } from './users-client.module.js';
@@ -39,6 +41,7 @@ export class UsersHttpController {
 
   @Get('me')
   @RequireBearerToken()
+  @Cacheable('private')
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'Get the signed-in user' })
   @ApiOkResponse({ type: UserResource, description: 'The caller, email included.' })
   async getCurrentUser(@CurrentCaller() caller: Caller): Promise<UserResource> {
@@ -48,6 +51,7 @@ export class UsersHttpController {
 
   @Get(':id')
   @RequireBearerToken()
+  @Cacheable('private')
   @ApiOperation({
     operationId: 'getUser',
     summary: 'Get a user',
@@ -63,6 +67,8 @@ export class UsersHttpController {
 
   @Get()
   @RequireBearerToken()
+  @Cacheable('private')
+  @PagedList()
   @ApiOperation({ operationId: 'listUsers', summary: 'List users (admins only)', description: 'Oldest first, one page at a time.' })
   @ApiOkResponse({ type: UserListResource, description: 'One page of users.' })
   @ApiProblemResponses(400, 403)

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+const ORIGINS_EXPECTED =
+  'a comma-separated list of origins such as https://shop.example.com,http://localhost:5173 (scheme, host and port only)';
+
+/** What rest-api's HTTP edge reads from the environment; `loadRestApiConfig` validates it with the rest. */
+export const httpEdgeConfig = {
+  // The browser apps on other origins that may call the API. None by default: letting a site read
+  // responses with its visitors' tokens is a decision to make, not a default.
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
+    .refine((origins) => origins.every(isOrigin), { error: ORIGINS_EXPECTED }),
+  REST_BODY_LIMIT_BYTES: z.coerce
+    .number({ error: 'a number of bytes' })
+    .int({ error: 'a whole number of bytes' })
+    .positive({ error: 'a positive number of bytes' })
+    .default(1024 * 1024),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'a number of requests' })
+    .int({ error: 'a whole number of requests' })
+    .positive({ error: 'a positive number of requests' })
+    .default(300),
+};
+
+/** True for an origin as browsers send it in `Origin`: `https://host[:port]`, lower case, nothing after. */
+function isOrigin(value: string): boolean {
+  return URL.canParse(value) && new URL(value).origin === value;
+}

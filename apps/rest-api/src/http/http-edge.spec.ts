@@ -1,0 +1,112 @@
+import type { ProblemDocument } from '@triad/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadRestApiConfig } from '../rest-api.config.js';
+import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+
+const SHOP = 'https://shop.example.com';
+
+describe('the HTTP edge', () => {
+  let api: TestRestApi;
+
+  beforeAll(async () => {
+    api = await startTestRestApi({ CORS_ORIGINS: `${SHOP}, http://localhost:5173`, REST_BODY_LIMIT_BYTES: '2048' });
+  });
+  afterAll(() => api?.close());
+
+  describe('security headers', () => {
+    it('are on every response, errors included', async () => {
+      for (const path of ['/v1/products', '/v1/nothing-here']) {
+        const { headers } = await api.call('GET', path);
+        expect(headers.get('x-content-type-options'), path).toBe('nosniff');
+        expect(headers.get('x-frame-options'), path).toBe('SAMEORIGIN');
+        expect(headers.get('strict-transport-security'), path).toMatch(/^max-age=\d+/);
+        expect(headers.get('referrer-policy'), path).toBe('no-referrer');
+        expect(headers.get('content-security-policy'), path).toContain("default-src 'self'");
+      }
+    });
+
+    it('let Swagger UI at /docs load its scripts and styles, all served from here', async () => {
+      const { headers, body } = await api.call<string>('GET', '/docs');
+      const policy = headers.get('content-security-policy')!;
+      const scripts = [...body.matchAll(/<script([^>]*)>/g)].map(([, attributes]) => attributes!);
+
+      expect(policy).toContain("script-src 'self'");
+      expect(policy).toMatch(/style-src 'self'[^;]* 'unsafe-inline'/);
+      expect(policy).not.toContain('upgrade-insecure-requests');
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const script of scripts) expect(script).toMatch(/src="\.\/docs\/[\w.-]+\.js"/);
+    });
+  });
+
+  describe('CORS', () => {
+    const preflight = (origin: string) =>
+      api.call('OPTIONS', '/v1/orders', {
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'authorization, content-type, idempotency-key',
+        },
+      });
+
+    it('lets a configured origin call the API and read the headers clients need', async () => {
+      const allowed = await preflight(SHOP);
+      const { headers } = await api.call('GET', '/v1/products', { headers: { origin: SHOP } });
+
+      expect(allowed.status).toBe(204);
+      expect(allowed.headers.get('access-control-allow-origin')).toBe(SHOP);
+      expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+      expect(allowed.headers.get('access-control-allow-headers')).toBe('authorization, content-type, idempotency-key');
+      expect(headers.get('access-control-allow-origin')).toBe(SHOP);
+      expect(headers.get('access-control-expose-headers')!.split(', ')).toEqual(
+        expect.arrayContaining([
+          'ETag',
+          'Location',
+          'Link',
+          'RateLimit-Limit',
+          'RateLimit-Remaining',
+          'RateLimit-Reset',
+          'Retry-After',
+          'x-request-id',
+        ]),
+      );
+    });
+
+    it('refuses any other origin: no Access-Control-Allow-Origin, so the browser keeps the response from the page', async () => {
+      const refused = await preflight('https://evil.example.com');
+      const { headers } = await api.call('GET', '/v1/products', { headers: { origin: 'https://evil.example.com' } });
+
+      expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+      expect(headers.get('access-control-allow-origin')).toBeNull();
+    });
+
+    it('allows no origin unless configured, and says how to write the list when it is wrong', () => {
+      expect(loadRestApiConfig({}).CORS_ORIGINS).toEqual([]);
+      expect(() => loadRestApiConfig({ CORS_ORIGINS: 'https://shop.example.com/app' })).toThrow(
+        /CORS_ORIGINS must be a comma-separated list of origins such as https:\/\/shop\.example\.com/,
+      );
+    });
+  });
+
+  describe('request body limit', () => {
+    it('answers a body over REST_BODY_LIMIT_BYTES with a 413 problem that says the limit', async () => {
+      const { status, body } = await api.call<ProblemDocument>('POST', '/v1/users', {
+        body: { email: 'bob@example.com', name: 'x'.repeat(3000), password: 'bob-password' },
+      });
+
+      expect(status).toBe(413);
+      expect(body).toMatchObject({
+        status: 413,
+        code: 'REQUEST.PAYLOAD_TOO_LARGE',
+        detail: 'The request body is larger than the 2048 bytes this operation accepts; send a smaller one.',
+        instance: '/v1/users',
+      });
+      expect(api.users.findByEmail('bob@example.com')).toBeUndefined();
+    });
+
+    it('accepts a body within the limit', async () => {
+      const { status } = await api.call('POST', '/v1/users', { body: { email: 'bob@example.com', name: 'Bob', password: 'bob-password' } });
+
+      expect(status).toBe(201);
+    });
+  });
+});

@@ -1,0 +1,56 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AccessTokens, REQUEST_ID_HEADER } from '@triad/platform';
+import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from '../openapi/openapi.document.js';
+import type { RestApiConfig } from '../rest-api.config.js';
+import { addBodyLimitHook } from './body-limit.hook.js';
+import { addHttpCacheHook } from './http-cache.hook.js';
+import { addMethodNotAllowedHook } from './method-not-allowed.hook.js';
+import { addPageLinksHook } from './page-links.hook.js';
+import { addRateLimit } from './rate-limit.hook.js';
+
+/** Response headers a browser script on an allowed origin may read; CORS hides all others. */
+const EXPOSED_HEADERS = [
+  'ETag',
+  'Location',
+  'Link',
+  'RateLimit-Limit',
+  'RateLimit-Remaining',
+  'RateLimit-Reset',
+  'Retry-After',
+  REQUEST_ID_HEADER,
+];
+
+/**
+ * Everything the public edge does for every route: security headers, CORS, body limits, rate limits, 405s,
+ * caching and page links. Installed before Nest registers the routes, as `@BodyLimit()` is applied to each
+ * route while it is registered. The routes only declare their part: `@Cacheable()`, `@PagedList()`,
+ * `@BodyLimit()`.
+ */
+export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApiConfig): Promise<void> {
+  app.useSecurityHeaders({
+    // helmet's policy, which Swagger UI at /docs works under: its scripts and styles are served from here.
+    // Without `upgrade-insecure-requests`, which would send the page's own scripts to an https port that
+    // does not exist wherever the API is served over plain HTTP (a laptop, the compose stack).
+    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+  });
+  app.enableCors({
+    origin: config.CORS_ORIGINS,
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: EXPOSED_HEADERS,
+    // Tokens travel in `Authorization`, never in cookies, so credentialed CORS is not needed.
+    credentials: false,
+    maxAge: 600,
+  });
+
+  const fastify = app.getHttpAdapter().getInstance();
+  addBodyLimitHook(fastify);
+  // Before the 405 check, so a request for a path or a method the API lacks uses allowance too.
+  await addRateLimit(fastify, {
+    perMinute: config.RATE_LIMIT_PER_MINUTE,
+    tokens: app.get(AccessTokens),
+    exemptPaths: ['/healthz', '/readyz', OPENAPI_JSON_PATH, SWAGGER_UI_PATH],
+  });
+  addMethodNotAllowedHook(fastify);
+  addPageLinksHook(fastify);
+  addHttpCacheHook(fastify);
+}

@@ -1,0 +1,95 @@
+import type { ProblemDocument } from '@triad/platform';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+
+const LIMIT = 3;
+
+describe('rate limits', () => {
+  let api: TestRestApi;
+
+  // A new API for each test: each starts with every client's full allowance.
+  beforeEach(async () => {
+    api = await startTestRestApi({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+  });
+  afterEach(() => api?.close());
+
+  const spendAllowance = async (headers: Record<string, string> = {}) => {
+    for (let i = 0; i < LIMIT; i++) expect((await api.call('GET', '/v1/products', { headers })).status).toBe(200);
+  };
+
+  it('tells a client its limit, what is left and when it resets, on every response', async () => {
+    const remaining: (string | null)[] = [];
+    for (let i = 0; i < LIMIT; i++) {
+      const { headers } = await api.call('GET', '/v1/products');
+      expect(headers.get('ratelimit-limit')).toBe(String(LIMIT));
+      expect(Number(headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+      remaining.push(headers.get('ratelimit-remaining'));
+    }
+
+    expect(remaining).toEqual(['2', '1', '0']);
+  });
+
+  it('answers a client over its limit with a 429 problem and Retry-After', async () => {
+    await spendAllowance();
+
+    const { status, headers, body } = await api.call<ProblemDocument>('GET', '/v1/products');
+
+    expect(status).toBe(429);
+    expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(Number(headers.get('retry-after'))).toBeLessThanOrEqual(60);
+    expect(headers.get('ratelimit-remaining')).toBe('0');
+    expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(body).toMatchObject({
+      type: 'https://triad.dev/problems/resource-exhausted',
+      status: 429,
+      code: 'REQUEST.RATE_LIMITED',
+      detail: `Too many requests: a client may send 3 a minute. Try again in ${headers.get('retry-after')} seconds.`,
+    });
+  });
+
+  it('counts requests for unknown paths and unsupported methods too', async () => {
+    await api.call('GET', '/v1/nothing-here');
+    await api.call('DELETE', '/v1/products');
+    await api.call('GET', '/v1/products');
+
+    expect((await api.call('GET', '/v1/products')).status).toBe(429);
+  });
+
+  it('gives each signed-in user an allowance of their own, apart from their address', async () => {
+    const alice = await api.tokenFor(
+      api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' }),
+    );
+    const bob = await api.tokenFor(api.users.add({ email: 'bob@triad.dev', name: 'Bob', password: 'bob-password', role: 'customer' }));
+    await spendAllowance();
+    await spendAllowance({ authorization: `Bearer ${alice}` });
+
+    expect((await api.call('GET', '/v1/products', { token: alice })).status).toBe(429);
+    expect((await api.call('GET', '/v1/products', { token: bob })).status).toBe(200);
+  });
+
+  it('counts a token that does not verify against the address, like no token', async () => {
+    await spendAllowance();
+
+    expect((await api.call('GET', '/v1/products', { token: 'forged.token.value' })).status).toBe(429);
+  });
+
+  it('gives each API key an allowance of its own', async () => {
+    await spendAllowance({ 'x-api-key': 'key-one' });
+
+    expect((await api.call('GET', '/v1/products', { headers: { 'x-api-key': 'key-one' } })).status).toBe(429);
+    expect((await api.call('GET', '/v1/products', { headers: { 'x-api-key': 'key-two' } })).status).toBe(200);
+    expect((await api.call('GET', '/v1/products')).status).toBe(200);
+  });
+
+  it('never limits the probes or the API description', async () => {
+    await spendAllowance();
+
+    for (const path of ['/healthz', '/readyz', '/openapi.json', '/docs', '/docs/swagger-ui-bundle.js']) {
+      for (let i = 0; i <= LIMIT; i++) {
+        const { status, headers } = await api.call('GET', path);
+        expect(status, path).toBe(200);
+        expect(headers.get('ratelimit-limit'), path).toBeNull();
+      }
+    }
+  });
+});

@@ -1,0 +1,200 @@
+import { randomUUID } from 'node:crypto';
+import { OrderStatus } from '@triad/contracts/orders/v1';
+import type { ProblemDocument } from '@triad/platform';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openEventStream, type ServerSentEvent } from '../../testing/event-stream.reader.js';
+import { startTestRestApi, type TestRestApi } from '../../testing/rest-api.harness.js';
+import type { OrderResource } from '../orders.dto.js';
+
+describe('GET /v1/orders/{id}/events', () => {
+  let api: TestRestApi;
+  let aliceToken: string;
+  let bobToken: string;
+  let adminToken: string;
+
+  beforeAll(async () => {
+    // Heartbeats every 50 ms instead of every 15 s, so a spec can see them.
+    api = await startTestRestApi({ REST_SSE_HEARTBEAT_MS: '50' });
+    aliceToken = await api.tokenFor(
+      api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' }),
+    );
+    bobToken = await api.tokenFor(api.users.add({ email: 'bob@triad.dev', name: 'Bob', password: 'bob-password', role: 'customer' }));
+    adminToken = await api.tokenFor(
+      api.users.add({ email: 'ada@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' }),
+    );
+  });
+  afterAll(() => api?.close());
+
+  /** A pending order of Alice's. */
+  const placeOrder = async () => {
+    const mug = api.catalog.add({
+      sku: `MUG-${randomUUID()}`,
+      name: 'Blue mug',
+      description: '',
+      price: { amountMinor: 1299n, currencyCode: 'USD' },
+      stockOnHand: 5,
+    });
+    const { body } = await api.call<OrderResource>('POST', '/v1/orders', {
+      token: aliceToken,
+      body: { items: [{ product_id: mug.id, quantity: 1 }] },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    return body;
+  };
+  const watch = (orderId: string, headers: Record<string, string> = {}) =>
+    openEventStream(`${api.url}/v1/orders/${orderId}/events`, headers);
+  const asAlice = (headers: Record<string, string> = {}) => ({ authorization: `Bearer ${aliceToken}`, ...headers });
+  const statusOf = (event: ServerSentEvent | undefined) => (JSON.parse(event?.data ?? '{}') as { status?: string }).status;
+  const watchesOf = (orderId: string) => api.orders.watches.filter((watch) => watch.orderId === orderId).map((watch) => watch.state);
+
+  it('sends the current status, then each change as a status event, and ends after the final one', async () => {
+    const order = await placeOrder();
+    const stream = await watch(order.id, asAlice());
+
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toBe('text/event-stream');
+    expect(stream.headers.get('cache-control')).toContain('no-cache');
+    expect(stream.headers.get('x-accel-buffering')).toBe('no');
+    const pending = await stream.next();
+    expect(pending).toEqual({ id: expect.stringMatching(/^\d+$/), event: 'status', data: expect.any(String) });
+    expect(JSON.parse(pending!.data!)).toEqual({ order_id: order.id, status: 'pending', changed_at: order.updated_at });
+
+    for (const status of ['confirmed', 'shipped', 'delivered']) {
+      await api.call('POST', `/v1/orders/${order.id}:transition`, { token: adminToken, body: { status } });
+    }
+    const changes = await stream.rest();
+
+    expect(changes.map(statusOf)).toEqual(['confirmed', 'shipped', 'delivered']);
+    const ids = [pending!, ...changes].map((event) => BigInt(event.id!));
+    expect(ids).toEqual([...ids].sort((first, second) => (first < second ? -1 : 1)));
+    expect(new Set(ids).size).toBe(4);
+    expect(watchesOf(order.id)).toEqual(['completed']);
+  });
+
+  it('lets an admin watch any order', async () => {
+    const order = await placeOrder();
+    const stream = await watch(order.id, { authorization: `Bearer ${adminToken}` });
+
+    expect(statusOf(await stream.next())).toBe('pending');
+    stream.close();
+  });
+
+  it('sends a keep-alive comment while the order does not change', async () => {
+    const order = await placeOrder();
+    const stream = await watch(order.id, asAlice());
+    await stream.next();
+
+    const waiting = stream.next();
+    await vi.waitFor(() => expect(stream.comments.length).toBeGreaterThanOrEqual(2));
+    api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CANCELLED);
+
+    expect(stream.comments[0]).toBe('keep-alive');
+    expect(statusOf(await waiting)).toBe('cancelled');
+    expect(await stream.next()).toBeUndefined();
+  });
+
+  it('cancels the call to orders-service when the client goes away', async () => {
+    const order = await placeOrder();
+    const stream = await watch(order.id, asAlice());
+    await stream.next();
+    expect(watchesOf(order.id)).toEqual(['open']);
+
+    stream.close();
+
+    await vi.waitFor(() => expect(watchesOf(order.id)).toEqual(['cancelled']));
+  });
+
+  it('sends a client that reconnects with Last-Event-ID only the changes it has not seen', async () => {
+    const order = await placeOrder();
+    const first = await watch(order.id, asAlice());
+    await first.next();
+    api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CONFIRMED);
+    const confirmed = await first.next();
+    first.close();
+    api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_SHIPPED);
+
+    const again = await watch(order.id, asAlice({ 'last-event-id': confirmed!.id! }));
+    const shipped = await again.next();
+    api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_DELIVERED);
+    const rest = await again.rest();
+
+    expect(statusOf(confirmed)).toBe('confirmed');
+    expect([shipped, ...rest].map(statusOf)).toEqual(['shipped', 'delivered']);
+    expect(BigInt(shipped!.id!)).toBeGreaterThan(BigInt(confirmed!.id!));
+  });
+
+  it('sends nothing more, not even the current status, when the client has seen it and no change happened', async () => {
+    const order = await placeOrder();
+    const first = await watch(order.id, asAlice());
+    const pending = await first.next();
+    first.close();
+
+    const again = await watch(order.id, asAlice({ 'last-event-id': pending!.id! }));
+    const waiting = again.next();
+    api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CONFIRMED);
+
+    expect(again.status).toBe(200);
+    expect(statusOf(await waiting)).toBe('confirmed');
+    again.close();
+  });
+
+  it('answers 204 to a client that has already seen the final status, so an EventSource stops reconnecting', async () => {
+    const order = await placeOrder();
+    api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CANCELLED);
+    const [cancelled] = await (await watch(order.id, asAlice())).rest();
+
+    const again = await watch(order.id, asAlice({ 'last-event-id': cancelled!.id! }));
+
+    expect(statusOf(cancelled)).toBe('cancelled');
+    expect(again.status).toBe(204);
+    expect(await again.rest()).toEqual([]);
+  });
+
+  describe('before the stream starts, errors are problem documents', () => {
+    const problemOf = async (orderId: string, headers: Record<string, string>) => {
+      const response = await fetch(`${api.url}/v1/orders/${orderId}/events`, { headers: { accept: 'text/event-stream', ...headers } });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        body: (await response.json()) as ProblemDocument,
+      };
+    };
+
+    it('answers 404 for an unknown order', async () => {
+      const { status, contentType, body } = await problemOf('01936f6e-7c1a-7b3e-9a51-2f0c8d4e6a10', asAlice());
+
+      expect(status).toBe(404);
+      expect(contentType).toMatch(/^application\/problem\+json/);
+      expect(body.code).toBe('ORDERS.NOT_FOUND');
+    });
+
+    it("answers 404 for someone else's order", async () => {
+      const order = await placeOrder();
+
+      const { status, body } = await problemOf(order.id, { authorization: `Bearer ${bobToken}` });
+
+      expect(status).toBe(404);
+      expect(body.detail).toBe(`No order has the id ${order.id}.`);
+      expect(watchesOf(order.id)).toEqual(['failed']);
+    });
+
+    it('answers 401 without a token, and never calls orders-service', async () => {
+      const order = await placeOrder();
+
+      const { status, body } = await problemOf(order.id, {});
+
+      expect(status).toBe(401);
+      expect(body.code).toBe('AUTH.UNAUTHENTICATED');
+      expect(watchesOf(order.id)).toEqual([]);
+    });
+
+    it('answers 400 for a Last-Event-ID this stream never sent', async () => {
+      const order = await placeOrder();
+
+      const { status, body } = await problemOf(order.id, asAlice({ 'last-event-id': 'yesterday' }));
+
+      expect(status).toBe(400);
+      expect(body.errors).toEqual([{ field: 'Last-Event-ID', description: 'must be the id of an event of this stream, a whole number' }]);
+    });
+  });
+});
