@@ -1,12 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { HealthHttpController, READINESS_CHECK } from '@triad/platform';
+import { AccessTokens, HealthHttpController, READINESS_CHECK } from '@triad/platform';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './gateway.config.js';
 import { gatewayOptions } from './gateway/gateway-options.js';
-import { SupergraphReadinessPlugin } from './gateway/supergraph-readiness.plugin.js';
+import { SupergraphSchemaPlugin } from './gateway/supergraph-schema.plugin.js';
 import type { Supergraph } from './gateway/supergraph.loader.js';
+import { SubscriptionsModule } from './subscriptions/subscriptions.module.js';
 
 export interface GatewayDependencies {
   config: GatewayConfig;
@@ -14,22 +15,24 @@ export interface GatewayDependencies {
   logger: Logger;
 }
 
-/** graphql-gateway: one GraphQL endpoint over every subgraph, plus health over HTTP. No gRPC server of its own. */
+/**
+ * graphql-gateway: one GraphQL endpoint over every subgraph, with subscriptions over WebSocket on the same path,
+ * plus health over HTTP. No gRPC server of its own.
+ */
 @Module({})
 export class AppModule {
   static register({ config, supergraph, logger }: GatewayDependencies): DynamicModule {
+    // Shared by Apollo (which fills it in), the subscription server and readiness.
+    const schema = new SupergraphSchemaPlugin();
+    const tokens = new AccessTokens(config);
     return {
       module: AppModule,
-      imports: [GraphQLModule.forRoot<ApolloGatewayDriverConfig>(gatewayOptions(config, supergraph, logger))],
-      controllers: [HealthHttpController],
-      providers: [
-        SupergraphReadinessPlugin,
-        {
-          provide: READINESS_CHECK,
-          inject: [SupergraphReadinessPlugin],
-          useFactory: (plugin: SupergraphReadinessPlugin) => () => plugin.check(),
-        },
+      imports: [
+        GraphQLModule.forRoot<ApolloGatewayDriverConfig>(gatewayOptions({ config, supergraph, logger, tokens, schema })),
+        SubscriptionsModule.register({ config, logger, tokens, schema }),
       ],
+      controllers: [HealthHttpController],
+      providers: [{ provide: READINESS_CHECK, useValue: () => schema.check() }],
     };
   }
 }

@@ -1,8 +1,19 @@
-import { accessTokenConfig, env, loadConfig } from '@triad/platform';
+import { accessTokenConfig, ConfigError, env, loadConfig } from '@triad/platform';
+import { z } from 'zod';
+import type { OperationLimits } from './protection/operation-limits.js';
+
+/** A positive whole number with a default, for the limits below. */
+const limit = (fallback: number) =>
+  z.coerce
+    .number({ error: 'a whole number' })
+    .int({ error: 'a whole number' })
+    .positive({ error: 'a positive whole number' })
+    .default(fallback);
 
 /** Everything graphql-gateway reads from the environment, validated before anything starts. */
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig(
+  const development = source['NODE_ENV'] !== 'production';
+  const config = loadConfig(
     {
       ...accessTokenConfig,
       HOST: env.string('0.0.0.0'),
@@ -10,17 +21,43 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       USERS_SUBGRAPH_URL: env.url('http://localhost:4001/graphql'),
       CATALOG_SUBGRAPH_URL: env.url('http://localhost:4002/graphql'),
       ORDERS_SUBGRAPH_URL: env.url('http://localhost:4003/graphql'),
+      // Subscriptions watch orders over gRPC (WatchOrder); queries reach orders-service through its subgraph.
+      ORDERS_SERVICE_ADDR: env.grpcAddress('localhost:50053'),
       // A subgraph that stops answering fails its part of a query after this long instead of holding it open.
       SUBGRAPH_TIMEOUT_MS: env.duration(10_000),
-      // The IDE (and the introspection it needs) is a development tool: on unless NODE_ENV is production.
-      GRAPHQL_IDE: env.boolean(source['NODE_ENV'] !== 'production'),
+      // The IDE and introspection are development tools: on unless NODE_ENV is production. Left unset,
+      // introspection follows GRAPHQL_IDE, since the IDE reads the schema by introspection.
+      GRAPHQL_IDE: env.boolean(development),
+      GRAPHQL_INTROSPECTION: env.boolean(development),
+      // What one operation may ask for (src/protection/operation-limits.ts explains how each is counted).
+      GRAPHQL_MAX_DEPTH: limit(10),
+      GRAPHQL_MAX_COST: limit(5000),
+      GRAPHQL_MAX_ALIASES: limit(15),
+      // The largest request body, and the largest WebSocket message, the gateway reads.
+      GRAPHQL_BODY_LIMIT_BYTES: limit(100 * 1024),
+      // How long shared caches may keep an anonymous GET response (persisted queries make GETs short).
+      GRAPHQL_CACHE_MAX_AGE_SECONDS: limit(60),
       LOG_LEVEL: env.logLevel(),
     },
-    source,
+    { GRAPHQL_INTROSPECTION: source['GRAPHQL_IDE'], ...source },
   );
+  if (config.GRAPHQL_IDE && !config.GRAPHQL_INTROSPECTION) {
+    throw new ConfigError(
+      'Invalid configuration: GRAPHQL_IDE=true needs introspection, which GRAPHQL_INTROSPECTION turns off: set GRAPHQL_IDE=false, or leave GRAPHQL_INTROSPECTION unset.',
+    );
+  }
+  return config;
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+/** Nest token of the gateway's configuration. */
+export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
+
+/** The limits every operation is held to, over HTTP and WebSocket alike. */
+export function operationLimits(config: GatewayConfig): OperationLimits {
+  return { maxDepth: config.GRAPHQL_MAX_DEPTH, maxCost: config.GRAPHQL_MAX_COST, maxAliases: config.GRAPHQL_MAX_ALIASES };
+}
 
 /**
  * Where the gateway sends each subgraph's requests, by the subgraph's name in supergraph.yaml. The routing URLs

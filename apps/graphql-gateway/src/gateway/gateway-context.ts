@@ -12,16 +12,19 @@ export interface GatewayContext {
 }
 
 /**
- * Builds each request's context. A presented token is verified here, before the operation is planned, so a bad
- * or expired one is refused with UNAUTHENTICATED (HTTP 401) and no subgraph is called. No token means an
- * anonymous request: each subgraph decides what an anonymous caller may see, and checks the token again.
+ * The context of one operation, over HTTP or WebSocket. A presented token is verified here, before the operation
+ * is planned, so a bad or expired one is refused with UNAUTHENTICATED (a DomainError) and no subgraph or service
+ * is called. No token means an anonymous caller: each subgraph and service decides what they may see, and
+ * checks the token again.
  */
+export async function gatewayContext(tokens: AccessTokens, requestId: string, authorization: string | undefined): Promise<GatewayContext> {
+  const caller = await tokens.fromAuthorization(authorization);
+  return { requestId, ...(authorization && caller ? { authorization, caller } : {}) };
+}
+
+/** Builds each HTTP request's context; a refused token is answered with HTTP 401. */
 export function gatewayContextFactory(tokens: AccessTokens): (request: FastifyRequest) => Promise<GatewayContext> {
-  return async (request) => {
-    const authorization = request.headers.authorization;
-    const caller = await tokens.fromAuthorization(authorization).catch(refuse);
-    return { requestId: request.id, ...(authorization && caller ? { authorization, caller } : {}) };
-  };
+  return (request) => gatewayContext(tokens, request.id, request.headers.authorization).catch(refuse);
 }
 
 /** The error Apollo Server sends when building the context fails; its `extensions.http` sets the response. */

@@ -1,21 +1,42 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { AccessTokens, graphQLErrorFormatter, StartupError } from '@triad/platform';
+import { graphQLErrorFormatter, StartupError, type AccessTokens } from '@triad/platform';
 import type { Logger } from 'pino';
-import { subgraphUrls, type GatewayConfig } from '../gateway.config.js';
+import { publicCachePlugin } from '../caching/public-cache.plugin.js';
+import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
+import { operationLimitsPlugin } from '../protection/operation-limits.plugin.js';
+import { subscriptionsOverHttpPlugin } from '../subscriptions/subscriptions-over-http.plugin.js';
 import { gatewayContextFactory } from './gateway-context.js';
+import { GATEWAY_SUBGRAPH, gatewaySubgraphSource } from './gateway-subgraph.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import type { Supergraph } from './supergraph.loader.js';
 
-/** Where clients send GraphQL operations. */
+/** Where clients send GraphQL operations, and open WebSockets for subscriptions. */
 export const GRAPHQL_PATH = '/graphql';
+
+/** Room for the persisted queries of a large client (each costs about its length in bytes); the least recently used go first. */
+const PERSISTED_QUERY_CACHE_BYTES = 8 * 1024 * 1024;
+
+export interface GatewayOptionsDependencies {
+  config: GatewayConfig;
+  supergraph: Supergraph;
+  logger: Logger;
+  tokens: AccessTokens;
+  /** Told the schema once Apollo has loaded it. */
+  schema: ApolloServerPlugin;
+}
 
 /**
  * The gateway's GraphQL options: Apollo Gateway over the checked-in supergraph, each subgraph at the URL its
- * setting names, every request's token verified before planning, errors through the shared error table.
+ * setting names, every request's token verified before planning, every operation held to the configured
+ * limits, automatic persisted queries (also over GET, cacheable when anonymous), errors through the shared
+ * error table.
  */
-export function gatewayOptions(config: GatewayConfig, supergraph: Supergraph, logger: Logger): ApolloGatewayDriverConfig {
+export function gatewayOptions({ config, supergraph, logger, tokens, schema }: GatewayOptionsDependencies): ApolloGatewayDriverConfig {
   const urls = subgraphUrls(config);
-  const missing = supergraph.subgraphNames.filter((name) => !urls.has(name));
+  const missing = supergraph.subgraphNames.filter((name) => name !== GATEWAY_SUBGRAPH && !urls.has(name));
   if (missing.length > 0) {
     const variables = missing.map((name) => `${name.toUpperCase().replace(/\W/g, '_')}_SUBGRAPH_URL`);
     throw new StartupError(
@@ -29,14 +50,24 @@ export function gatewayOptions(config: GatewayConfig, supergraph: Supergraph, lo
       path: GRAPHQL_PATH,
       // Apollo's own landing page loads GraphiQL from a CDN; the offline Altair IDE replaces it.
       graphiql: false,
-      introspection: config.GRAPHQL_IDE,
-      context: gatewayContextFactory(new AccessTokens(config)),
+      introspection: config.GRAPHQL_INTROSPECTION,
+      context: gatewayContextFactory(tokens),
+      persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_CACHE_BYTES }) },
+      plugins: [
+        schema,
+        operationLimitsPlugin(operationLimits(config)),
+        subscriptionsOverHttpPlugin(GRAPHQL_PATH),
+        publicCachePlugin(config.GRAPHQL_CACHE_MAX_AGE_SECONDS),
+        // Its policy comes from @cacheControl hints, which no subgraph gives: publicCachePlugin decides instead.
+        ApolloServerPluginCacheControlDisabled(),
+      ],
       formatError: graphQLErrorFormatter(logger),
       logger: apolloLogger,
     },
     gateway: {
       supergraphSdl: supergraph.sdl,
       buildService: ({ name }) => {
+        if (name === GATEWAY_SUBGRAPH) return gatewaySubgraphSource;
         const subgraph = urls.get(name);
         if (!subgraph) throw new StartupError(`No URL setting for subgraph ${name}.`);
         return new SubgraphDataSource({ name, ...subgraph, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, logger });

@@ -1,63 +1,33 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
-import { startStandaloneServer } from '@apollo/server/standalone';
-import { buildSubgraphSchema } from '@apollo/subgraph';
-import { AccessTokens, createLogger, DomainError, formatGraphQLError, type RunningService } from '@triad/platform';
-import { parse } from 'graphql';
+import { AccessTokens, DomainError, type RunningService } from '@triad/platform';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadGatewayConfig } from '../gateway.config.js';
-import { startGateway } from '../start-gateway.js';
+import { postGraphQL, startTestGateway as startGateway } from '../testing/gateway-client.js';
+import { testTokens as tokens } from '../testing/stand-in-graph.js';
+import { startStandInSubgraph, type StandInContext } from '../testing/stand-in-subgraph.js';
 
-const tokens = new AccessTokens({ NODE_ENV: 'test', JWT_TTL_SECONDS: 3600 });
 const alice = { userId: 'user-alice', role: 'customer' } as const;
 
 /**
- * A stand-in for users-service's subgraph (apps may not import apps): the part of its schema these tests
- * query, resolved in memory. Like the real one it checks the forwarded token itself and formats errors
- * through the platform, and it records the headers of every request it receives.
+ * A stand-in for users-service's subgraph: like the real one it checks the forwarded token itself, and an admin-only
+ * field fails for everyone else.
  */
-async function startUsersSubgraph() {
-  const received: IncomingHttpHeaders[] = [];
-  let delayMs = 0;
-  const typeDefs = parse(`
-    extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-    type User @key(fields: "id") { id: ID! email: String name: String! }
-    type UserConnection { nodes: [User!]! }
-    type Query { me: User users: UserConnection! }
-  `);
-  const resolvers = {
-    Query: {
-      me: async (_: unknown, __: unknown, { authorization }: { authorization?: string }) => {
-        const caller = await tokens.fromAuthorization(authorization);
-        return caller ? { id: caller.userId, email: 'alice@triad.dev', name: 'Alice Customer' } : null;
-      },
-      users: () => {
-        throw DomainError.permissionDenied('Only an admin can list users.');
+function startUsersSubgraph() {
+  return startStandInSubgraph(
+    `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
+     type User @key(fields: "id") { id: ID! email: String name: String! }
+     type UserConnection { nodes: [User!]! }
+     type Query { me: User users: UserConnection! }`,
+    {
+      Query: {
+        me: async (_: unknown, __: unknown, { authorization }: StandInContext) => {
+          const caller = await tokens.fromAuthorization(authorization);
+          return caller ? { id: caller.userId, email: 'alice@triad.dev', name: 'Alice Customer' } : null;
+        },
+        users: () => {
+          throw DomainError.permissionDenied('Only an admin can list users.');
+        },
       },
     },
-  };
-  const server = new ApolloServer({
-    schema: buildSubgraphSchema([{ typeDefs, resolvers }]),
-    formatError: formatGraphQLError,
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
-  });
-  const { url } = await startStandaloneServer(server, {
-    listen: { port: 0, host: '127.0.0.1' },
-    context: async ({ req }) => {
-      received.push(req.headers);
-      await sleep(delayMs);
-      return req.headers.authorization ? { authorization: req.headers.authorization } : {};
-    },
-  });
-  return {
-    url,
-    received,
-    /** Makes the subgraph slow to answer from now on. */
-    answerAfter: (ms: number) => (delayMs = ms),
-    stop: () => server.stop(),
-  };
+  );
 }
 
 /** The address of a subgraph that has gone away: connections to it are refused. */
@@ -67,25 +37,12 @@ async function stoppedSubgraphUrl(): Promise<string> {
   return gone.url;
 }
 
-async function startTestGateway(usersSubgraphUrl: string): Promise<RunningService> {
-  const config = loadGatewayConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    GATEWAY_PORT: '0',
-    USERS_SUBGRAPH_URL: usersSubgraphUrl,
-    SUBGRAPH_TIMEOUT_MS: '500',
-  });
-  return startGateway(config, createLogger('graphql-gateway', 'silent'));
+function startTestGateway(usersSubgraphUrl: string): Promise<RunningService> {
+  return startGateway({ USERS_SUBGRAPH_URL: usersSubgraphUrl, SUBGRAPH_TIMEOUT_MS: '500' });
 }
 
-async function graphql(gateway: RunningService, query: string, headers: Record<string, string> = {}) {
-  const response = await fetch(`${gateway.httpUrl}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query }),
-  });
-  type Body = { data?: Record<string, unknown> | null; errors?: { message: string; extensions: Record<string, unknown> }[] };
-  return { status: response.status, headers: response.headers, body: (await response.json()) as Body };
+function graphql(gateway: RunningService, query: string, headers: Record<string, string> = {}) {
+  return postGraphQL(gateway, { query }, headers);
 }
 
 describe('graphql-gateway', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadGatewayConfig, subgraphUrls } from '../gateway.config.js';
+import { GATEWAY_SUBGRAPH } from './gateway-subgraph.js';
 import { loadSupergraph } from './supergraph.loader.js';
 
 const workspaceRoot = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -55,10 +56,12 @@ describe('supergraph composition', () => {
     expect(exitCode).toBe(0);
   });
 
-  it('routes every subgraph in the supergraph to a URL the gateway reads from its config', () => {
+  it('routes every subgraph but the gateway itself to a URL the gateway reads from its config', () => {
     const configured = subgraphUrls(loadGatewayConfig({}));
+    const routed = loadSupergraph().subgraphNames.filter((name) => name !== GATEWAY_SUBGRAPH);
 
-    expect(loadSupergraph().subgraphNames.filter((name) => !configured.has(name))).toEqual([]);
+    expect(routed).toEqual(['catalog', 'orders', 'users']);
+    expect(routed.filter((name) => !configured.has(name))).toEqual([]);
   });
 
   it('--check fails and says what to run when the file is stale', () => {

@@ -1,13 +1,9 @@
-import { createLogger, type RunningService } from '@triad/platform';
+import type { RunningService } from '@triad/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../gateway.config.js';
-import { startGateway } from '../start-gateway.js';
+import { startTestGateway } from '../testing/gateway-client.js';
 
-/** No subgraph is needed: the IDE page and its assets come from the gateway alone. */
-function startTestGateway(environment: Record<string, string> = {}): Promise<RunningService> {
-  const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...environment });
-  return startGateway(config, createLogger('graphql-gateway', 'silent'));
-}
+// No subgraph is needed: the IDE page and its assets come from the gateway alone.
 
 /** Every `src` and `href` in a page, i.e. everything a browser loads to show it. */
 function referencedUrls(html: string): string[] {

@@ -30,7 +30,8 @@ const GRAPHQL_OWN_CODES = new Set([
  * reach a client, each with only the extensions listed here:
  * - a domain error, thrown in a resolver or arriving over gRPC: its table code, stable code and bad fields;
  * - one a subgraph already formatted this way (it carries `errorCode`), passing through the gateway;
- * - GraphQL's own request errors (parse, validation, persisted queries).
+ * - GraphQL's own request errors (parse, validation, persisted queries), with a stable code when the server
+ *   set one (the gateway's limits: `GATEWAY.MAX_DEPTH_EXCEEDED`).
  * Anything else, Apollo's INTERNAL_SERVER_ERROR included, becomes a generic message: no text, stack or SQL.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
@@ -49,7 +50,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     };
   }
   if (typeof code === 'string' && GRAPHQL_OWN_CODES.has(code)) {
-    return { message: formatted.message, ...where, extensions: { code } };
+    return { message: formatted.message, ...where, extensions: { code, ...(typeof errorCode === 'string' ? { errorCode } : {}) } };
   }
   return {
     message: 'Something went wrong on our side; the error has been logged.',

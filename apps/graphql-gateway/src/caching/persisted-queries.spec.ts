@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import type { RunningService } from '@triad/platform';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, startTestGateway, type GraphQLResponse } from '../testing/gateway-client.js';
+import { startStandInGraph, type StandInGraph } from '../testing/stand-in-graph.js';
+
+/** The `extensions` of an automatic persisted query: the query's SHA-256, instead of or beside its text. */
+function persisted(query: string) {
+  return { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+}
+
+const NOT_FOUND = { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] };
+
+describe('automatic persisted queries', () => {
+  let graph: StandInGraph;
+  let gateway: RunningService;
+
+  /**
+   * A GET as a CDN-fronted client sends it: the operation in the URL. Apollo's CSRF prevention wants a header
+   * a browser cannot send cross-site without a preflight, such as `apollo-require-preflight`.
+   */
+  async function get(parameters: Record<string, unknown>, headers: Record<string, string> = {}): Promise<GraphQLResponse> {
+    const search = new URLSearchParams(
+      Object.entries(parameters).map(([name, value]): [string, string] => [
+        name,
+        typeof value === 'string' ? value : JSON.stringify(value),
+      ]),
+    );
+    const response = await fetch(`${gateway.httpUrl}/graphql?${search}`, { headers: { 'apollo-require-preflight': 'true', ...headers } });
+    return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
+  }
+
+  beforeAll(async () => {
+    graph = await startStandInGraph();
+    gateway = await startTestGateway(graph.environment);
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await graph?.stop();
+  });
+
+  it('answers PERSISTED_QUERY_NOT_FOUND for a hash it has not seen, so the client sends the query once', async () => {
+    const query = '{ product(id: "lamp") { name } }';
+
+    const { status, body } = await postGraphQL(gateway, { extensions: persisted(query) });
+
+    expect(status).toBe(200);
+    expect(body).toEqual(NOT_FOUND);
+  });
+
+  it('answers the hash alone, over POST and GET, once the query has been sent with it', async () => {
+    const query = '{ product(id: "chair") { id name } }';
+    const answer = { data: { product: { id: 'chair', name: 'Office chair' } } };
+
+    expect((await postGraphQL(gateway, { query, extensions: persisted(query) })).body).toEqual(answer);
+    expect((await postGraphQL(gateway, { extensions: persisted(query) })).body).toEqual(answer);
+    expect((await get({ extensions: persisted(query) })).body).toEqual(answer);
+  });
+
+  it('lets shared caches keep an anonymous GET answer, and no one keep a signed-in one', async () => {
+    const query = 'query Me { me { name } product(id: "lamp") { name } }';
+    await postGraphQL(gateway, { query, extensions: persisted(query) });
+
+    const anonymous = await get({ operationName: 'Me', extensions: persisted(query) });
+    const signedIn = await get(
+      { operationName: 'Me', extensions: persisted(query) },
+      { authorization: `Bearer ${await graph.tokenFor('alice')}` },
+    );
+
+    expect(anonymous.body).toEqual({ data: { me: null, product: { name: 'Desk lamp' } } });
+    expect(anonymous.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(anonymous.headers.get('vary')).toBe('Authorization');
+    expect(signedIn.body).toEqual({ data: { me: { name: 'Alice Customer' }, product: { name: 'Desk lamp' } } });
+    expect(signedIn.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('never lets a cache keep an error', async () => {
+    const unknown = await get({ extensions: persisted('{ product(id: "never-sent") { name } }') });
+    const failed = await get({ query: '{ me { email } }' }, { authorization: `Bearer ${await graph.tokenFor('alice')}` });
+
+    expect(unknown.body).toEqual(NOT_FOUND);
+    expect(unknown.headers.get('cache-control')).not.toMatch(/public/);
+    expect(failed.body.errors?.[0]?.extensions?.['code']).toBe('FORBIDDEN');
+    expect(failed.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('does not store a query that breaks a limit, so its hash stays unknown', async () => {
+    const tooDeep = '{ me { orders { nodes { user { orders { nodes { user { orders { nodes { user { id } } } } } } } } } } }';
+
+    const registration = await postGraphQL(gateway, { query: tooDeep, extensions: persisted(tooDeep) });
+
+    expect(registration.body.errors?.[0]?.extensions?.['errorCode']).toBe('GATEWAY.MAX_DEPTH_EXCEEDED');
+    expect((await postGraphQL(gateway, { extensions: persisted(tooDeep) })).body).toEqual(NOT_FOUND);
+  });
+});

@@ -1,0 +1,46 @@
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import type { GatewayContext } from '../gateway/gateway-context.js';
+import { toAsyncIterator } from './observable-iterator.js';
+import type { OrderStatusChange, OrderWatchService } from './order-watch.service.js';
+import { gatewayData, gatewayDataField, selectionQuery, type GatewayResult } from './supergraph-selection.js';
+
+/** Runs a query through the gateway's own executor, on behalf of the subscriber in `context`. */
+export type RunQuery = (query: string, variables: Record<string, unknown>, context: GatewayContext) => Promise<GatewayResult>;
+
+/**
+ * Resolves the gateway's subscriptions (schema.graphql). Events come from orders-service's WatchOrder stream;
+ * the `order` of each event is fetched through the supergraph with the subscriber's own selection, so it
+ * reaches every subgraph (`order { items { product { name } } user { name } }`) and is authorised there as
+ * any query is. A subscriber who selects no `order` costs no query.
+ */
+export class OrderStatusResolver {
+  /** The Subscription fields resolved here; the subscription server refuses to start if the schema has others. */
+  static readonly subscriptionFields: readonly string[] = ['orderStatusChanged'];
+
+  constructor(
+    private readonly watches: OrderWatchService,
+    private readonly runQuery: RunQuery,
+  ) {}
+
+  /** The event stream of a subscription's root field. */
+  readonly subscribe: GraphQLFieldResolver<unknown, GatewayContext> = (_root, args, context) =>
+    toAsyncIterator(this.watches.watch(String(args['orderId']), context));
+
+  /** Every other field of a subscription's result, event by event. */
+  readonly resolve: GraphQLFieldResolver<unknown, GatewayContext> = (source, args, context, info) => {
+    switch (info.parentType.name) {
+      case 'Subscription':
+        return source;
+      case 'OrderStatusEvent':
+        return this.eventField(source as OrderStatusChange, context, info);
+      default:
+        return gatewayDataField(source, args, context, info);
+    }
+  };
+
+  private async eventField(event: OrderStatusChange, context: GatewayContext, info: GraphQLResolveInfo): Promise<unknown> {
+    if (info.fieldName !== 'order') return event[info.fieldName as keyof OrderStatusChange];
+    const { query, variables } = selectionQuery(info, 'order', event.orderId);
+    return gatewayData(await this.runQuery(query, variables, context), 'order');
+  }
+}

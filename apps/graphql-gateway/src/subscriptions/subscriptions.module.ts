@@ -1,0 +1,47 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ClientsModule } from '@nestjs/microservices';
+import { TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
+import { AccessTokens, grpcClientOptions, LOGGER } from '@triad/platform';
+import type { Logger } from 'pino';
+import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
+import { SupergraphSchemaPlugin } from '../gateway/supergraph-schema.plugin.js';
+import { OrderWatchService } from './order-watch.service.js';
+import { SubscriptionServer } from './subscription-server.js';
+
+export interface SubscriptionsDependencies {
+  config: GatewayConfig;
+  logger: Logger;
+  tokens: AccessTokens;
+  /** The plugin that holds the schema Apollo loaded, the one subscriptions run on. */
+  schema: SupergraphSchemaPlugin;
+}
+
+/** GraphQL subscriptions over WebSocket, fed by orders-service's WatchOrder stream. */
+@Module({})
+export class SubscriptionsModule {
+  static register({ config, logger, tokens, schema }: SubscriptionsDependencies): DynamicModule {
+    return {
+      module: SubscriptionsModule,
+      imports: [
+        ClientsModule.register([
+          grpcClientOptions({
+            name: TRIAD_ORDERS_V1_PACKAGE_NAME,
+            package: TRIAD_ORDERS_V1_PACKAGE_NAME,
+            address: config.ORDERS_SERVICE_ADDR,
+            // Only unary calls get this deadline; WatchOrder is a stream, open as long as its subscriber wants.
+            deadlineMs: config.SUBGRAPH_TIMEOUT_MS,
+          }),
+        ]),
+      ],
+      providers: [
+        OrderWatchService,
+        SubscriptionServer,
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: AccessTokens, useValue: tokens },
+        { provide: SupergraphSchemaPlugin, useValue: schema },
+      ],
+      exports: [OrderWatchService],
+    };
+  }
+}
