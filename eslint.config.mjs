@@ -34,7 +34,7 @@ export default tseslint.config(
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(typeConstraints),
       // Nest resolves constructor parameters from their emitted types, so a type-only import is not always right.
@@ -50,7 +50,7 @@ export default tseslint.config(
   },
   {
     // Tests, and the test helpers beside them in src/testing, may also use the test harness.
-    files: ['**/*.spec.ts', '**/src/testing/**/*.ts'],
+    files: ['**/*.spec.ts', '**/*.spec.tsx', '**/src/testing/**/*.ts', '**/src/testing/**/*.tsx'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'off',

@@ -44,7 +44,8 @@ try {
 }
 
 console.log(`
-Triad is running (embedded PGlite, data in .data/):
+Triad is running (embedded PGlite, data in .data/). Open the web app first:
+  Web app           ${system.urls.web}
   GraphQL gateway   ${system.urls.gateway}
   GraphQL IDE       ${system.urls.ide}
   REST API          ${system.urls.rest}   (OpenAPI: http://localhost:${ports.rest}/openapi.json)

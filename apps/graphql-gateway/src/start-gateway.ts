@@ -4,6 +4,8 @@ import type { GatewayConfig } from './gateway.config.js';
 import { GRAPHQL_PATH } from './gateway/gateway-options.js';
 import { loadSupergraph } from './gateway/supergraph.loader.js';
 import { GRAPHQL_IDE_PATH, registerAltair } from './graphql-ide/altair.js';
+import { BodyLimitFilter } from './protection/body-limit.filter.js';
+import { serveWebApp } from './web/web-app.js';
 
 /** Starts the gateway on the checked-in supergraph; main.ts runs it, and specs start it the same way. */
 export async function startGateway(
@@ -15,11 +17,14 @@ export async function startGateway(
   return startService({
     rootModule: AppModule.register({ config, supergraph, logger }),
     logger,
-    http: { host: config.HOST, port: config.GATEWAY_PORT, portVariable: 'GATEWAY_PORT' },
+    http: { host: config.HOST, port: config.GATEWAY_PORT, portVariable: 'GATEWAY_PORT', bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES },
     beforeListen: async (app) => {
-      if (!config.GRAPHQL_IDE) return;
-      await registerAltair(app, GRAPHQL_PATH);
-      logger.info({ path: GRAPHQL_IDE_PATH }, 'GraphQL IDE enabled (set GRAPHQL_IDE=false to turn it off)');
+      app.useGlobalFilters(new BodyLimitFilter(app.getHttpAdapter(), config.GRAPHQL_BODY_LIMIT_BYTES));
+      if (config.GRAPHQL_IDE) {
+        await registerAltair(app, GRAPHQL_PATH);
+        logger.info({ path: GRAPHQL_IDE_PATH }, 'GraphQL IDE enabled (set GRAPHQL_IDE=false to turn it off)');
+      }
+      await serveWebApp(app, logger);
     },
   });
 }

@@ -37,7 +37,16 @@ export interface SystemOptions {
 
 export interface RunningSystem {
   ports: SystemPorts;
-  urls: { gateway: string; ide: string; rest: string; docs: string; usersGrpc: string; catalogGrpc: string; ordersGrpc: string };
+  urls: {
+    web: string;
+    gateway: string;
+    ide: string;
+    rest: string;
+    docs: string;
+    usersGrpc: string;
+    catalogGrpc: string;
+    ordersGrpc: string;
+  };
   /** The last lines each process printed, for a failing test's message. */
   recentOutput(): string;
   /** Resolves with a description when a process ends on its own, which a running system never should. */
@@ -113,6 +122,7 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
         USERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.usersHttp}/graphql`,
         CATALOG_SUBGRAPH_URL: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
         ORDERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.ordersHttp}/graphql`,
+        ORDERS_SERVICE_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
       }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.gateway}/readyz`,
     },
@@ -159,6 +169,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   return {
     ports,
     urls: {
+      web: `http://localhost:${ports.gateway}/`,
       gateway: `http://localhost:${ports.gateway}/graphql`,
       ide: `http://localhost:${ports.gateway}/altair`,
       rest: `http://localhost:${ports.rest}/v1`,

@@ -1,0 +1,114 @@
+import { freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Debian's Chromium; `.ci/run` installs it where it is missing. CHROMIUM_PATH points elsewhere. */
+const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const SCREENSHOTS = join(import.meta.dirname, '../test-output/screenshots');
+
+let system: RunningSystem;
+let dataDir: string;
+let browser: Browser;
+let page: Page;
+let web: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-web-'));
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const ports = {
+    gateway: await freePort(),
+    rest: await freePort(),
+    usersGrpc: await freePort(),
+    usersHttp: await freePort(),
+    catalogGrpc: await freePort(),
+    catalogHttp: await freePort(),
+    ordersGrpc: await freePort(),
+    ordersHttp: await freePort(),
+  };
+  // The demo warehouse moves each order along quickly, so the order page has live changes to show.
+  system = await startSystem({ ports, dataDir, env: { LOG_LEVEL: 'warn', FULFILMENT_SIMULATOR: 'true', FULFILMENT_STEP_MS: '1500' } });
+  web = `http://127.0.0.1:${ports.gateway}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await system?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+describe('the web app in a real browser', () => {
+  it('lists and searches the products', async () => {
+    await page.goto(`${web}/`);
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Products' }).getByRole('listitem').count(), { timeout: 10_000 })
+      .toBeGreaterThan(5);
+    await screenshot('products');
+
+    await page.getByLabel('Search products').fill('mug');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Products' }).getByRole('listitem').allInnerTexts())
+      .toSatisfy((items: string[]) => items.length > 0 && items.every((text) => /mug/i.test(text)));
+    await screenshot('products-search');
+  });
+
+  it('logs in as a demo user', async () => {
+    await page.goto(`${web}/login`);
+    await page.getByRole('button', { name: 'Log in as Alice (alice@triad.dev)' }).click();
+    await expect.poll(() => page.getByText('Signed in as Alice Customer').count(), { timeout: 10_000 }).toBe(1);
+    await screenshot('login');
+  });
+
+  it('places an order from the cart and shows its status change live', async () => {
+    await page.goto(`${web}/`);
+    const add = page
+      .getByRole('button', { name: /^Add .* to cart$/ })
+      .and(page.locator(':not([disabled])'))
+      .first();
+    const label = await add.getAttribute('aria-label');
+    await add.click();
+    await page.goto(`${web}/cart`);
+    await expect.poll(() => page.getByRole('heading', { name: 'Cart' }).count()).toBe(1);
+    expect(await page.getByRole('table').innerText()).toContain(label?.replace(/^Add (.*) to cart$/, '$1'));
+    await screenshot('cart');
+
+    await page.getByRole('button', { name: 'Place order' }).click();
+    await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/);
+    // A marker on the window survives only if the page is never reloaded: the changes must arrive live.
+    await page.evaluate(() => ((globalThis as unknown as { triadMarker: boolean }).triadMarker = true));
+    const status = page.locator('.order-status strong');
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toBe('Delivered');
+    expect(await page.evaluate(() => (globalThis as unknown as { triadMarker?: boolean }).triadMarker)).toBe(true);
+    await screenshot('order-delivered');
+
+    await page.goto(`${web}/orders`);
+    await expect.poll(() => page.getByRole('list', { name: 'Your orders' }).getByRole('listitem').count()).toBeGreaterThan(0);
+    await screenshot('my-orders');
+  });
+
+  it('says so when the gateway cannot be reached, instead of showing a blank page', async () => {
+    await page.route('**/graphql', (route) => route.abort('connectionrefused'));
+    await page.goto(`${web}/`);
+    await expect.poll(() => page.getByText('The Triad gateway is not reachable').count()).toBeGreaterThan(0);
+    await screenshot('gateway-unreachable');
+    await page.unroute('**/graphql');
+  });
+});

@@ -1,0 +1,88 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) {\n      id\n      status\n    }\n  }\n": typeof types.PlaceOrderDocument,
+    "\n  query MyOrders($first: Int!, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        nodes {\n          id\n          status\n          createdAt\n          total {\n            amountMinor\n            currencyCode\n          }\n          items {\n            quantity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": typeof types.MyOrdersDocument,
+    "\n  query Order($id: ID!) {\n    order(id: $id) {\n      id\n      status\n      createdAt\n      updatedAt\n      total {\n        amountMinor\n        currencyCode\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n        unitPrice {\n          amountMinor\n          currencyCode\n        }\n        lineTotal {\n          amountMinor\n          currencyCode\n        }\n      }\n    }\n  }\n": typeof types.OrderDocument,
+    "\n  subscription OrderStatusChanged($orderId: ID!) {\n    orderStatusChanged(orderId: $orderId) {\n      status\n      changedAt\n      order {\n        id\n        status\n        updatedAt\n      }\n    }\n  }\n": typeof types.OrderStatusChangedDocument,
+    "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n      updatedAt\n    }\n  }\n": typeof types.CancelOrderDocument,
+    "\n  query ProductList($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      nodes {\n        id\n        sku\n        name\n        inStock\n        price {\n          amountMinor\n          currencyCode\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": typeof types.ProductListDocument,
+    "\n  query ProductDetail($id: ID!) {\n    product(id: $id) {\n      id\n      sku\n      name\n      description\n      stockOnHand\n      inStock\n      price {\n        amountMinor\n        currencyCode\n      }\n    }\n  }\n": typeof types.ProductDetailDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      expiresAt\n      user {\n        id\n        name\n        role\n      }\n    }\n  }\n": typeof types.LoginDocument,
+};
+const documents: Documents = {
+    "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) {\n      id\n      status\n    }\n  }\n": types.PlaceOrderDocument,
+    "\n  query MyOrders($first: Int!, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        nodes {\n          id\n          status\n          createdAt\n          total {\n            amountMinor\n            currencyCode\n          }\n          items {\n            quantity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n": types.MyOrdersDocument,
+    "\n  query Order($id: ID!) {\n    order(id: $id) {\n      id\n      status\n      createdAt\n      updatedAt\n      total {\n        amountMinor\n        currencyCode\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n        unitPrice {\n          amountMinor\n          currencyCode\n        }\n        lineTotal {\n          amountMinor\n          currencyCode\n        }\n      }\n    }\n  }\n": types.OrderDocument,
+    "\n  subscription OrderStatusChanged($orderId: ID!) {\n    orderStatusChanged(orderId: $orderId) {\n      status\n      changedAt\n      order {\n        id\n        status\n        updatedAt\n      }\n    }\n  }\n": types.OrderStatusChangedDocument,
+    "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n      updatedAt\n    }\n  }\n": types.CancelOrderDocument,
+    "\n  query ProductList($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      nodes {\n        id\n        sku\n        name\n        inStock\n        price {\n          amountMinor\n          currencyCode\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n": types.ProductListDocument,
+    "\n  query ProductDetail($id: ID!) {\n    product(id: $id) {\n      id\n      sku\n      name\n      description\n      stockOnHand\n      inStock\n      price {\n        amountMinor\n        currencyCode\n      }\n    }\n  }\n": types.ProductDetailDocument,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      expiresAt\n      user {\n        id\n        name\n        role\n      }\n    }\n  }\n": types.LoginDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) {\n      id\n      status\n    }\n  }\n"): (typeof documents)["\n  mutation PlaceOrder($input: PlaceOrderInput!) {\n    placeOrder(input: $input) {\n      id\n      status\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MyOrders($first: Int!, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        nodes {\n          id\n          status\n          createdAt\n          total {\n            amountMinor\n            currencyCode\n          }\n          items {\n            quantity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query MyOrders($first: Int!, $after: String) {\n    me {\n      id\n      orders(first: $first, after: $after) {\n        nodes {\n          id\n          status\n          createdAt\n          total {\n            amountMinor\n            currencyCode\n          }\n          items {\n            quantity\n          }\n        }\n        pageInfo {\n          hasNextPage\n          endCursor\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Order($id: ID!) {\n    order(id: $id) {\n      id\n      status\n      createdAt\n      updatedAt\n      total {\n        amountMinor\n        currencyCode\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n        unitPrice {\n          amountMinor\n          currencyCode\n        }\n        lineTotal {\n          amountMinor\n          currencyCode\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Order($id: ID!) {\n    order(id: $id) {\n      id\n      status\n      createdAt\n      updatedAt\n      total {\n        amountMinor\n        currencyCode\n      }\n      items {\n        quantity\n        product {\n          id\n          name\n        }\n        unitPrice {\n          amountMinor\n          currencyCode\n        }\n        lineTotal {\n          amountMinor\n          currencyCode\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription OrderStatusChanged($orderId: ID!) {\n    orderStatusChanged(orderId: $orderId) {\n      status\n      changedAt\n      order {\n        id\n        status\n        updatedAt\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription OrderStatusChanged($orderId: ID!) {\n    orderStatusChanged(orderId: $orderId) {\n      status\n      changedAt\n      order {\n        id\n        status\n        updatedAt\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n      updatedAt\n    }\n  }\n"): (typeof documents)["\n  mutation CancelOrder($id: ID!) {\n    cancelOrder(id: $id) {\n      id\n      status\n      updatedAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProductList($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      nodes {\n        id\n        sku\n        name\n        inStock\n        price {\n          amountMinor\n          currencyCode\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProductList($first: Int!, $after: String, $search: String) {\n    products(first: $first, after: $after, search: $search) {\n      nodes {\n        id\n        sku\n        name\n        inStock\n        price {\n          amountMinor\n          currencyCode\n        }\n      }\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ProductDetail($id: ID!) {\n    product(id: $id) {\n      id\n      sku\n      name\n      description\n      stockOnHand\n      inStock\n      price {\n        amountMinor\n        currencyCode\n      }\n    }\n  }\n"): (typeof documents)["\n  query ProductDetail($id: ID!) {\n    product(id: $id) {\n      id\n      sku\n      name\n      description\n      stockOnHand\n      inStock\n      price {\n        amountMinor\n        currencyCode\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      expiresAt\n      user {\n        id\n        name\n        role\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      accessToken\n      expiresAt\n      user {\n        id\n        name\n        role\n      }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

@@ -1,0 +1,50 @@
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
+import { createClient as createWebSocketClient } from 'graphql-ws';
+
+/** The gateway serves this app, so `/graphql` is on the same origin (in development, Vite forwards it). */
+export const GRAPHQL_PATH = '/graphql';
+
+function webSocketUrl(): string {
+  const url = new URL(GRAPHQL_PATH, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
+/**
+ * A GraphQL client for one signed-in (or anonymous) session: queries and mutations over HTTP POST,
+ * subscriptions over graphql-ws on the same path. Make a new one when the access token changes, so one
+ * user's cached results never show for the next.
+ */
+export function createGraphqlClient(accessToken: string | null): Client {
+  const authorization = accessToken ? `Bearer ${accessToken}` : null;
+
+  // Lazy: the socket opens with the first subscription and closes after the last, so a client that is
+  // replaced at log-in or log-out holds nothing open. Two retries keep a failed socket from hiding for long.
+  const webSocket = createWebSocketClient({
+    url: webSocketUrl,
+    lazy: true,
+    retryAttempts: 2,
+    connectionParams: authorization ? { authorization } : {},
+  });
+
+  return new Client({
+    url: GRAPHQL_PATH,
+    // POST for queries too: Apollo Server's CSRF prevention refuses simple GET requests.
+    preferGetMethod: false,
+    fetchOptions: authorization ? { headers: { authorization } } : {},
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const operation = { ...request, query: request.query ?? '' };
+          return {
+            subscribe(sink) {
+              return { unsubscribe: webSocket.subscribe(operation, sink) };
+            },
+          };
+        },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,43 @@
+import { NavLink, Outlet } from 'react-router';
+import { useCart } from '../cart/cart-context';
+import { useSession } from '../session/session-context';
+
+export function AppLayout() {
+  const { session, logOut } = useSession();
+  const itemCount = useCart().lines.reduce((count, line) => count + line.quantity, 0);
+
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="site-header">
+        <NavLink to="/" className="brand">
+          Triad shop
+        </NavLink>
+        <nav aria-label="Main">
+          <NavLink to="/" end>
+            Products
+          </NavLink>
+          <NavLink to="/cart">Cart ({itemCount})</NavLink>
+          <NavLink to="/orders">My orders</NavLink>
+        </nav>
+        <div className="account">
+          {session ? (
+            <>
+              <span>Signed in as {session.user.name}</span>
+              <button type="button" className="link-button" onClick={logOut}>
+                Log out
+              </button>
+            </>
+          ) : (
+            <NavLink to="/login">Log in</NavLink>
+          )}
+        </div>
+      </header>
+      <main id="main">
+        <Outlet />
+      </main>
+    </>
+  );
+}

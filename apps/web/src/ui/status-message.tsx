@@ -1,0 +1,27 @@
+import type { CombinedError } from '@urql/core';
+import type { ReactNode } from 'react';
+import { describeError } from '../graphql/describe-error';
+
+/** Shown while a request is in flight; screen readers announce it politely. */
+export function Loading({ children }: { children: ReactNode }) {
+  return (
+    <p role="status" className="status status--loading">
+      {children}
+    </p>
+  );
+}
+
+/** A request failed: says what happened and what to do, announced at once. */
+export function ErrorMessage({ error, children }: { error: CombinedError; children?: ReactNode }) {
+  return (
+    <div role="alert" className="status status--error">
+      <p>{describeError(error)}</p>
+      {children}
+    </div>
+  );
+}
+
+/** A request succeeded with nothing to show. */
+export function EmptyMessage({ children }: { children: ReactNode }) {
+  return <p className="status status--empty">{children}</p>;
+}
