@@ -63,6 +63,17 @@ for (const [name, base] of [
   });
 }
 
+await check(`the web app: GET ${gateway}/ -> 200 text/html, and its script`, async () => {
+  const response = await fetch(`${gateway}/`, { headers: { accept: 'text/html' }, signal: AbortSignal.timeout(10_000) });
+  const html = await response.text();
+  expect(response.status === 200 && /text\/html/.test(response.headers.get('content-type') ?? ''), `got ${response.status} ${shown(html)}`);
+  const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+  expect(script, `no /assets/*.js script in ${shown(html)}`);
+  const asset = await fetch(`${gateway}${script}`, { signal: AbortSignal.timeout(10_000) });
+  expect(asset.status === 200, `${script} gave ${asset.status}`);
+  return script;
+});
+
 let restToken;
 await check(`REST sign-in: POST ${rest}/v1/auth/token as ${alice.email} -> 200 with an access_token`, async () => {
   const { status, body } = await request(`${rest}/v1/auth/token`, {
