@@ -21,6 +21,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       USERS_SUBGRAPH_URL: env.url('http://localhost:4001/graphql'),
       CATALOG_SUBGRAPH_URL: env.url('http://localhost:4002/graphql'),
       ORDERS_SUBGRAPH_URL: env.url('http://localhost:4003/graphql'),
+      // rest-api serves the API keys subgraph on its own HTTP port, beside the REST routes.
+      REST_SUBGRAPH_URL: env.url('http://localhost:3000/graphql'),
       // Subscriptions watch orders over gRPC (WatchOrder); queries reach orders-service through its subgraph.
       ORDERS_SERVICE_ADDR: env.grpcAddress('localhost:50053'),
       // A subgraph that stops answering fails its part of a query after this long instead of holding it open.
@@ -68,5 +70,6 @@ export function subgraphUrls(config: GatewayConfig): ReadonlyMap<string, { url: 
     ['users', { url: config.USERS_SUBGRAPH_URL, variable: 'USERS_SUBGRAPH_URL' }],
     ['catalog', { url: config.CATALOG_SUBGRAPH_URL, variable: 'CATALOG_SUBGRAPH_URL' }],
     ['orders', { url: config.ORDERS_SUBGRAPH_URL, variable: 'ORDERS_SUBGRAPH_URL' }],
+    ['rest', { url: config.REST_SUBGRAPH_URL, variable: 'REST_SUBGRAPH_URL' }],
   ]);
 }

@@ -12,6 +12,9 @@ export function loadRestApiConfig(source: Record<string, string | undefined> = p
       USERS_SERVICE_ADDR: env.grpcAddress('localhost:50051'),
       CATALOG_SERVICE_ADDR: env.grpcAddress('localhost:50052'),
       ORDERS_SERVICE_ADDR: env.grpcAddress('localhost:50053'),
+      // rest-api owns one thing itself, API keys and their usage, in its own database like a service.
+      DATABASE_URL: env.optionalDatabaseUrl(),
+      DATA_DIR: env.string('.data/rest-api'),
       GRPC_DEADLINE_MS: env.duration(5000),
       // The largest NDJSON file `POST /v1/products:import` reads: bulk files need more than REST_BODY_LIMIT_BYTES.
       REST_IMPORT_LIMIT_BYTES: httpEdgeConfig.REST_BODY_LIMIT_BYTES.unwrap().default(10 * 1024 * 1024),

@@ -1,17 +1,21 @@
-import { startService, type RunningService } from '@triad/platform';
+import { openDatabase, startService, type RunningService } from '@triad/platform';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { MIGRATIONS_FOLDER } from './db/database.js';
+import { schema } from './db/schema.js';
 import { setUpHttpEdge } from './http/http-edge.js';
 import { serveOpenApi } from './openapi/openapi.document.js';
 import type { RestApiConfig } from './rest-api.config.js';
 
 /**
- * Starts the REST edge: HTTP only, no gRPC server of its own. `main.ts` and the specs both start it through
- * here, so the specs exercise exactly what runs in production.
+ * Starts the REST edge: migrates its own database (API keys), then serves HTTP; it has no gRPC server of its
+ * own. `main.ts` and the specs both start it through here, so the specs exercise exactly what runs in production.
  */
-export function startRestApi(config: RestApiConfig, logger: Logger): Promise<RunningService> {
+export async function startRestApi(config: RestApiConfig, logger: Logger): Promise<RunningService> {
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder: MIGRATIONS_FOLDER });
+  logger.info({ database: database.location }, 'database ready, migrations applied');
   return startService({
-    rootModule: AppModule.register({ config, logger }),
+    rootModule: AppModule.register({ config, database, logger }),
     logger,
     http: { host: config.HOST, port: config.REST_PORT, portVariable: 'REST_PORT', bodyLimit: config.REST_BODY_LIMIT_BYTES },
     beforeListen: async (app) => {

@@ -106,8 +106,9 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
     {
       name: 'rest-api',
       main: 'apps/rest-api/dist/main.js',
-      env: (ports) => ({
+      env: (ports, dataDir) => ({
         REST_PORT: String(ports.rest),
+        DATA_DIR: join(dataDir, 'rest-api'),
         USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
         CATALOG_SERVICE_ADDR: `127.0.0.1:${ports.catalogGrpc}`,
         ORDERS_SERVICE_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
@@ -123,6 +124,7 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
         CATALOG_SUBGRAPH_URL: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
         ORDERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.ordersHttp}/graphql`,
         ORDERS_SERVICE_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
+        REST_SUBGRAPH_URL: `http://127.0.0.1:${ports.rest}/graphql`,
       }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.gateway}/readyz`,
     },

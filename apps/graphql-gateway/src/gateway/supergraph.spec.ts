@@ -60,7 +60,7 @@ describe('supergraph composition', () => {
     const configured = subgraphUrls(loadGatewayConfig({}));
     const routed = loadSupergraph().subgraphNames.filter((name) => name !== GATEWAY_SUBGRAPH);
 
-    expect(routed).toEqual(['catalog', 'orders', 'users']);
+    expect(routed).toEqual(['catalog', 'orders', 'rest', 'users']);
     expect(routed.filter((name) => !configured.has(name))).toEqual([]);
   });
 

@@ -99,7 +99,7 @@ describe('HTTP caching', () => {
       }
     });
 
-    it("keeps a user's own data in their client only, revalidated before each use, and varying by token", async () => {
+    it("keeps a user's own data in their client only, revalidated before each use, and varying by token or key", async () => {
       const admin = api.users.add({ email: 'admin@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' });
       const adminToken = await api.tokenFor(admin);
       const paths = ['/v1/users/me', `/v1/users/${alice.id}`, '/v1/users', orderPath, `/v1/users/${alice.id}/orders`];
@@ -109,6 +109,7 @@ describe('HTTP caching', () => {
         expect(status, path).toBe(200);
         expect(headers.get('cache-control'), path).toBe('private, no-cache');
         expect(headers.get('vary'), path).toMatch(/\bAuthorization\b/);
+        expect(headers.get('vary'), path).toMatch(/\bX-API-Key\b/);
       }
     });
 

@@ -10,7 +10,7 @@ import { AddRouteConfig } from './route-config.js';
  * - `public`: the same for every caller (the catalog), so any cache on the way may serve it for a minute;
  * - `private`: what the caller's token lets them see (accounts, orders), so only the caller's own client may
  *   keep it, asking again before each use (`no-cache`), which `If-None-Match` makes cheap. `Vary:
- *   Authorization` tells caches that another token may get another answer.
+ *   Authorization, X-API-Key` tells caches that another token or key may get another answer.
  */
 const POLICIES = {
   public: { cacheControl: 'public, max-age=60', varyByCaller: false },
@@ -67,7 +67,7 @@ export function addHttpCacheHook(fastify: FastifyInstance): void {
     const etag = `"${createHash('sha256').update(payload).digest('base64url')}"`;
     const { cacheControl, varyByCaller } = POLICIES[policy];
     void reply.header('etag', etag).header('cache-control', cacheControl);
-    if (varyByCaller) addVary(reply, 'Authorization');
+    if (varyByCaller) addVary(reply, ['Authorization', 'X-API-Key']);
     if (!matchesAny(request.headers['if-none-match'], etag)) return payload;
 
     // RFC 9110 §15.4.5: a 304 repeats ETag, Cache-Control and Vary, and has no body or content headers.
@@ -85,12 +85,14 @@ function matchesAny(ifNoneMatch: string | undefined, etag: string): boolean {
   });
 }
 
-/** Adds a field to `Vary`, keeping the ones already there (CORS adds `Origin`). */
-function addVary(reply: FastifyReply, field: string): void {
+/** Adds fields to `Vary`, keeping the ones already there (CORS adds `Origin`). */
+function addVary(reply: FastifyReply, added: readonly string[]): void {
   const fields = String(reply.getHeader('vary') ?? '')
     .split(',')
     .map((name) => name.trim())
     .filter((name) => name !== '');
-  if (fields.some((name) => name === '*' || name.toLowerCase() === field.toLowerCase())) return;
-  void reply.header('vary', [...fields, field].join(', '));
+  if (fields.includes('*')) return;
+  const present = new Set(fields.map((name) => name.toLowerCase()));
+  const missing = added.filter((field) => !present.has(field.toLowerCase()));
+  if (missing.length > 0) void reply.header('vary', [...fields, ...missing].join(', '));
 }

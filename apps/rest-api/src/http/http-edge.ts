@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokens, REQUEST_ID_HEADER } from '@triad/platform';
+import { addApiKeyAuthentication } from '../api-keys/api-key-authentication.hook.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from '../openapi/openapi.document.js';
 import type { RestApiConfig } from '../rest-api.config.js';
 import { addBodyLimitHook } from './body-limit.hook.js';
@@ -7,6 +9,9 @@ import { addHttpCacheHook } from './http-cache.hook.js';
 import { addMethodNotAllowedHook } from './method-not-allowed.hook.js';
 import { addPageLinksHook } from './page-links.hook.js';
 import { addRateLimit } from './rate-limit.hook.js';
+
+/** Where platform's `subgraphOptions` serve the API keys subgraph: the gateway's endpoint, not part of the REST API. */
+const SUBGRAPH_PATH = '/graphql';
 
 /** Response headers a browser script on an allowed origin may read; CORS hides all others. */
 const EXPOSED_HEADERS = [
@@ -21,10 +26,10 @@ const EXPOSED_HEADERS = [
 ];
 
 /**
- * Everything the public edge does for every route: security headers, CORS, body limits, rate limits, 405s,
- * caching and page links. Installed before Nest registers the routes, as `@BodyLimit()` is applied to each
- * route while it is registered. The routes only declare their part: `@Cacheable()`, `@PagedList()`,
- * `@BodyLimit()`.
+ * Everything the public edge does for every route: security headers, CORS, body limits, rate limits, API
+ * keys, 405s, caching and page links. Installed before Nest registers the routes, as `@BodyLimit()` is
+ * applied to each route while it is registered. The routes only declare their part: `@Cacheable()`,
+ * `@PagedList()`, `@BodyLimit()`.
  */
 export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApiConfig): Promise<void> {
   app.useSecurityHeaders({
@@ -44,12 +49,16 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
 
   const fastify = app.getHttpAdapter().getInstance();
   addBodyLimitHook(fastify);
-  // Before the 405 check, so a request for a path or a method the API lacks uses allowance too.
+  // Before the 405 check, so a request for a path or a method the API lacks uses allowance too. The subgraph
+  // is exempt: the gateway holds each operation to its own limits, and it could not read a 429 problem.
   await addRateLimit(fastify, {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     tokens: app.get(AccessTokens),
-    exemptPaths: ['/healthz', '/readyz', OPENAPI_JSON_PATH, SWAGGER_UI_PATH],
+    exemptPaths: ['/healthz', '/readyz', OPENAPI_JSON_PATH, SWAGGER_UI_PATH, SUBGRAPH_PATH],
   });
+  // After the rate limit, so a client that keeps sending a bad key is stopped before each try costs a database
+  // lookup. Only the REST resources take keys: the subgraph authenticates the bearer token the gateway forwards.
+  addApiKeyAuthentication(fastify, { apiKeys: app.get(ApiKeysService), config, pathPrefix: '/v1/' });
   addMethodNotAllowedHook(fastify);
   addPageLinksHook(fastify);
   addHttpCacheHook(fastify);

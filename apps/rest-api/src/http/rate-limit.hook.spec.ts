@@ -74,11 +74,31 @@ describe('rate limits', () => {
   });
 
   it('gives each API key an allowance of its own', async () => {
-    await spendAllowance({ 'x-api-key': 'key-one' });
+    const alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
+    // Created with Alice's token, which spends her allowance, not the keys'.
+    const [one, two] = [await api.apiKeyFor(alice, 'one'), await api.apiKeyFor(alice, 'two')];
+    await spendAllowance({ 'x-api-key': one.secret });
 
-    expect((await api.call('GET', '/v1/products', { headers: { 'x-api-key': 'key-one' } })).status).toBe(429);
-    expect((await api.call('GET', '/v1/products', { headers: { 'x-api-key': 'key-two' } })).status).toBe(200);
+    expect((await api.call('GET', '/v1/products', { headers: { 'x-api-key': one.secret } })).status).toBe(429);
+    expect((await api.call('GET', '/v1/products', { headers: { 'x-api-key': two.secret } })).status).toBe(200);
     expect((await api.call('GET', '/v1/products')).status).toBe(200);
+  });
+
+  it('limits a made-up key before looking it up', async () => {
+    const madeUp = { 'x-api-key': `triad_0000abcd_${'A'.repeat(43)}` };
+    for (let i = 0; i < LIMIT; i++) expect((await api.call('GET', '/v1/products', { headers: madeUp })).status).toBe(401);
+
+    expect((await api.call('GET', '/v1/products', { headers: madeUp })).status).toBe(429);
+  });
+
+  it('never limits the subgraph, which the gateway calls for all its users', async () => {
+    await spendAllowance();
+
+    for (let i = 0; i <= LIMIT; i++) {
+      const { status, headers } = await api.call('POST', '/graphql', { body: { query: '{ __typename }' } });
+      expect(status).toBe(200);
+      expect(headers.get('ratelimit-limit')).toBeNull();
+    }
   });
 
   it('never limits the probes or the API description', async () => {

@@ -3,10 +3,8 @@ import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { ApiResponseOptions } from '@nestjs/swagger';
 import { DomainError, type AccessTokens } from '@triad/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { API_KEY_HEADER } from '../api-keys/api-key-authentication.hook.js';
 import { problemResponse } from '../problems/api-problem-responses.decorator.js';
-
-/** The header a client sends its API key in. Issuing and checking keys is a later issue. */
-export const API_KEY_HEADER = 'x-api-key';
 
 export interface RateLimitSettings {
   /** Requests each client may send in a minute. */
@@ -63,8 +61,8 @@ export const RATE_LIMITED_RESPONSE: ApiResponseOptions = {
  */
 async function clientKey(request: FastifyRequest, tokens: AccessTokens): Promise<string> {
   const apiKey = request.headers[API_KEY_HEADER];
-  // Hashed, so keys are never held in memory (or, later, in a shared store). Keys are not checked yet, so
-  // until they are, a client that makes up a new key each time gets a new allowance each time.
+  // Hashed, so keys are never held in memory (or, later, in a shared store). Counted before the key is
+  // checked: a made-up key gets an allowance of its own, but each of its requests is refused with 401.
   if (typeof apiKey === 'string' && apiKey !== '') return `api-key:${createHash('sha256').update(apiKey).digest('base64url')}`;
   const caller = await tokens.fromAuthorization(request.headers.authorization).catch(() => undefined);
   if (caller) return `user:${caller.userId}`;

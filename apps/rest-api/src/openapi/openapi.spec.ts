@@ -13,6 +13,7 @@ interface Operation {
 interface Document {
   openapi: string;
   paths: Record<string, Record<string, Operation>>;
+  components: { securitySchemes: Record<string, object> };
 }
 
 /**
@@ -43,6 +44,8 @@ describe('OpenAPI document', () => {
     );
 
     expect(operations.map(({ route, operationId }) => `${route} ${operationId}`).sort()).toEqual([
+      'GET /v1/api-keys listApiKeys',
+      'GET /v1/api-keys/{id} getApiKey',
       'GET /v1/orders/{id} getOrder',
       'GET /v1/orders/{id}/events watchOrder',
       'GET /v1/products listProducts',
@@ -52,6 +55,8 @@ describe('OpenAPI document', () => {
       'GET /v1/users/{id} getUser',
       'GET /v1/users/{id}/orders listUserOrders',
       'PATCH /v1/products/{id} updateProduct',
+      'POST /v1/api-keys createApiKey',
+      'POST /v1/api-keys/{id}:revoke revokeApiKey',
       'POST /v1/auth/token createAccessToken',
       'POST /v1/orders placeOrder',
       'POST /v1/orders/{id}:cancel cancelOrder',
@@ -71,27 +76,38 @@ describe('OpenAPI document', () => {
     }
   });
 
-  it('marks the operations that need an access token', () => {
-    const secured = Object.values(document.paths)
-      .flatMap((item) => Object.values(item))
-      .filter((operation) => operation.security?.some((requirement) => 'bearer' in requirement))
-      .map((operation) => operation.operationId)
-      .sort();
+  it('marks the operations that need a caller, and those an API key may call', () => {
+    const operations = Object.values(document.paths).flatMap((item) => Object.values(item));
+    const accepting = (scheme: string) =>
+      operations
+        .filter((operation) => operation.security?.some((requirement) => scheme in requirement))
+        .map((operation) => operation.operationId)
+        .sort();
+    const keyManagement = ['createApiKey', 'getApiKey', 'listApiKeys', 'revokeApiKey'];
 
-    expect(secured).toEqual([
-      'cancelOrder',
-      'createProduct',
-      'getCurrentUser',
-      'getOrder',
-      'getUser',
-      'importProducts',
-      'listUserOrders',
-      'listUsers',
-      'placeOrder',
-      'transitionOrder',
-      'updateProduct',
-      'watchOrder',
-    ]);
+    expect(accepting('bearer')).toEqual(
+      [
+        'cancelOrder',
+        'createProduct',
+        'getCurrentUser',
+        'getOrder',
+        'getUser',
+        'importProducts',
+        'listUserOrders',
+        'listUsers',
+        'placeOrder',
+        'transitionOrder',
+        'updateProduct',
+        'watchOrder',
+        ...keyManagement,
+      ].sort(),
+    );
+    expect(accepting('apiKey')).toEqual(accepting('bearer').filter((operationId) => !keyManagement.includes(operationId!)));
+    expect(document.components.securitySchemes['apiKey']).toMatchObject({ type: 'apiKey', in: 'header', name: 'x-api-key' });
+  });
+
+  it('leaves out the subgraph, which serves the gateway rather than API clients', () => {
+    expect(Object.keys(document.paths).filter((path) => !path.startsWith('/v1/'))).toEqual([]);
   });
 
   it('requires the Idempotency-Key header to place an order and documents the Location of what it creates', () => {

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common'
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { unaryCall } from '@triad/platform';
-import { RequireBearerToken } from '../auth/bearer-auth.guard.js';
+import { RequireCaller } from '../auth/caller-auth.guard.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { ORDERS_CLIENT } from './orders-client.module.js';
 import { OrderResource, protoOrderStatus, toOrderResource } from './orders.dto.js';
@@ -11,7 +11,7 @@ import { TransitionOrderBody } from './order-status.dto.js';
 /** Moving orders along their lifecycle, for the people who fulfil them; orders-service allows admins only. */
 @ApiTags('orders')
 @Controller('v1')
-@RequireBearerToken()
+@RequireCaller()
 export class OrderStatusHttpController {
   constructor(@Inject(ORDERS_CLIENT) private readonly orders: OrdersServiceClient) {}
 

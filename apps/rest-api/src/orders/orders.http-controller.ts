@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, A
 import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { DomainError, unaryCall, type Caller } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
-import { CurrentCaller, RequireBearerToken } from '../auth/bearer-auth.guard.js';
+import { CurrentCaller, RequireCaller } from '../auth/caller-auth.guard.js';
 import { Cacheable } from '../http/http-cache.hook.js';
 import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
@@ -22,7 +22,7 @@ const orderIdParam = ApiParam({ name: 'id', format: 'uuid', description: 'The id
  */
 @ApiTags('orders')
 @Controller('v1')
-@RequireBearerToken()
+@RequireCaller()
 export class OrdersHttpController {
   constructor(@Inject(ORDERS_CLIENT) private readonly orders: OrdersServiceClient) {}
 

@@ -5,7 +5,7 @@ import { PROBLEM_CONTENT_TYPE, ProblemResource } from './problem.dto.js';
 /** What each error status means on this API, as the OpenAPI document tells clients. */
 const MEANINGS: Readonly<Record<number, string>> = {
   400: 'The request is invalid; `errors` lists each field to fix.',
-  401: 'The access token is missing, malformed or expired, or the credentials are wrong.',
+  401: 'The access token or API key is missing, malformed, expired or revoked, or the credentials are wrong.',
   403: 'The caller is signed in but may not do this.',
   404: 'No such resource.',
   409: 'The request conflicts with existing data.',

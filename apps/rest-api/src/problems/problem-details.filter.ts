@@ -1,5 +1,6 @@
 import { STATUS_CODES } from 'node:http';
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { GqlContextType } from '@nestjs/graphql';
 import { DomainError, ERROR_TABLE, fromGrpcError, LOGGER, toProblemDocument, type ErrorKind, type ProblemDocument } from '@triad/platform';
 import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -10,12 +11,16 @@ import { PROBLEM_CONTENT_TYPE } from './problem.dto.js';
  * platform error table. Domain errors (raised here or arriving over gRPC) keep their code and field
  * violations; errors of HTTP itself (unknown route, malformed JSON) keep their status; anything else is a
  * 500 that says nothing of its cause to the client and is logged with its stack.
+ *
+ * Errors of the API keys subgraph's resolvers stay GraphQL errors: handed back as they are, Apollo's
+ * `formatError` translates them through the same table, and Nest does not log expected ones.
  */
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
-  catch(exception: unknown, host: ArgumentsHost): void {
+  catch(exception: unknown, host: ArgumentsHost): unknown {
+    if (host.getType<GqlContextType>() === 'graphql') return exception;
     const request = host.switchToHttp().getRequest<FastifyRequest>();
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const problem = this.problemFor(exception, request);

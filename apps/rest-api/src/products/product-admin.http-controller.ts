@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import type { CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { unaryCall } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
-import { RequireBearerToken } from '../auth/bearer-auth.guard.js';
+import { RequireCaller } from '../auth/caller-auth.guard.js';
 import { CATALOG_CLIENT } from '../catalog/catalog-client.module.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { CreateProductBody, toCreateProductRequest, toUpdateProductRequest, UpdateProductBody } from './product-admin.dto.js';
@@ -18,7 +18,7 @@ const SKU_TAKEN = { status: 409, description: 'Another product has this SKU (`CA
  */
 @ApiTags('products')
 @Controller('v1/products')
-@RequireBearerToken()
+@RequireCaller()
 export class ProductAdminHttpController {
   constructor(@Inject(CATALOG_CLIENT) private readonly catalog: CatalogServiceClient) {}
 

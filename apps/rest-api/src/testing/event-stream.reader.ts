@@ -50,6 +50,11 @@ export async function openEventStream(url: string, headers: Record<string, strin
   return { status: response.status, headers: response.headers, comments, next, rest, close: () => abort.abort() };
 }
 
+/** The events of a `text/event-stream` body read whole, such as a stream that has ended. */
+export function parseEventStream(body: string): ServerSentEvent[] {
+  return body.split(/\r?\n\r?\n/).flatMap((block) => parseBlock(block, []) ?? []);
+}
+
 /** The event in one block of lines, or undefined when it holds only comments (or is the blank line after the headers). */
 function parseBlock(block: string, comments: string[]): ServerSentEvent | undefined {
   const event: ServerSentEvent = {};

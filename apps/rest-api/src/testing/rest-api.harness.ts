@@ -5,7 +5,9 @@ import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/cont
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
 import { AccessTokens, createLogger, GrpcServerControl, grpcServerOptions, LOGGER, type RunningService } from '@triad/platform';
-import { freePort } from '@triad/testing';
+import { createTestDatabase, freePort } from '@triad/testing';
+import { inject } from 'vitest';
+import { REST_API_DATABASE, type RestApiDatabase } from '../db/database.js';
 import { loadRestApiConfig } from '../rest-api.config.js';
 import { startRestApi } from '../rest-api.js';
 import { InMemoryCatalog, InMemoryCatalogGrpcController } from './in-memory-catalog.grpc-controller.js';
@@ -27,6 +29,8 @@ export interface ApiResponse<Body> {
 export interface TestRestApi {
   /** Base URL of the running REST API, e.g. `http://127.0.0.1:41234`. */
   url: string;
+  /** rest-api's own database (API keys), to read what it stored. */
+  database: RestApiDatabase;
   /** The stand-in services' data, to seed and inspect. */
   users: InMemoryUsers;
   catalog: InMemoryCatalog;
@@ -41,6 +45,8 @@ export interface TestRestApi {
   ): Promise<ApiResponse<Body>>;
   /** An access token for a stored user, signed as users-service signs them. */
   tokenFor(user: StoredUser): Promise<string>;
+  /** A new API key of a stored user's, created as a client would, through `POST /v1/api-keys`. */
+  apiKeyFor(user: StoredUser, name?: string): Promise<{ id: string; secret: string }>;
   /** Stops a stand-in service, as if its process had died. */
   stopUpstream(upstream: Upstream): Promise<void>;
   close(): Promise<void>;
@@ -53,11 +59,12 @@ interface StandIn {
 }
 
 /**
- * Starts rest-api exactly as `main.ts` does, on a free HTTP port, in front of real gRPC servers on free
- * ports that serve the users, catalog and orders contracts from memory. `settings` sets more of rest-api's
- * environment, such as a short `REST_SSE_HEARTBEAT_MS`.
+ * Starts rest-api exactly as `main.ts` does, on a free HTTP port and a fresh database of its own, in front of
+ * real gRPC servers on free ports that serve the users, catalog and orders contracts from memory. `settings`
+ * sets more of rest-api's environment, such as a short `REST_SSE_HEARTBEAT_MS`.
  */
 export async function startTestRestApi(settings: Record<string, string> = {}): Promise<TestRestApi> {
+  const database = await createTestDatabase(inject('postgresUrl'));
   const tokens = new AccessTokens(loadRestApiConfig(environment));
   const users = new InMemoryUsers();
   const catalog = new InMemoryCatalog();
@@ -83,6 +90,8 @@ export async function startTestRestApi(settings: Record<string, string> = {}): P
     ...environment,
     HOST: '127.0.0.1',
     REST_PORT: '0',
+    DATA_DIR: database.dataDir,
+    ...(database.url ? { DATABASE_URL: database.url } : {}),
     USERS_SERVICE_ADDR: standIns.users.address,
     CATALOG_SERVICE_ADDR: standIns.catalog.address,
     ORDERS_SERVICE_ADDR: standIns.orders.address,
@@ -97,14 +106,24 @@ export async function startTestRestApi(settings: Record<string, string> = {}): P
     throw error;
   }
 
+  const tokenFor = async (user: StoredUser) => (await tokens.sign({ userId: user.id, role: user.role })).token;
   return {
     url: api.httpUrl,
+    database: api.app.get(REST_API_DATABASE),
     users,
     catalog,
     orders,
     health: { users: standIns.users.health, catalog: standIns.catalog.health, orders: standIns.orders.health },
     call: (method, path, options = {}) => send(api.httpUrl, method, path, options),
-    tokenFor: async (user) => (await tokens.sign({ userId: user.id, role: user.role })).token,
+    tokenFor,
+    apiKeyFor: async (user, name = 'spec key') => {
+      const created = await send<{ id: string; secret: string }>(api.httpUrl, 'POST', '/v1/api-keys', {
+        token: await tokenFor(user),
+        body: { name },
+      });
+      if (created.status !== 201) throw new Error(`creating an API key answered ${created.status}: ${JSON.stringify(created.body)}`);
+      return { id: created.body.id, secret: created.body.secret };
+    },
     stopUpstream: (upstream) => standIns[upstream].stop(),
     close: async () => {
       await api.close();

@@ -3,7 +3,7 @@ import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } fr
 import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { unaryCall, type Caller } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
-import { CurrentCaller, RequireBearerToken } from '../auth/bearer-auth.guard.js';
+import { CurrentCaller, RequireCaller } from '../auth/caller-auth.guard.js';
 import { Cacheable } from '../http/http-cache.hook.js';
 import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
@@ -40,7 +40,7 @@ export class UsersHttpController {
   }
 
   @Get('me')
-  @RequireBearerToken()
+  @RequireCaller()
   @Cacheable('private')
   @ApiOperation({ operationId: 'getCurrentUser', summary: 'Get the signed-in user' })
   @ApiOkResponse({ type: UserResource, description: 'The caller, email included.' })
@@ -50,7 +50,7 @@ export class UsersHttpController {
   }
 
   @Get(':id')
-  @RequireBearerToken()
+  @RequireCaller()
   @Cacheable('private')
   @ApiOperation({
     operationId: 'getUser',
@@ -66,7 +66,7 @@ export class UsersHttpController {
   }
 
   @Get()
-  @RequireBearerToken()
+  @RequireCaller()
   @Cacheable('private')
   @PagedList()
   @ApiOperation({ operationId: 'listUsers', summary: 'List users (admins only)', description: 'Oldest first, one page at a time.' })

@@ -4,7 +4,7 @@ import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { fromGrpcError } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
 import { EMPTY, filter, map, type Observable } from 'rxjs';
-import { RequireBearerToken } from '../../auth/bearer-auth.guard.js';
+import { RequireCaller } from '../../auth/caller-auth.guard.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
 import { REST_API_CONFIG, type RestApiConfig } from '../../rest-api.config.js';
 import { ORDERS_CLIENT } from '../orders-client.module.js';
@@ -32,7 +32,7 @@ const EXAMPLE_STREAM =
  */
 @ApiTags('orders')
 @Controller('v1')
-@RequireBearerToken()
+@RequireCaller()
 @ApiExtraModels(OrderStatusEventResource)
 export class OrderEventsHttpController {
   private readonly heartbeatMs: number;

@@ -4,7 +4,7 @@ import type { CatalogServiceClient, ImportProductsRequest, ImportProductsRespons
 import { fromGrpcError } from '@triad/platform';
 import type { FastifyRequest } from 'fastify';
 import { catchError, firstValueFrom, from, merge, NEVER, Subject } from 'rxjs';
-import { RequireBearerToken } from '../../auth/bearer-auth.guard.js';
+import { RequireCaller } from '../../auth/caller-auth.guard.js';
 import { CATALOG_CLIENT } from '../../catalog/catalog-client.module.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
 import { REST_API_CONFIG, type RestApiConfig } from '../../rest-api.config.js';
@@ -26,7 +26,7 @@ const EXAMPLE_BODY =
  */
 @ApiTags('products')
 @Controller('v1')
-@RequireBearerToken()
+@RequireCaller()
 export class ImportProductsHttpController {
   private readonly limitBytes: number;
 

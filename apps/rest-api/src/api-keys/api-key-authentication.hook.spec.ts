@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import type { ProblemDocument } from '@triad/platform';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiKeyUsage } from '../db/schema.js';
+import type { OrderResource } from '../orders/orders.dto.js';
+import type { StoredUser } from '../testing/in-memory-users.grpc-controller.js';
+import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+import type { UserListResource, UserResource } from '../users/users.dto.js';
+import type { ApiKeyResource } from './api-keys.dto.js';
+
+describe('X-API-Key', () => {
+  let api: TestRestApi;
+  let alice: StoredUser;
+  let admin: StoredUser;
+
+  beforeAll(async () => {
+    api = await startTestRestApi();
+    alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
+    admin = api.users.add({ email: 'admin@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' });
+  });
+  afterAll(() => api?.close());
+
+  const withKey = (secret: string) => ({ headers: { 'x-api-key': secret } });
+  const keyAsSeenBy = async (user: StoredUser, id: string) =>
+    (await api.call<ApiKeyResource>('GET', `/v1/api-keys/${id}`, { token: await api.tokenFor(user) })).body;
+
+  it("reaches the services as the key's owner", async () => {
+    const key = await api.apiKeyFor(alice);
+
+    const { status, body } = await api.call<UserResource>('GET', '/v1/users/me', withKey(key.secret));
+
+    // users-service shows an email only to its owner (and admins): the call reached it as Alice.
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ id: alice.id, email: 'alice@triad.dev' });
+  });
+
+  it('places an order for the owner, request body and all', async () => {
+    const key = await api.apiKeyFor(alice);
+    const mug = api.catalog.add({
+      sku: `MUG-${randomUUID()}`,
+      name: 'Blue mug',
+      description: '',
+      price: { amountMinor: 1299n, currencyCode: 'USD' },
+      stockOnHand: 5,
+    });
+
+    const { status, body } = await api.call<OrderResource>('POST', '/v1/orders', {
+      body: { items: [{ product_id: mug.id, quantity: 1 }] },
+      headers: { 'x-api-key': key.secret, 'idempotency-key': randomUUID() },
+    });
+
+    expect(status).toBe(201);
+    expect(body.user_id).toBe(alice.id);
+    expect(api.orders.byId.get(body.id)?.userId).toBe(alice.id);
+  });
+
+  it('acts with the role its owner had when the key was made', async () => {
+    const adminKey = await api.apiKeyFor(admin);
+    const customerKey = await api.apiKeyFor(alice);
+
+    const asAdmin = await api.call<UserListResource>('GET', '/v1/users', withKey(adminKey.secret));
+    const asCustomer = await api.call<ProblemDocument>('GET', '/v1/users', withKey(customerKey.secret));
+
+    expect(asAdmin.status).toBe(200);
+    expect(asCustomer.status).toBe(403);
+  });
+
+  it('records the last use and counts the requests of the day, public routes included', async () => {
+    const key = await api.apiKeyFor(alice);
+    const before = new Date();
+
+    for (const path of ['/v1/users/me', '/v1/products', '/v1/products'])
+      expect((await api.call('GET', path, withKey(key.secret))).status).toBe(200);
+
+    const seen = await keyAsSeenBy(alice, key.id);
+    expect(seen.requests_today).toBe(3);
+    expect(Date.parse(seen.last_used_at!)).toBeGreaterThanOrEqual(before.getTime() - 1);
+    expect(Date.parse(seen.last_used_at!)).toBeLessThanOrEqual(Date.now());
+    const usage = await api.database.select().from(apiKeyUsage).where(eq(apiKeyUsage.keyId, key.id));
+    expect(usage).toEqual([{ keyId: key.id, day: new Date().toISOString().slice(0, 10), requestCount: 3 }]);
+  });
+
+  it('answers 401 with a problem for a key it never issued, well-formed or not', async () => {
+    const madeUp = `triad_0000abcd_${'A'.repeat(43)}`;
+
+    for (const secret of [madeUp, 'not-a-key']) {
+      const { status, headers, body } = await api.call<ProblemDocument>('GET', '/v1/products', withKey(secret));
+      expect(status).toBe(401);
+      expect(headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(body).toMatchObject({ code: 'AUTH.INVALID_API_KEY', instance: '/v1/products' });
+    }
+  });
+
+  it('answers 401 for a revoked key and counts none of its requests', async () => {
+    const key = await api.apiKeyFor(alice);
+    await api.call('POST', `/v1/api-keys/${key.id}:revoke`, { token: await api.tokenFor(alice) });
+
+    const { status, body } = await api.call<ProblemDocument>('GET', '/v1/users/me', withKey(key.secret));
+
+    expect(status).toBe(401);
+    expect(body).toMatchObject({ code: 'AUTH.API_KEY_REVOKED', detail: 'The API key in X-API-Key has been revoked: create a new one.' });
+    expect(await keyAsSeenBy(alice, key.id)).toMatchObject({ requests_today: 0, last_used_at: null });
+  });
+
+  it('refuses a request that sends both an access token and a key', async () => {
+    const key = await api.apiKeyFor(alice);
+
+    const { status, body } = await api.call<ProblemDocument>('GET', '/v1/users/me', {
+      token: await api.tokenFor(admin),
+      headers: { 'x-api-key': key.secret },
+    });
+
+    expect(status).toBe(400);
+    expect(body.code).toBe('AUTH.TWO_CREDENTIALS');
+  });
+});
