@@ -104,6 +104,42 @@ describe('the web app in a real browser', () => {
     await screenshot('my-orders');
   });
 
+  it('creates an API key, shows its secret once, and revokes it', async () => {
+    // Self-sufficient: log in as Alice unless an earlier test already did.
+    await page.goto(`${web}/`);
+    if ((await page.getByText('Signed in as Alice Customer').count()) === 0) {
+      await page.goto(`${web}/login`);
+      await page.getByRole('button', { name: 'Log in as Alice (alice@triad.dev)' }).click();
+      await expect.poll(() => page.getByText('Signed in as Alice Customer').count(), { timeout: 10_000 }).toBe(1);
+    }
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
+    await page.waitForURL(/\/api-keys$/);
+    await expect.poll(() => page.getByRole('button', { name: 'Create key' }).count(), { timeout: 10_000 }).toBe(1);
+
+    const name = `e2e key ${Date.now()}`;
+    await page.getByLabel('Key name').fill(name);
+    await page.getByRole('button', { name: 'Create key' }).click();
+    const secretBox = page.getByRole('region', { name: `Secret for “${name}”` });
+    await expect.poll(() => secretBox.count(), { timeout: 10_000 }).toBe(1);
+    const secret = await secretBox.getByTestId('api-key-secret').innerText();
+    expect(secret).toMatch(/^triad_/);
+    expect(await secretBox.innerText()).toContain('it will not be shown again');
+    const row = page.getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) });
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('Active');
+    expect(secret.startsWith((await row.locator('code').innerText()).replace(/…$/, ''))).toBe(true);
+
+    await page.getByRole('button', { name: `Revoke ${name}` }).click();
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('Revoked');
+    expect(await page.getByRole('button', { name: `Revoke ${name}` }).count()).toBe(0);
+    await screenshot('api-keys');
+
+    // A reload lists the key, still revoked, and the secret is gone for good.
+    await page.reload();
+    await expect.poll(() => row.innerText(), { timeout: 10_000 }).toContain('Revoked');
+    expect(await page.getByText(secret).count()).toBe(0);
+    expect(await page.getByRole('region', { name: /^Secret for/ }).count()).toBe(0);
+  });
+
   it('says so when the gateway cannot be reached, instead of showing a blank page', async () => {
     await page.route('**/graphql', (route) => route.abort('connectionrefused'));
     await page.goto(`${web}/`);

@@ -1,4 +1,5 @@
 import { BrowserRouter, Route, Routes } from 'react-router';
+import { ApiKeysPage } from './api-keys/api-keys.page';
 import { CartProvider } from './cart/cart-context';
 import { CartPage } from './cart/cart.page';
 import { GraphqlProvider } from './graphql/graphql-provider';
@@ -22,6 +23,7 @@ export function AppRoutes() {
         <Route path="cart" element={<CartPage />} />
         <Route path="orders" element={<MyOrdersPage />} />
         <Route path="orders/:orderId" element={<OrderPage />} />
+        <Route path="api-keys" element={<ApiKeysPage />} />
         <Route path="*" element={<NotFoundPage />} />
       </Route>
     </Routes>

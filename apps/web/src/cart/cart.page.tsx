@@ -96,7 +96,11 @@ function CartRow({ line }: { line: PricedCartLine }) {
       </td>
       <td>{formatMoney(line.lineTotal)}</td>
       <td>
-        <button type="button" onClick={() => dispatch({ type: 'remove', productId: line.productId })} aria-label={`Remove ${line.name} from cart`}>
+        <button
+          type="button"
+          onClick={() => dispatch({ type: 'remove', productId: line.productId })}
+          aria-label={`Remove ${line.name} from cart`}
+        >
           Remove
         </button>
       </td>

@@ -55,7 +55,14 @@ export function LoginPage() {
       <h2>Your account</h2>
       <form className="stacked" onSubmit={submit}>
         <label htmlFor="login-email">Email</label>
-        <input id="login-email" type="email" autoComplete="username" required value={email} onChange={(event) => setEmail(event.target.value)} />
+        <input
+          id="login-email"
+          type="email"
+          autoComplete="username"
+          required
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+        />
         <label htmlFor="login-password">Password</label>
         <input
           id="login-password"

@@ -23,7 +23,9 @@ function renderOrder() {
 }
 
 const statusEvent = (status: string) => ({
-  data: { orderStatusChanged: { status, changedAt: '2026-01-01T10:05:00Z', order: { id: 'order-1', status, updatedAt: '2026-01-01T10:05:00Z' } } },
+  data: {
+    orderStatusChanged: { status, changedAt: '2026-01-01T10:05:00Z', order: { id: 'order-1', status, updatedAt: '2026-01-01T10:05:00Z' } },
+  },
 });
 
 describe('OrderPage', () => {

@@ -18,8 +18,7 @@ export function OrderPage() {
   if (!data?.order) {
     return (
       <EmptyMessage>
-        There is no order {orderId} that you may see: it may belong to someone else, or you may need to{' '}
-        <Link to="/login">log in</Link>.
+        There is no order {orderId} that you may see: it may belong to someone else, or you may need to <Link to="/login">log in</Link>.
       </EmptyMessage>
     );
   }
@@ -47,9 +46,7 @@ function OrderDetails({ order, onRefresh }: { order: Order; onRefresh(): void })
       </p>
       {live.failure && !finished && (
         <div role="alert" className="status status--warning">
-          <p>
-            Live status updates are not available ({live.failure}). The status above is from when the page loaded.
-          </p>
+          <p>Live status updates are not available ({live.failure}). The status above is from when the page loaded.</p>
           <button type="button" onClick={onRefresh}>
             Check the status again
           </button>

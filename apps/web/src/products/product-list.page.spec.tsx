@@ -27,7 +27,10 @@ describe('ProductListPage', () => {
   });
 
   it('says that nothing matches a search with no results', async () => {
-    renderProducts(fakeGateway(() => productPage([])), '/?search=lamp');
+    renderProducts(
+      fakeGateway(() => productPage([])),
+      '/?search=lamp',
+    );
     expect(await screen.findByText('No products match “lamp”.')).toBeTruthy();
   });
 

@@ -18,10 +18,7 @@ export function ProductListPage() {
   return (
     <section aria-labelledby="products-heading">
       <h1 id="products-heading">Products</h1>
-      <SearchForm
-        initial={search}
-        onSearch={(next) => setSearchParams(next ? { search: next } : {})}
-      />
+      <SearchForm initial={search} onSearch={(next) => setSearchParams(next ? { search: next } : {})} />
       {/* A new search starts again at page one. */}
       <ProductResults key={search} search={search} />
     </section>

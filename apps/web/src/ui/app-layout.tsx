@@ -21,6 +21,7 @@ export function AppLayout() {
           </NavLink>
           <NavLink to="/cart">Cart ({itemCount})</NavLink>
           <NavLink to="/orders">My orders</NavLink>
+          {session && <NavLink to="/api-keys">API keys</NavLink>}
         </nav>
         <div className="account">
           {session ? (
