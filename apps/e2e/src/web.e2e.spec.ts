@@ -68,6 +68,12 @@ describe('the web app in a real browser', () => {
       .poll(() => page.getByRole('list', { name: 'Products' }).getByRole('listitem').allInnerTexts())
       .toSatisfy((items: string[]) => items.length > 0 && items.every((text) => /mug/i.test(text)));
     await screenshot('products-search');
+
+    const first = page.getByRole('list', { name: 'Products' }).getByRole('link').first();
+    const name = await first.innerText();
+    await first.click();
+    await expect.poll(() => page.getByRole('heading', { level: 1, name }).count(), { timeout: 10_000 }).toBe(1);
+    await screenshot('product-detail');
   });
 
   it('logs in as a demo user', async () => {
