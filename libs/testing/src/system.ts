@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
+import { SystemProcess } from './system-process.js';
 
-/** Every port the system listens on; defaults are the ones in ARCHITECTURE.md and docker-compose.yml. */
+/** Every port the system listens on; defaults are the ones in the README and docker-compose.yml. */
 export interface SystemPorts {
   gateway: number;
   rest: number;
@@ -29,10 +30,25 @@ export interface SystemOptions {
   ports?: Partial<SystemPorts>;
   /** Parent folder of each service's PGlite data folder. */
   dataDir: string;
-  /** Extra environment for every process (e.g. JWT_SECRET, LOG_LEVEL). */
+  /** Extra environment for every process (e.g. LOG_LEVEL, NODE_ENV). */
   env?: Record<string, string>;
   /** Receives every line the processes print, prefixed with their name; default: discard. */
   output?: (process: string, line: string) => void;
+  /**
+   * Keeps the system up when a process exits on its own: restarts it with exponential backoff instead of
+   * reporting the exit through `unexpectedExit`, and gives every process its own process group, so that a
+   * terminal's Ctrl-C reaches only the caller, which stops them with `stop()`. `npm start` turns this on;
+   * tests leave it off, to see a crash. `{}` uses `DEFAULT_RESTART_POLICY`.
+   */
+  supervise?: SupervisionOptions;
+  /** Aborting it while `startSystem` waits stops every process started so far; `startSystem` then rejects. */
+  signal?: AbortSignal;
+}
+
+/** The restart policy of a supervised system (any field left out is the default's) and whom to tell. */
+export interface SupervisionOptions extends Partial<RestartPolicy> {
+  /** Told when a process has exited on its own, before the system waits to restart it. */
+  onRestart?: (notice: RestartNotice) => void;
 }
 
 export interface RunningSystem {
@@ -49,9 +65,16 @@ export interface RunningSystem {
   };
   /** The last lines each process printed, for a failing test's message. */
   recentOutput(): string;
-  /** Resolves with a description when a process ends on its own, which a running system never should. */
+  /**
+   * Resolves with a description when a process ends on its own, which a running system never should.
+   * Never resolves under `supervise`, which restarts the process instead.
+   */
   unexpectedExit: Promise<string>;
-  /** Sends SIGTERM to every process and resolves with their exit codes once all have ended. */
+  /**
+   * Cancels pending restarts, sends SIGTERM to every running process and, once all have ended, resolves with
+   * the exit code of each one it stopped (one that was already down is left out). Calling it again returns
+   * the same promise.
+   */
   stop(): Promise<Record<string, number | null>>;
 }
 
@@ -137,92 +160,64 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
  */
 export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
   const ports = { ...DEFAULT_PORTS, ...options.ports };
-  const children = new Map<string, ChildProcess>();
   const recent: string[] = [];
+  const recentOutput = () => recent.join('\n');
   const print = (name: string, line: string) => {
     recent.push(`[${name}] ${line}`);
     if (recent.length > 200) recent.shift();
     options.output?.(name, line);
   };
-  let stopping = false;
-  let reportExit: (description: string) => void = () => undefined;
-  const unexpectedExit = new Promise<string>((resolveExit) => (reportExit = resolveExit));
-  const stop = () => {
-    stopping = true;
-    return stopAll(children);
-  };
+  const { promise: unexpectedExit, resolve: reportExit } = Promise.withResolvers<string>();
+  const supervision = supervisionOf(options.supervise);
+  const processes: SystemProcess[] = [];
+  let stopped: Promise<Record<string, number | null>> | undefined;
+  const stop = () => (stopped ??= stopAll(processes));
   try {
     for (const group of PROCESS_GROUPS) {
+      options.signal?.throwIfAborted();
       const started = group.map((spec) => {
         const env = { ...process.env, HOST: '127.0.0.1', ...options.env, ...spec.env(ports, options.dataDir) };
-        const child = launch(spec, env, print);
-        child.once('exit', (code, signal) => {
-          if (!stopping) reportExit(`${spec.name} exited on its own (${code ?? signal})`);
+        const launched = new SystemProcess({
+          name: spec.name,
+          main: join(workspaceRoot, spec.main),
+          cwd: workspaceRoot,
+          env,
+          print: (line) => print(spec.name, line),
+          supervision,
+          onUnexpectedExit: reportExit,
         });
-        children.set(spec.name, child);
-        return { spec, child };
+        processes.push(launched);
+        return launched.waitUntilReady(spec.readyUrl(ports), options.signal, recentOutput);
       });
-      await Promise.all(started.map(({ spec, child }) => waitUntilReady(spec, ports, child, () => recent.join('\n'))));
+      await Promise.all(started);
     }
   } catch (error) {
     await stop();
     throw error;
   }
+  return { ports, urls: urlsOf(ports), recentOutput, unexpectedExit, stop };
+}
+
+function supervisionOf(options: SupervisionOptions | undefined) {
+  if (!options) return undefined;
+  const { onRestart, ...policy } = options;
+  return { policy: { ...DEFAULT_RESTART_POLICY, ...policy }, onRestart };
+}
+
+function urlsOf(ports: SystemPorts): RunningSystem['urls'] {
   return {
-    ports,
-    urls: {
-      web: `http://localhost:${ports.gateway}/`,
-      gateway: `http://localhost:${ports.gateway}/graphql`,
-      ide: `http://localhost:${ports.gateway}/altair`,
-      rest: `http://localhost:${ports.rest}/v1`,
-      docs: `http://localhost:${ports.rest}/docs`,
-      usersGrpc: `localhost:${ports.usersGrpc}`,
-      catalogGrpc: `localhost:${ports.catalogGrpc}`,
-      ordersGrpc: `localhost:${ports.ordersGrpc}`,
-    },
-    recentOutput: () => recent.join('\n'),
-    unexpectedExit,
-    stop,
+    web: `http://localhost:${ports.gateway}/`,
+    gateway: `http://localhost:${ports.gateway}/graphql`,
+    ide: `http://localhost:${ports.gateway}/altair`,
+    rest: `http://localhost:${ports.rest}/v1`,
+    docs: `http://localhost:${ports.rest}/docs`,
+    usersGrpc: `localhost:${ports.usersGrpc}`,
+    catalogGrpc: `localhost:${ports.catalogGrpc}`,
+    ordersGrpc: `localhost:${ports.ordersGrpc}`,
   };
 }
 
-function launch(spec: ProcessSpec, env: NodeJS.ProcessEnv, print: (name: string, line: string) => void): ChildProcess {
-  const child = spawn(process.execPath, [join(workspaceRoot, spec.main)], { cwd: workspaceRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  for (const stream of [child.stdout, child.stderr]) {
-    let buffered = '';
-    stream?.setEncoding('utf8').on('data', (chunk: string) => {
-      const lines = (buffered + chunk).split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines) if (line) print(spec.name, line);
-    });
-  }
-  return child;
-}
-
-async function waitUntilReady(spec: ProcessSpec, ports: SystemPorts, child: ChildProcess, output: () => string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`${spec.name} exited with ${child.exitCode ?? child.signalCode} before it was ready:\n${output()}`);
-    }
-    const ready = await fetch(spec.readyUrl(ports)).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (ready) return;
-    await new Promise((resolveWait) => setTimeout(resolveWait, 250));
-  }
-  throw new Error(`${spec.name} was not ready within 90 s:\n${output()}`);
-}
-
-async function stopAll(children: Map<string, ChildProcess>): Promise<Record<string, number | null>> {
-  const exits = [...children].reverse().map(
-    ([name, child]) =>
-      new Promise<[string, number | null]>((resolveExit) => {
-        if (child.exitCode !== null || child.signalCode !== null) return resolveExit([name, child.exitCode]);
-        child.once('exit', (code) => resolveExit([name, code]));
-        child.kill('SIGTERM');
-      }),
-  );
-  return Object.fromEntries(await Promise.all(exits));
+async function stopAll(processes: SystemProcess[]): Promise<Record<string, number | null>> {
+  const exits = await Promise.all([...processes].reverse().map(async (each) => [each.name, await each.stop()] as const));
+  return Object.fromEntries(exits.filter((exit): exit is readonly [string, number | null] => exit[1] !== undefined));
 }

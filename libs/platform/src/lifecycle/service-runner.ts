@@ -88,18 +88,35 @@ function displayHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
 }
 
+/** How long a process asked to stop while starting may take to come up (and then drain) before it just exits. */
+const STARTING_STOP_GRACE_MS = 15_000;
+
 /**
  * The body of every `main.ts`: starts the process, prints where it listens, and on SIGINT/SIGTERM drains and
- * exits 0. A configuration or start-up problem prints one line and exits 1, with no stack trace.
+ * exits 0. A configuration or start-up problem prints one line and exits 1, with no stack trace. A signal that
+ * arrives while the process is still starting stops it as soon as it is up, and a second signal during the
+ * drain changes nothing: the shutdown that began finishes.
  */
 export function runMain(name: string, start: () => Promise<RunningService>): void {
+  let stopRequested: NodeJS.Signals | undefined;
+  let stop = (signal: NodeJS.Signals) => {
+    stopRequested ??= signal;
+    // A start that hangs (a database that never answers) must not make the process unstoppable.
+    setTimeout(() => process.exit(1), STARTING_STOP_GRACE_MS).unref();
+  };
+  const onSignal = (signal: NodeJS.Signals) => stop(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   // Through a promise, so a start function that throws before it awaits is reported the same way.
   Promise.resolve()
     .then(start)
     .then(
       (service) => {
         service.logger.info({ http: service.httpUrl, grpc: service.grpcAddress }, `${name} is ready`);
-        const stop = (signal: NodeJS.Signals) => {
+        let stopping = false;
+        stop = (signal) => {
+          if (stopping) return service.logger.info({ signal }, `${name} is already shutting down`);
+          stopping = true;
           service.logger.info({ signal }, `${name} is shutting down`);
           service.close().then(
             () => process.exit(0),
@@ -109,8 +126,7 @@ export function runMain(name: string, start: () => Promise<RunningService>): voi
             },
           );
         };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        if (stopRequested) stop(stopRequested);
       },
       (error: unknown) => {
         if (error instanceof ConfigError || error instanceof StartupError) {

@@ -1,0 +1,132 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { nextAttempt, restartDelay, type RestartNotice, type RestartPolicy } from './restart-policy.js';
+
+/** How to run one process of the system, and whom to tell when it exits on its own. */
+export interface ProcessLaunch {
+  name: string;
+  /** The built entry point, as an absolute path. */
+  main: string;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Receives each line the process prints. */
+  print: (line: string) => void;
+  /** When set, an exit after the process was first ready is restarted; `onUnexpectedExit` hears of it otherwise. */
+  supervision?: { policy: RestartPolicy; onRestart?: (notice: RestartNotice) => void } | undefined;
+  onUnexpectedExit: (description: string) => void;
+}
+
+const READY_TIMEOUT_MS = 90_000;
+
+/**
+ * One process of the system, through its restarts. A supervised process is restarted only once it has been
+ * ready: one that cannot start at all (a port in use, a bad setting) fails `startSystem` instead of looping.
+ */
+export class SystemProcess {
+  private child: ChildProcess;
+  private startedAt = Date.now();
+  private wasReady = false;
+  private attempt = 0;
+  private pendingRestart: NodeJS.Timeout | undefined;
+  private stopped: Promise<number | null | undefined> | undefined;
+
+  constructor(private readonly launch: ProcessLaunch) {
+    this.child = this.spawnChild();
+  }
+
+  get name(): string {
+    return this.launch.name;
+  }
+
+  /** Resolves once `readyUrl` answers 2xx; rejects if the process exits first, after 90 s, or on `signal`. */
+  async waitUntilReady(readyUrl: string, signal: AbortSignal | undefined, recentOutput: () => string): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (Date.now() < deadline) {
+      signal?.throwIfAborted();
+      if (hasExited(this.child)) {
+        throw new Error(`${this.name} exited with ${this.child.exitCode ?? this.child.signalCode} before it was ready:\n${recentOutput()}`);
+      }
+      if (await answersOk(readyUrl)) {
+        this.wasReady = true;
+        return;
+      }
+      await sleep(250);
+    }
+    throw new Error(`${this.name} was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${recentOutput()}`);
+  }
+
+  /**
+   * Cancels a pending restart and ends the process with SIGTERM. Resolves with its exit code, or undefined
+   * when it was not running; calling it again returns the same promise.
+   */
+  stop(): Promise<number | null | undefined> {
+    this.stopped ??= this.terminate();
+    return this.stopped;
+  }
+
+  private async terminate(): Promise<number | null | undefined> {
+    clearTimeout(this.pendingRestart);
+    const child = this.child;
+    if (hasExited(child)) return undefined;
+    const exit = once(child, 'exit') as Promise<[number | null]>;
+    child.kill('SIGTERM');
+    const [code] = await exit;
+    return code;
+  }
+
+  private spawnChild(): ChildProcess {
+    const { main, cwd, env, supervision } = this.launch;
+    // A supervised child gets a process group of its own, so a terminal's Ctrl-C reaches only the supervisor,
+    // which alone decides how to stop it: a second Ctrl-C cannot cut its graceful shutdown short.
+    const detached = supervision !== undefined;
+    const child = spawn(process.execPath, [main], { cwd, env, detached, stdio: ['ignore', 'pipe', 'pipe'] });
+    forwardLines(child, this.launch.print);
+    if (detached) endWhenThisProcessExits(child);
+    this.startedAt = Date.now();
+    child.once('exit', (code, signal) => this.onExit(code, signal));
+    return child;
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.stopped) return;
+    const { supervision } = this.launch;
+    if (!supervision || !this.wasReady) {
+      this.launch.onUnexpectedExit(`${this.name} exited on its own (${code ?? signal})`);
+      return;
+    }
+    this.attempt = nextAttempt(supervision.policy, this.attempt, Date.now() - this.startedAt);
+    const delayMs = restartDelay(supervision.policy, this.attempt);
+    supervision.onRestart?.({ process: this.name, code, signal, attempt: this.attempt, delayMs });
+    this.pendingRestart = setTimeout(() => (this.child = this.spawnChild()), delayMs);
+  }
+}
+
+function hasExited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
+function answersOk(url: string): Promise<boolean> {
+  return fetch(url).then(
+    (response) => response.ok,
+    () => false,
+  );
+}
+
+function forwardLines(child: ChildProcess, print: (line: string) => void): void {
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = '';
+    stream?.setEncoding('utf8').on('data', (chunk: string) => {
+      const lines = (buffered + chunk).split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) if (line) print(line);
+    });
+  }
+}
+
+/** A detached child outlives its parent unless told; a crash of the parent ends it too (a SIGKILL cannot). */
+function endWhenThisProcessExits(child: ChildProcess): void {
+  const end = () => child.kill('SIGTERM');
+  process.once('exit', end);
+  child.once('exit', () => process.off('exit', end));
+}
