@@ -6,4 +6,6 @@ export default projectTestConfig(import.meta.dirname, {
   testTimeout: 60_000,
   hookTimeout: 180_000,
   fileParallelism: false,
+  // Every log line of every process the specs start is checked for secrets once they have all run.
+  globalSetup: ['src/secrets-in-logs.global-setup.ts'],
 });

@@ -9,6 +9,8 @@ import {
   GraphQLDomainErrorFilter,
   HealthHttpController,
   LOGGER,
+  SERVICE_AUDIENCE,
+  serviceAudience,
   subgraphOptions,
   type DatabaseHandle,
 } from '@triad/platform';
@@ -54,10 +56,11 @@ export class AppModule {
       providers: [
         ...databaseProviders(CATALOG_DATABASE, database),
         { provide: AccessTokens, useValue: tokens },
+        { provide: SERVICE_AUDIENCE, useValue: serviceAudience('catalog-service') },
         { provide: LOGGER, useValue: logger },
         { provide: APP_FILTER, useClass: GraphQLDomainErrorFilter },
       ],
-      exports: [CATALOG_DATABASE, AccessTokens, LOGGER],
+      exports: [CATALOG_DATABASE, AccessTokens, SERVICE_AUDIENCE, LOGGER],
     };
   }
 }

@@ -35,6 +35,9 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       GRAPHQL_MAX_DEPTH: limit(10),
       GRAPHQL_MAX_COST: limit(5000),
       GRAPHQL_MAX_ALIASES: limit(15),
+      // Subscriptions one WebSocket connection may have open at once, each holding a WatchOrder call: a client
+      // cannot open thousands over one connection. A page watching a few orders needs a handful.
+      GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION: limit(10),
       // The largest request body, and the largest WebSocket message, the gateway reads.
       GRAPHQL_BODY_LIMIT_BYTES: limit(100 * 1024),
       // How long shared caches may keep an anonymous GET response (persisted queries make GETs short).

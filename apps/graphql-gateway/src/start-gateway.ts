@@ -4,7 +4,8 @@ import type { GatewayConfig } from './gateway.config.js';
 import { GRAPHQL_PATH } from './gateway/gateway-options.js';
 import { loadSupergraph } from './gateway/supergraph.loader.js';
 import { GRAPHQL_IDE_PATH, registerAltair } from './graphql-ide/altair.js';
-import { BodyLimitFilter } from './protection/body-limit.filter.js';
+import { HttpErrorFilter } from './protection/http-error.filter.js';
+import { GATEWAY_SECURITY_HEADERS } from './web/security-headers.js';
 import { serveWebApp } from './web/web-app.js';
 
 /** Starts the gateway on the checked-in supergraph; main.ts runs it, and specs start it the same way. */
@@ -19,7 +20,10 @@ export async function startGateway(
     logger,
     http: { host: config.HOST, port: config.GATEWAY_PORT, portVariable: 'GATEWAY_PORT', bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES },
     beforeListen: async (app) => {
-      app.useGlobalFilters(new BodyLimitFilter(app.getHttpAdapter(), config.GRAPHQL_BODY_LIMIT_BYTES));
+      app.useSecurityHeaders(GATEWAY_SECURITY_HEADERS);
+      // Requests HTTP itself refuses are answered in GraphQL's error format: those Fastify has parsed by this
+      // filter, those Node refused before by the platform adapter's default.
+      app.useGlobalFilters(new HttpErrorFilter(app.getHttpAdapter(), config.GRAPHQL_BODY_LIMIT_BYTES));
       if (config.GRAPHQL_IDE) {
         await registerAltair(app, GRAPHQL_PATH);
         logger.info({ path: GRAPHQL_IDE_PATH }, 'GraphQL IDE enabled (set GRAPHQL_IDE=false to turn it off)');

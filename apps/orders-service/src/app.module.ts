@@ -9,6 +9,7 @@ import {
   GraphQLDomainErrorFilter,
   HealthHttpController,
   LOGGER,
+  ServiceCredentials,
   subgraphOptions,
   type DatabaseHandle,
 } from '@triad/platform';
@@ -37,6 +38,11 @@ export class AppModule {
         usersAddress: config.USERS_SERVICE_ADDR,
         catalogAddress: config.CATALOG_SERVICE_ADDR,
         deadlineMs: config.GRPC_DEADLINE_MS,
+        credentials: new ServiceCredentials({
+          clientId: 'orders-service',
+          clientSecret: config.SERVICE_CLIENT_SECRET,
+          authServerUrl: config.AUTH_SERVER_URL,
+        }),
       },
       // Three calls, each bounded by the deadline, plus the database: a placement older than this has ended.
       recovery: { abandonedAfterMs: 4 * config.GRPC_DEADLINE_MS + 10_000, intervalMs: 15_000 },

@@ -1,10 +1,11 @@
-import { accessTokenConfig, env, loadConfig } from '@triad/platform';
+import { accessTokenConfig, env, loadConfig, serviceCredentialsConfig } from '@triad/platform';
 
 /** Everything orders-service reads from the environment, validated before anything starts. */
 export function loadOrdersConfig(source: Record<string, string | undefined> = process.env) {
   return loadConfig(
     {
       ...accessTokenConfig,
+      ...serviceCredentialsConfig,
       HOST: env.string('0.0.0.0'),
       ORDERS_GRPC_PORT: env.port(50053),
       ORDERS_HTTP_PORT: env.port(4003),

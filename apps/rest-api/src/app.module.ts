@@ -12,6 +12,9 @@ import {
   HealthHttpController,
   LOGGER,
   READINESS_CHECK,
+  SERVICE_GRANTS,
+  serviceAudience,
+  ServiceCredentials,
   subgraphOptions,
   type DatabaseHandle,
 } from '@triad/platform';
@@ -63,7 +66,20 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        UsersClientModule.register({ address: config.USERS_SERVICE_ADDR, deadlineMs }),
+        UsersClientModule.register({
+          address: config.USERS_SERVICE_ADDR,
+          deadlineMs,
+          // For API keys' owners: users-service issues their tokens only to rest-api (see DelegatedTokens).
+          serviceIdentity: {
+            credentials: new ServiceCredentials({
+              clientId: 'rest-api',
+              clientSecret: config.SERVICE_CLIENT_SECRET,
+              authServerUrl: config.AUTH_SERVER_URL,
+            }),
+            audience: serviceAudience('users-service'),
+            scopes: SERVICE_GRANTS['rest-api']['users-service'],
+          },
+        }),
         CatalogClientModule.register({ address: config.CATALOG_SERVICE_ADDR, deadlineMs }),
         OrdersClientModule.register({ address: config.ORDERS_SERVICE_ADDR, deadlineMs }),
         AuthModule,

@@ -5,6 +5,11 @@ import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nest
 import {
   AccessTokens,
   databaseProviders,
+  publicJwks,
+  SERVICE_AUDIENCE,
+  serviceAudience,
+  UserTokenSigner,
+  type PrivateSigningJwk,
   graphQLContextFactory,
   GraphQLDomainErrorFilter,
   HealthHttpController,
@@ -13,25 +18,30 @@ import {
   type DatabaseHandle,
 } from '@triad/platform';
 import type { Logger } from 'pino';
+import { AccessTokenIssuer } from './auth/access-token-issuer.js';
 import { USERS_DATABASE } from './db/database.js';
 import type { schema } from './db/schema.js';
 import type { UsersConfig } from './users.config.js';
 import type { UsersGraphQLContext } from './users/users.resolver.js';
 import { createUsersLoader } from './users/users.loader.js';
 import { UsersModule } from './users/users.module.js';
+import { SignInThrottle } from './users/sign-in-throttle.js';
 import { UsersService } from './users/users.service.js';
 
 export interface UsersServiceDependencies {
   config: UsersConfig;
   database: DatabaseHandle<typeof schema>;
   logger: Logger;
+  /** The private signing keys, first one signing (see `loadSigningKeys`). */
+  keys: readonly PrivateSigningJwk[];
 }
 
 /** users-service: accounts and sign-in over gRPC, the `User` entity over GraphQL, health over HTTP. */
 @Module({})
 export class AppModule {
-  static register({ config, database, logger }: UsersServiceDependencies): DynamicModule {
-    const tokens = new AccessTokens(config);
+  static async register({ config, database, logger, keys }: UsersServiceDependencies): Promise<DynamicModule> {
+    const tokens = AccessTokens.withKeys(publicJwks(keys), config.AUTH_ISSUER);
+    const issuer = new AccessTokenIssuer(await UserTokenSigner.create(keys, config.AUTH_ISSUER), config.JWT_TTL_SECONDS);
     return {
       module: AppModule,
       global: true,
@@ -54,10 +64,13 @@ export class AppModule {
       providers: [
         ...databaseProviders(USERS_DATABASE, database),
         { provide: AccessTokens, useValue: tokens },
+        { provide: AccessTokenIssuer, useValue: issuer },
+        { provide: SERVICE_AUDIENCE, useValue: serviceAudience('users-service') },
+        { provide: SignInThrottle, useValue: new SignInThrottle(config) },
         { provide: LOGGER, useValue: logger },
         { provide: APP_FILTER, useClass: GraphQLDomainErrorFilter },
       ],
-      exports: [USERS_DATABASE, AccessTokens, LOGGER],
+      exports: [USERS_DATABASE, AccessTokens, AccessTokenIssuer, SERVICE_AUDIENCE, SignInThrottle, LOGGER],
     };
   }
 }

@@ -1,9 +1,26 @@
-export { AccessTokens, accessTokenConfig, canActFor, requireAdmin, requireCaller, type Caller } from './auth/access-tokens.js';
+export { AttemptThrottle, type AttemptThrottleSettings } from './auth/attempt-throttle.js';
+export {
+  AccessTokens,
+  accessTokenConfig,
+  bearerToken,
+  canActFor,
+  requireAdmin,
+  requireCaller,
+  serviceAudience,
+  TOKEN_ALGORITHM,
+  USER_TOKEN_AUDIENCE,
+  type Caller,
+  type ServiceCaller,
+} from './auth/access-tokens.js';
+export { SERVICE_TOKEN_METADATA_KEY, ServiceCredentials, serviceCredentialsConfig } from './auth/service-credentials.js';
+export { SERVICE_AUDIENCE, ServiceOnly, ServiceOnlyGuard } from './auth/service-only.guard.js';
+export { SERVICE_GRANTS, SERVICE_SCOPES, type ServiceClientId } from './auth/service-grants.js';
+export { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './auth/signing-keys.js';
 export { ConfigError, env, loadConfig } from './config/config.js';
 export { lockDataFolder } from './database/data-folder-lock.js';
 export { openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './database/database.js';
 export { type Unlisten } from './database/notifications.js';
-export { DomainError, type FieldViolation } from './errors/domain-error.js';
+export { asDomainError, DomainError, type FieldViolation } from './errors/domain-error.js';
 export { ERROR_TABLE, errorKindFromGrpcStatus, type ErrorKind } from './errors/error-table.js';
 export { formatGraphQLError, graphQLErrorFormatter, toGraphQLError } from './errors/graphql-errors.js';
 export { subgraphOptions } from './graphql/subgraph-options.js';
@@ -21,9 +38,12 @@ export { HealthHttpController, READINESS_CHECK, type ReadinessCheck } from './ht
 export { isUuid, uuidv7 } from './ids/uuid-v7.js';
 export { runMain, startService, StartupError, type RunningService, type ServiceDefinition } from './lifecycle/service-runner.js';
 export { createLogger, LOGGER, NestPinoLogger } from './logging/logger.js';
+export { scrubLogText, serializeError } from './logging/safe-error.js';
 export {
   acceptRequestId,
   currentRequestContext,
+  CLIENT_ADDRESS_HEADER,
+  clientAddressOf,
   REQUEST_ID_HEADER,
   runWithRequestContext,
   type RequestContext,
@@ -32,9 +52,15 @@ export { DEFAULT_PAGE_SIZE, decodePageToken, encodePageToken, MAX_PAGE_SIZE, res
 export { fromTimestamp, toTimestamp } from './grpc/timestamp.js';
 export { toProtoMoney, type MoneyAmount } from './grpc/money.js';
 export { databaseProviders } from './database/database.providers.js';
-export { isUniqueViolation } from './database/postgres-errors.js';
+export { isDataException, isUniqueViolation } from './database/postgres-errors.js';
 export { PageInfoModel } from './graphql/page-info.model.js';
 export { parseInput, requireUuid } from './validation/parse-input.js';
+export { multiLineText, quoteInput, singleLineText } from './validation/text.js';
 export { unaryCall } from './grpc/unary-call.js';
 export { MoneyModel } from './graphql/money.model.js';
 export { GraphQLDomainErrorFilter } from './graphql/graphql-domain-error.filter.js';
+export { type ConnectionErrorBody, type ConnectionErrorRejection } from './http/connection-errors.js';
+export { setConnectionErrorBody } from './http/hardened-fastify-adapter.js';
+export { HTTP_TIMEOUTS } from './http/http-timeouts.js';
+export { MAX_JSON_DEPTH } from './http/json-body.parser.js';
+export { graphQLRequestError, requestErrorCode, RequestRejection, type GraphQLRequestErrorBody } from './http/request-rejection.js';

@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
@@ -32,7 +34,11 @@ export interface SystemOptions {
   dataDir: string;
   /** Extra environment for every process (e.g. LOG_LEVEL, NODE_ENV). */
   env?: Record<string, string>;
-  /** Receives every line the processes print, prefixed with their name; default: discard. */
+  /**
+   * Receives every line the processes print, prefixed with their name; default: discard. Every line is also
+   * appended to the file `TRIAD_SYSTEM_LOG_FILE` names, when it is set: the end-to-end suite reads it back to
+   * check that no secret it used reached a log.
+   */
   output?: (process: string, line: string) => void;
   /**
    * Keeps the system up when a process exits on its own: restarts it with exponential backoff instead of
@@ -78,10 +84,16 @@ export interface RunningSystem {
   stop(): Promise<Record<string, number | null>>;
 }
 
+/** The OAuth client secrets of the services that call service-only RPCs (see users-service's authorization server). */
+interface ClientSecrets {
+  ordersService: string;
+  restApi: string;
+}
+
 interface ProcessSpec {
   name: string;
   main: string;
-  env: (ports: SystemPorts, dataDir: string) => Record<string, string>;
+  env: (ports: SystemPorts, dataDir: string, secrets: ClientSecrets) => Record<string, string>;
   readyUrl: (ports: SystemPorts) => string;
 }
 
@@ -93,10 +105,12 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
     {
       name: 'users-service',
       main: 'apps/users-service/dist/main.js',
-      env: (ports, dataDir) => ({
+      env: (ports, dataDir, secrets) => ({
         USERS_GRPC_PORT: String(ports.usersGrpc),
         USERS_HTTP_PORT: String(ports.usersHttp),
         DATA_DIR: join(dataDir, 'users-service'),
+        ORDERS_SERVICE_CLIENT_SECRET: secrets.ordersService,
+        REST_API_CLIENT_SECRET: secrets.restApi,
       }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.usersHttp}/readyz`,
     },
@@ -115,7 +129,8 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
     {
       name: 'orders-service',
       main: 'apps/orders-service/dist/main.js',
-      env: (ports, dataDir) => ({
+      env: (ports, dataDir, secrets) => ({
+        SERVICE_CLIENT_SECRET: secrets.ordersService,
         ORDERS_GRPC_PORT: String(ports.ordersGrpc),
         ORDERS_HTTP_PORT: String(ports.ordersHttp),
         USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
@@ -129,7 +144,8 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
     {
       name: 'rest-api',
       main: 'apps/rest-api/dist/main.js',
-      env: (ports, dataDir) => ({
+      env: (ports, dataDir, secrets) => ({
+        SERVICE_CLIENT_SECRET: secrets.restApi,
         REST_PORT: String(ports.rest),
         DATA_DIR: join(dataDir, 'rest-api'),
         USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
@@ -162,21 +178,32 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const ports = { ...DEFAULT_PORTS, ...options.ports };
   const recent: string[] = [];
   const recentOutput = () => recent.join('\n');
+  const logFile = process.env['TRIAD_SYSTEM_LOG_FILE'];
   const print = (name: string, line: string) => {
     recent.push(`[${name}] ${line}`);
     if (recent.length > 200) recent.shift();
     options.output?.(name, line);
+    if (logFile) appendFileSync(logFile, `[${name}] ${line}\n`);
   };
   const { promise: unexpectedExit, resolve: reportExit } = Promise.withResolvers<string>();
   const supervision = supervisionOf(options.supervise);
   const processes: SystemProcess[] = [];
   let stopped: Promise<Record<string, number | null>> | undefined;
   const stop = () => (stopped ??= stopAll(processes));
+  // Made afresh for each run and known only to the processes of this run, so no secret lives in a file.
+  const secrets: ClientSecrets = { ordersService: randomBytes(32).toString('base64url'), restApi: randomBytes(32).toString('base64url') };
   try {
     for (const group of PROCESS_GROUPS) {
       options.signal?.throwIfAborted();
       const started = group.map((spec) => {
-        const env = { ...process.env, HOST: '127.0.0.1', ...options.env, ...spec.env(ports, options.dataDir) };
+        const env = {
+          ...process.env,
+          HOST: '127.0.0.1',
+          // Where every process fetches users-service's public keys, and services get their own tokens.
+          AUTH_SERVER_URL: `http://127.0.0.1:${ports.usersHttp}`,
+          ...options.env,
+          ...spec.env(ports, options.dataDir, secrets),
+        };
         const launched = new SystemProcess({
           name: spec.name,
           main: join(workspaceRoot, spec.main),

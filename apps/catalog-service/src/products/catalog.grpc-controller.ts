@@ -22,7 +22,7 @@ import {
   type UpdateProductRequest,
   type UpdateProductResponse,
 } from '@triad/contracts/catalog/v1';
-import { AccessTokens, callerFromMetadata, GrpcController, toProtoMoney, toTimestamp } from '@triad/platform';
+import { AccessTokens, callerFromMetadata, GrpcController, ServiceOnly, SERVICE_SCOPES, toProtoMoney, toTimestamp } from '@triad/platform';
 import { finalize, from, map, ReplaySubject, switchMap, type Observable } from 'rxjs';
 import { ReservationsService, type ReservationView } from '../reservations/reservations.service.js';
 import { ProductImportService } from './product-import.service.js';
@@ -75,11 +75,14 @@ export class CatalogGrpcController implements CatalogServiceController {
     return { product: toProtoProduct(product) };
   }
 
+  // Stock is held and given back only for orders: orders-service's own identity is required, a user's is not enough.
+  @ServiceOnly(SERVICE_SCOPES.catalogStock)
   async reserveStock(request: ReserveStockRequest): Promise<ReserveStockResponse> {
     const reservation = await this.reservations.reserveStock({ reservationId: request.reservationId, lines: request.lines });
     return { reservation: toProtoReservation(reservation) };
   }
 
+  @ServiceOnly(SERVICE_SCOPES.catalogStock)
   async releaseStock(request: ReleaseStockRequest): Promise<ReleaseStockResponse> {
     return { reservation: toProtoReservation(await this.reservations.releaseStock({ reservationId: request.reservationId })) };
   }

@@ -50,7 +50,8 @@ export class ProductImportService {
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       const message = error.fieldViolations.map((violation) => `${violation.field} ${violation.description}`).join('; ');
-      summary.errors.push({ row, sku: request.sku, message });
+      // The SKU only tells the rows apart in the summary; a refused one is not echoed back whole.
+      summary.errors.push({ row, sku: request.sku.slice(0, 64), message });
       return;
     }
     const outcome = await this.repository.upsertBySku(newProductRow(fields));

@@ -1,4 +1,4 @@
-import { parseInput, requireUuid } from '@triad/platform';
+import { multiLineText, parseInput, requireUuid, singleLineText } from '@triad/platform';
 import { z } from 'zod';
 import { INVALID_INPUT } from '../catalog.errors.js';
 
@@ -30,27 +30,28 @@ export interface ProductFields {
   stockOnHand: number;
 }
 
+/** The most units of one product on hand: the stock column is a 32-bit integer. */
+export const MAX_STOCK_ON_HAND = 2_147_483_647;
+
 /** The highest price in minor units (21,474,836.47 dollars): every price fits GraphQL's 32-bit Int. */
 export const MAX_PRICE_MINOR = 2_147_483_647n;
 
 // Keyed by the .proto field names, so each violation names the field as the contract spells it
 // (`stock_on_hand`, `price.amount_minor`); the messages are shown to the person filling in the form.
 const productFields = z.object({
-  sku: z
-    .string()
+  sku: singleLineText()
     .trim()
     .toUpperCase()
     .regex(/^[A-Z0-9][A-Z0-9._-]{0,63}$/, { error: 'must be 1 to 64 letters, digits, ".", "_" or "-", such as MUG-001' }),
-  name: z.string().trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }),
-  description: z.string().trim().max(5000, { error: 'must be at most 5000 characters' }),
+  name: singleLineText().trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' }),
+  description: multiLineText().trim().max(5000, { error: 'must be at most 5000 characters' }),
   price: z.object(
     {
       amount_minor: z.coerce
         .bigint({ error: 'must be a whole number of minor units, such as 1999 for 19.99' })
         .min(0n, { error: 'must be 0 or more' })
         .max(MAX_PRICE_MINOR, { error: `must be at most ${MAX_PRICE_MINOR} minor units` }),
-      currency_code: z
-        .string()
+      currency_code: singleLineText()
         .trim()
         .toUpperCase()
         .regex(/^[A-Z]{3}$/, { error: 'must be a three-letter ISO 4217 code such as USD' }),
@@ -60,7 +61,8 @@ const productFields = z.object({
   stock_on_hand: z
     .number({ error: 'must be a whole number' })
     .int({ error: 'must be a whole number' })
-    .min(0, { error: 'must be 0 or more' }),
+    .min(0, { error: 'must be 0 or more' })
+    .max(MAX_STOCK_ON_HAND, { error: `must be at most ${MAX_STOCK_ON_HAND}` }),
 });
 
 type ContractFields = z.output<typeof productFields>;

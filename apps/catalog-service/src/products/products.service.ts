@@ -8,6 +8,7 @@ import {
   parseInput,
   requireAdmin,
   resolvePageSize,
+  singleLineText,
   uuidv7,
   type Caller,
 } from '@triad/platform';
@@ -38,7 +39,7 @@ export interface ProductPage {
 const PRODUCTS_LIST = 'products';
 
 const searchInput = z.object({
-  query: z.string().trim().toLowerCase().max(100, { error: 'must be at most 100 characters' }),
+  query: singleLineText().trim().toLowerCase().max(100, { error: 'must be at most 100 characters' }),
 });
 
 /** The product use cases of catalog-service. Every transport (gRPC, GraphQL) calls these and translates the result. */

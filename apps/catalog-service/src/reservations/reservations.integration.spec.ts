@@ -1,3 +1,5 @@
+import { Metadata } from '@grpc/grpc-js';
+import { SERVICE_TOKEN_METADATA_KEY, serviceAudience, SERVICE_SCOPES } from '@triad/platform';
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, freePort } from '@triad/testing';
 import { eq } from 'drizzle-orm';
@@ -33,8 +35,8 @@ const stockOf = async (id: string) => (await call(service.catalog.getProduct({ i
 const storedReservation = async (id: string) => (await service.db.select().from(reservations).where(eq(reservations.id, id)))[0];
 const storedLines = async (id: string) => service.db.select().from(reservationLines).where(eq(reservationLines.reservationId, id));
 const reserve = (reservationId: string, lines: { productId: string; quantity: number }[]) =>
-  service.catalog.reserveStock({ reservationId, lines });
-const release = (reservationId: string) => service.catalog.releaseStock({ reservationId });
+  service.catalog.reserveStock({ reservationId, lines }, service.asOrdersService);
+const release = (reservationId: string) => service.catalog.releaseStock({ reservationId }, service.asOrdersService);
 
 describe('ReserveStock', () => {
   it('takes the stock of every line and returns the reservation, lines in product-id order', async () => {
@@ -232,5 +234,62 @@ describe('stock in the database', () => {
     const product = await newProduct(1);
     await expect(service.db.update(products).set({ stockOnHand: -1 }).where(eq(products.id, product.id))).rejects.toThrow();
     expect(await stockOf(product.id)).toBe(1);
+  });
+});
+
+describe('who may reserve and release stock', () => {
+  const asService = (token: string) => {
+    const metadata = new Metadata();
+    metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
+    return metadata;
+  };
+
+  it('refuses everyone but orders-service, and moves no stock', async () => {
+    const product = await newProduct(4);
+    const authority = service.authority;
+    const stock = serviceAudience('catalog-service');
+    const callers: [string, Metadata, string][] = [
+      ['no token at all', new Metadata(), 'UNAUTHENTICATED'],
+      ["a customer's user token", service.asCustomer, 'UNAUTHENTICATED'],
+      ["an admin's user token", service.asAdmin, 'UNAUTHENTICATED'],
+      ["a customer's token as a service token", asService(service.customerToken), 'UNAUTHENTICATED'],
+      ["an admin's token as a service token", asService(service.adminToken), 'UNAUTHENTICATED'],
+      [
+        'a forged token',
+        asService(`${(await authority.serviceToken('orders-service', stock, [SERVICE_SCOPES.catalogStock])).slice(0, -4)}AAAA`),
+        'UNAUTHENTICATED',
+      ],
+      [
+        'an expired service token',
+        asService(await authority.serviceToken('orders-service', stock, [SERVICE_SCOPES.catalogStock], -60)),
+        'UNAUTHENTICATED',
+      ],
+      [
+        'a token meant for another service',
+        asService(await authority.serviceToken('orders-service', serviceAudience('users-service'), [SERVICE_SCOPES.catalogStock])),
+        'UNAUTHENTICATED',
+      ],
+      ['a service without the scope', asService(await authority.serviceToken('rest-api', stock, [])), 'PERMISSION_DENIED'],
+    ];
+    const reservationId = randomUUID();
+    for (const [who, metadata, kind] of callers) {
+      const reserved = await failure(
+        service.catalog.reserveStock({ reservationId, lines: [{ productId: product.id, quantity: 4 }] }, metadata),
+      );
+      expect(reserved.kind, who).toBe(kind);
+      const released = await failure(service.catalog.releaseStock({ reservationId }, metadata));
+      expect(released.kind, who).toBe(kind);
+    }
+    expect(await stockOf(product.id)).toBe(4);
+    expect(await storedReservation(reservationId)).toBeUndefined();
+  });
+
+  it('lets orders-service, whose token carries catalog:stock, hold and return stock', async () => {
+    const product = await newProduct(4);
+    const reservationId = randomUUID();
+    await call(reserve(reservationId, [{ productId: product.id, quantity: 3 }]));
+    expect(await stockOf(product.id)).toBe(1);
+    await call(release(reservationId));
+    expect(await stockOf(product.id)).toBe(4);
   });
 });

@@ -1,8 +1,8 @@
 import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient } from '@triad/contracts/catalog/v1';
-import { AccessTokens, createLogger, grpcClientOptions, uuidv7 } from '@triad/platform';
-import { bearer } from '@triad/testing';
+import { createLogger, grpcClientOptions, SERVICE_TOKEN_METADATA_KEY, serviceAudience, SERVICE_SCOPES, uuidv7 } from '@triad/platform';
+import { bearer, startTestAuthority, type TestAuthority } from '@triad/testing';
 import { loadCatalogConfig } from '../catalog.config.js';
 import { startCatalogService } from '../catalog-service.js';
 import { CATALOG_DATABASE, type CatalogDatabase } from '../db/database.js';
@@ -23,6 +23,10 @@ export interface TestCatalog {
   customerToken: string;
   asAdmin: Metadata;
   asCustomer: Metadata;
+  /** orders-service's identity, as the client-credentials grant gives it, for the service-only RPCs. */
+  asOrdersService: Metadata;
+  /** The stand-in authorization server whose tokens the service trusts, to make others (expired, other scopes). */
+  authority: TestAuthority;
   /** Posts a GraphQL operation to the service's subgraph endpoint, as the gateway would. */
   graphql(query: string, variables?: Record<string, unknown>, token?: string): Promise<GraphQLResponse>;
   httpUrl: string;
@@ -38,7 +42,9 @@ export async function startTestCatalog(setup: {
   grpcPort: number;
   httpPort: number;
 }): Promise<TestCatalog> {
+  const authority = await startTestAuthority();
   const config = loadCatalogConfig({
+    ...authority.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     CATALOG_GRPC_PORT: String(setup.grpcPort),
@@ -55,9 +61,11 @@ export async function startTestCatalog(setup: {
       deadlineMs: 20_000,
     }).options as never,
   );
-  const tokens = service.app.get(AccessTokens);
-  const adminToken = (await tokens.sign({ userId: uuidv7(), role: 'admin' })).token;
-  const customerToken = (await tokens.sign({ userId: uuidv7(), role: 'customer' })).token;
+  const adminToken = await authority.tokenFor({ userId: uuidv7(), role: 'admin' });
+  const customerToken = await authority.tokenFor({ userId: uuidv7(), role: 'customer' });
+  const asOrdersService = new Metadata();
+  const ordersToken = await authority.serviceToken('orders-service', serviceAudience('catalog-service'), [SERVICE_SCOPES.catalogStock]);
+  asOrdersService.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${ordersToken}`);
   return {
     catalog: (client as ClientGrpc).getService<CatalogServiceClient>(CATALOG_SERVICE_NAME),
     db: service.app.get(CATALOG_DATABASE),
@@ -65,6 +73,8 @@ export async function startTestCatalog(setup: {
     customerToken,
     asAdmin: bearer(adminToken),
     asCustomer: bearer(customerToken),
+    asOrdersService,
+    authority,
     graphql: async (query, variables = {}, token) => {
       const response = await fetch(`${service.httpUrl}/graphql`, {
         method: 'POST',
@@ -77,6 +87,7 @@ export async function startTestCatalog(setup: {
     close: async () => {
       client.close();
       await service.close();
+      await authority.close();
     },
   };
 }

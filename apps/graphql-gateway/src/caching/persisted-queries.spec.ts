@@ -48,6 +48,44 @@ describe('automatic persisted queries', () => {
     expect(body).toEqual(NOT_FOUND);
   });
 
+  it('refuses a query sent with a hash that is not its own with a 400 that says what to send, and stores nothing', async () => {
+    const query = '{ product(id: "lamp") { name } }';
+    const other = '{ product(id: "chair") { name } }';
+
+    const { status, body } = await postGraphQL(gateway, { query, extensions: persisted(other) });
+
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      errors: [
+        {
+          message:
+            'extensions.persistedQuery.sha256Hash is not the SHA-256 of the query: send the hex SHA-256 of the query text exactly as sent.',
+          extensions: { code: 'BAD_REQUEST', errorCode: 'GATEWAY.PERSISTED_QUERY_HASH_MISMATCH' },
+        },
+      ],
+    });
+    expect((await postGraphQL(gateway, { extensions: persisted(other) })).body).toEqual(NOT_FOUND);
+  });
+
+  it('refuses a persisted-query protocol version other than 1 with a 400', async () => {
+    const query = '{ product(id: "lamp") { name } }';
+
+    const { status, body } = await postGraphQL(gateway, {
+      query,
+      extensions: { persistedQuery: { ...persisted(query).persistedQuery, version: 2 } },
+    });
+
+    expect(status).toBe(400);
+    expect(body).toEqual({
+      errors: [
+        {
+          message: 'Only version 1 of automatic persisted queries is supported: set extensions.persistedQuery.version to 1.',
+          extensions: { code: 'BAD_REQUEST', errorCode: 'GATEWAY.PERSISTED_QUERY_VERSION_UNSUPPORTED' },
+        },
+      ],
+    });
+  });
+
   it('answers the hash alone, over POST and GET, once the query has been sent with it', async () => {
     const query = '{ product(id: "chair") { id name } }';
     const answer = { data: { product: { id: 'chair', name: 'Office chair' } } };

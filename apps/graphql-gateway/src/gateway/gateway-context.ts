@@ -9,6 +9,8 @@ export interface GatewayContext {
   /** The caller's `Authorization` header, forwarded as received once its token has been verified. */
   authorization?: string;
   caller?: Caller;
+  /** The client's address, forwarded so that users-service throttles sign-ins per client, not per gateway. */
+  clientAddress?: string;
 }
 
 /**
@@ -17,14 +19,19 @@ export interface GatewayContext {
  * is called. No token means an anonymous caller: each subgraph and service decides what they may see, and
  * checks the token again.
  */
-export async function gatewayContext(tokens: AccessTokens, requestId: string, authorization: string | undefined): Promise<GatewayContext> {
+export async function gatewayContext(
+  tokens: AccessTokens,
+  requestId: string,
+  authorization: string | undefined,
+  clientAddress?: string,
+): Promise<GatewayContext> {
   const caller = await tokens.fromAuthorization(authorization);
-  return { requestId, ...(authorization && caller ? { authorization, caller } : {}) };
+  return { requestId, ...(clientAddress ? { clientAddress } : {}), ...(authorization && caller ? { authorization, caller } : {}) };
 }
 
 /** Builds each HTTP request's context; a refused token is answered with HTTP 401. */
 export function gatewayContextFactory(tokens: AccessTokens): (request: FastifyRequest) => Promise<GatewayContext> {
-  return (request) => gatewayContext(tokens, request.id, request.headers.authorization).catch(refuse);
+  return (request) => gatewayContext(tokens, request.id, request.headers.authorization, request.ip).catch(refuse);
 }
 
 /** The error Apollo Server sends when building the context fails; its `extensions.http` sets the response. */

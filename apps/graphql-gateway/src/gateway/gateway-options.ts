@@ -2,13 +2,15 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { graphQLErrorFormatter, StartupError, type AccessTokens } from '@triad/platform';
+import { StartupError, type AccessTokens } from '@triad/platform';
 import type { Logger } from 'pino';
 import { publicCachePlugin } from '../caching/public-cache.plugin.js';
 import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
 import { operationLimitsPlugin } from '../protection/operation-limits.plugin.js';
+import { operationResolutionPlugin } from '../protection/operation-resolution.plugin.js';
 import { subscriptionsOverHttpPlugin } from '../subscriptions/subscriptions-over-http.plugin.js';
 import { gatewayContextFactory } from './gateway-context.js';
+import { gatewayErrorFormatter } from './gateway-error-formatter.js';
 import { GATEWAY_SUBGRAPH, gatewaySubgraphSource } from './gateway-subgraph.js';
 import { SubgraphDataSource } from './subgraph-data-source.js';
 import type { Supergraph } from './supergraph.loader.js';
@@ -30,9 +32,9 @@ export interface GatewayOptionsDependencies {
 
 /**
  * The gateway's GraphQL options: Apollo Gateway over the checked-in supergraph, each subgraph at the URL its
- * setting names, every request's token verified before planning, every operation held to the configured
- * limits, automatic persisted queries (also over GET, cacheable when anonymous), errors through the shared
- * error table.
+ * setting names, every request's token verified before planning, every operation resolved unambiguously
+ * and held to the configured limits, automatic persisted queries (also over GET, cacheable when anonymous),
+ * errors through the shared error table.
  */
 export function gatewayOptions({ config, supergraph, logger, tokens, schema }: GatewayOptionsDependencies): ApolloGatewayDriverConfig {
   const urls = subgraphUrls(config);
@@ -55,13 +57,14 @@ export function gatewayOptions({ config, supergraph, logger, tokens, schema }: G
       persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_CACHE_BYTES }) },
       plugins: [
         schema,
+        operationResolutionPlugin(),
         operationLimitsPlugin(operationLimits(config)),
         subscriptionsOverHttpPlugin(GRAPHQL_PATH),
         publicCachePlugin(config.GRAPHQL_CACHE_MAX_AGE_SECONDS),
         // Its policy comes from @cacheControl hints, which no subgraph gives: publicCachePlugin decides instead.
         ApolloServerPluginCacheControlDisabled(),
       ],
-      formatError: graphQLErrorFormatter(logger),
+      formatError: gatewayErrorFormatter(logger),
       logger: apolloLogger,
     },
     gateway: {

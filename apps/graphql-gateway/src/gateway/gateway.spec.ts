@@ -1,10 +1,12 @@
-import { AccessTokens, DomainError, type RunningService } from '@triad/platform';
+import { DomainError, type Caller, type RunningService } from '@triad/platform';
+import { sharedTestAuthority, startTestAuthority } from '@triad/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { postGraphQL, startTestGateway as startGateway } from '../testing/gateway-client.js';
-import { testTokens as tokens } from '../testing/stand-in-graph.js';
 import { startStandInSubgraph, type StandInContext } from '../testing/stand-in-subgraph.js';
 
 const alice = { userId: 'user-alice', role: 'customer' } as const;
+/** A token of the authority the test gateway trusts; a negative lifetime makes an expired one. */
+const tokenFor = async (caller: Caller, ttlSeconds?: number) => (await sharedTestAuthority()).tokenFor(caller, ttlSeconds);
 
 /**
  * A stand-in for users-service's subgraph: like the real one it checks the forwarded token itself, and an admin-only
@@ -19,7 +21,7 @@ function startUsersSubgraph() {
     {
       Query: {
         me: async (_: unknown, __: unknown, { authorization }: StandInContext) => {
-          const caller = await tokens.fromAuthorization(authorization);
+          const caller = await (await sharedTestAuthority()).tokens.fromAuthorization(authorization);
           return caller ? { id: caller.userId, email: 'alice@triad.dev', name: 'Alice Customer' } : null;
         },
         users: () => {
@@ -63,7 +65,7 @@ describe('graphql-gateway', () => {
   });
 
   it('answers a query from the users subgraph for the signed-in caller', async () => {
-    const { token } = await tokens.sign(alice);
+    const token = await tokenFor(alice);
 
     const { status, body } = await graphql(gateway, '{ me { id name } }', { authorization: `Bearer ${token}` });
 
@@ -72,7 +74,7 @@ describe('graphql-gateway', () => {
   });
 
   it('forwards the Authorization header and the request id to the subgraph', async () => {
-    const { token } = await tokens.sign(alice);
+    const token = await tokenFor(alice);
 
     const { headers } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${token}`, 'x-request-id': 'spec-request-1' });
 
@@ -97,9 +99,11 @@ describe('graphql-gateway', () => {
   });
 
   it('refuses an invalid token with UNAUTHENTICATED without calling any subgraph', async () => {
-    const forged = await new AccessTokens({ NODE_ENV: 'test', JWT_SECRET: 'some-other-secret', JWT_TTL_SECONDS: 60 }).sign(alice);
+    const impostor = await startTestAuthority();
+    const forged = await impostor.tokenFor(alice);
+    await impostor.close();
 
-    const { status, headers, body } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${forged.token}` });
+    const { status, headers, body } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${forged}` });
 
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toContain('Bearer');
@@ -114,7 +118,7 @@ describe('graphql-gateway', () => {
   });
 
   it('says so when the token has expired', async () => {
-    const { token } = await tokens.sign(alice, new Date(Date.now() - 2 * 3600_000));
+    const token = await tokenFor(alice, -3600);
 
     const { status, body } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${token}` });
 
@@ -124,7 +128,7 @@ describe('graphql-gateway', () => {
   });
 
   it('keeps the code of an error a subgraph raises, with no stack trace', async () => {
-    const { token } = await tokens.sign(alice);
+    const token = await tokenFor(alice);
 
     const { status, body } = await graphql(gateway, '{ users { nodes { id } } }', { authorization: `Bearer ${token}` });
 

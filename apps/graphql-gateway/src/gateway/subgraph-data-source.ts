@@ -1,5 +1,5 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { DomainError, REQUEST_ID_HEADER } from '@triad/platform';
+import { CLIENT_ADDRESS_HEADER, DomainError, REQUEST_ID_HEADER } from '@triad/platform';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './gateway-context.js';
 
@@ -33,6 +33,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     const headers = request.http?.headers;
     headers?.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) headers?.set('authorization', context.authorization);
+    if (context.clientAddress) headers?.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
   }
 
   override didEncounterError(error: Error, _request: unknown, response?: { status: number }): never {

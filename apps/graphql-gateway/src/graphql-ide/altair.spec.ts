@@ -61,7 +61,7 @@ describe('GraphQL IDE', () => {
   });
 
   it('is off by default in production', () => {
-    const config = loadGatewayConfig({ NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-32-characters' });
+    const config = loadGatewayConfig({ NODE_ENV: 'production' });
 
     expect(config.GRAPHQL_IDE).toBe(false);
   });

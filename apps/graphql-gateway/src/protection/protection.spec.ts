@@ -140,7 +140,7 @@ describe('protection', () => {
 });
 
 describe('GRAPHQL_INTROSPECTION', () => {
-  const production = { NODE_ENV: 'production', JWT_SECRET: 'a-production-secret-of-32-characters' };
+  const production = { NODE_ENV: 'production' };
 
   it('is off in production, unless the IDE, which needs it, is on', () => {
     expect(loadGatewayConfig(production).GRAPHQL_INTROSPECTION).toBe(false);

@@ -118,6 +118,12 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
 
   /** Checks one subscribe message and turns it into what graphql-js executes, or into the errors to answer. */
   private async prepare(context: SocketContext, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> {
+    // graphql-ws records a subscription before it asks here, so this one counts, as do those still being prepared.
+    const cap = this.config.GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION;
+    if (Object.keys(context.subscriptions).length > cap) {
+      this.logger.warn({ requestId: this.requestIdOf(context), subscription: id, cap }, 'subscription refused: its connection is at the cap');
+      return [tooManySubscriptions(cap)];
+    }
     const schema = this.schema.current();
     let document: DocumentNode;
     try {
@@ -176,6 +182,17 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
 function authorizationOf({ connectionParams, extra }: SocketContext): string | undefined {
   const sent = connectionParams?.['authorization'] ?? connectionParams?.['Authorization'];
   return typeof sent === 'string' ? sent : extra.request.headers.authorization;
+}
+
+/** Refuses one subscription; the others of the connection carry on. */
+function tooManySubscriptions(cap: number): GraphQLError {
+  return toGraphQLError(
+    new DomainError(
+      'RESOURCE_EXHAUSTED',
+      'GATEWAY.TOO_MANY_SUBSCRIPTIONS',
+      `This connection already has ${cap} subscriptions open, the most one connection may have: complete one before starting another.`,
+    ),
+  );
 }
 
 function badRequest(message: string): GraphQLError {

@@ -1,7 +1,10 @@
 import type { RunningService } from '@triad/platform';
 import { freePort } from '@triad/testing';
+import type { FormattedExecutionResult } from 'graphql';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { postGraphQL, startTestGateway, subscribe } from '../testing/gateway-client.js';
+import { WebSocket } from 'ws';
+import { postGraphQL, startTestGateway, subscribe, type SubscriptionEnd } from '../testing/gateway-client.js';
 import { startStandInGraph, type StandInGraph } from '../testing/stand-in-graph.js';
 import { OrderWatchService } from './order-watch.service.js';
 
@@ -217,6 +220,41 @@ describe('orderStatusChanged', () => {
     await Promise.all(watches.map((watch) => watch.close()));
   });
 
+  it('refuses a subscription past the 10 one connection may hold with RATE_LIMITED, while the other 10 carry on', async () => {
+    const order = graph.placeOrder('alice');
+    const connection = connect(gateway, alice);
+    const watch = () =>
+      connection.subscribe({ query: 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }', variables: { id: order.id } });
+    const open = Array.from({ length: 10 }, watch);
+
+    const refused = watch();
+
+    expect(await refused.ended).toEqual({
+      errors: [
+        {
+          message:
+            'This connection already has 10 subscriptions open, the most one connection may have: complete one before starting another.',
+          extensions: { code: 'RATE_LIMITED', errorCode: 'GATEWAY.TOO_MANY_SUBSCRIPTIONS' },
+        },
+      ],
+    });
+    await vi.waitFor(() => expect(open.map((each) => each.results.length)).toEqual(Array(10).fill(1)));
+    graph.orders.move(order.id, 'CONFIRMED');
+    await vi.waitFor(() => expect(open.map((each) => each.results.at(-1)?.data)).toEqual(Array(10).fill({ orderStatusChanged: { status: 'CONFIRMED' } })));
+    // The cap is per connection: another one of the same user's starts its own.
+    const elsewhere = subscribe(gateway, { query: WATCH, variables: { orderId: order.id } }, { token: alice });
+    await vi.waitFor(() => expect(elsewhere.results).toHaveLength(1));
+    await elsewhere.close();
+
+    // A subscription that ends makes room for the next.
+    open[0]!.unsubscribe();
+    const next = watch();
+    await vi.waitFor(() => expect(next.results).toEqual([{ data: { orderStatusChanged: { status: 'CONFIRMED' } } }]));
+    await vi.waitFor(() => expect(openWatches()).toEqual({ gateway: 10, server: 10 }));
+    await connection.close();
+    await vi.waitFor(() => expect(openWatches()).toEqual(noneOpen));
+  });
+
   it('holds a subscription to the same limits as a query', async () => {
     const deep = 'user { orders { nodes { user { orders { nodes { user { orders { nodes { id } } } } } } } } }';
     const watch = subscribe(
@@ -294,3 +332,30 @@ describe('orderStatusChanged', () => {
     await vi.waitFor(() => expect(graph.orders.openWatches).toBe(0));
   });
 });
+
+/** One graphql-ws connection holding several subscriptions, as a page that watches many orders opens it. */
+function connect(gateway: RunningService, token: string) {
+  const client = createClient({
+    url: `${gateway.httpUrl.replace(/^http/, 'ws')}/graphql`,
+    webSocketImpl: WebSocket,
+    connectionParams: { authorization: `Bearer ${token}` },
+    lazy: false,
+    retryAttempts: 0,
+    onNonLazyError: () => undefined,
+  });
+  return {
+    subscribe(request: { query: string; variables?: Record<string, unknown> }) {
+      const results: FormattedExecutionResult<Record<string, unknown>, unknown>[] = [];
+      let unsubscribe: () => void = () => undefined;
+      const ended = new Promise<SubscriptionEnd>((resolve) => {
+        unsubscribe = client.subscribe(request, {
+          next: (result) => results.push(result),
+          error: (error) => resolve(Array.isArray(error) ? { errors: error } : { closed: true }),
+          complete: () => resolve({}),
+        });
+      });
+      return { results, ended, unsubscribe };
+    },
+    close: () => client.dispose(),
+  };
+}

@@ -1,13 +1,18 @@
 import { createLogger, type RunningService } from '@triad/platform';
+import { sharedTestAuthority } from '@triad/testing';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { startGateway } from '../start-gateway.js';
 
-/** Starts the gateway as main.ts does, on a free port, quietly; `environment` adds to the test settings. */
-export function startTestGateway(environment: Record<string, string> = {}): Promise<RunningService> {
-  const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...environment });
+/**
+ * Starts the gateway as main.ts does, on a free port, quietly, trusting the tokens of the test file's shared
+ * authorization server (`sharedTestAuthority`); `environment` adds to the test settings.
+ */
+export async function startTestGateway(environment: Record<string, string> = {}): Promise<RunningService> {
+  const authority = await sharedTestAuthority();
+  const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...authority.env, ...environment });
   return startGateway(config, createLogger('graphql-gateway', 'silent'));
 }
 

@@ -1,9 +1,7 @@
-import { AccessTokens, DomainError, type Caller } from '@triad/platform';
+import { DomainError, type Caller } from '@triad/platform';
+import { sharedTestAuthority } from '@triad/testing';
 import { startStandInOrdersService, StandInOrders, type StandInOrder } from './stand-in-orders.grpc-controller.js';
 import { startStandInSubgraph, type StandInContext, type StandInSubgraph } from './stand-in-subgraph.js';
-
-/** Tokens signed as users-service signs them, with the secret a test gateway verifies them with. */
-export const testTokens = new AccessTokens({ NODE_ENV: 'test', JWT_TTL_SECONDS: 3600 });
 
 const USERS = {
   alice: { id: 'user-alice', name: 'Alice Customer', role: 'customer' },
@@ -34,7 +32,8 @@ export interface StandInGraph {
  */
 export async function startStandInGraph(): Promise<StandInGraph> {
   const orders = new StandInOrders();
-  const callerOf = ({ authorization }: StandInContext): Promise<Caller | undefined> => testTokens.fromAuthorization(authorization);
+  const authority = await sharedTestAuthority();
+  const callerOf = ({ authorization }: StandInContext): Promise<Caller | undefined> => authority.tokens.fromAuthorization(authorization);
   const users = await startStandInSubgraph(
     `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
      type User @key(fields: "id") { id: ID! name: String! email: String }
@@ -84,7 +83,7 @@ export async function startStandInGraph(): Promise<StandInGraph> {
       OrderItem: { product: ({ productId }: { productId: string }) => ({ id: productId }) },
     },
   );
-  const ordersService = await startStandInOrdersService(orders, testTokens);
+  const ordersService = await startStandInOrdersService(orders, authority.tokens);
   return {
     orders,
     subgraphs: { users, catalog, orders: ordersSubgraph },
@@ -99,7 +98,7 @@ export async function startStandInGraph(): Promise<StandInGraph> {
         { productId: 'lamp', quantity: 2 },
         { productId: 'chair', quantity: 1 },
       ]),
-    tokenFor: async (user) => (await testTokens.sign({ userId: USERS[user].id, role: USERS[user].role })).token,
+    tokenFor: (user) => authority.tokenFor({ userId: USERS[user].id, role: USERS[user].role }),
     stop: async () => {
       await Promise.all([users.stop(), catalog.stop(), ordersSubgraph.stop(), ordersService.stop()]);
     },

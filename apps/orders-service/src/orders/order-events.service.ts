@@ -1,11 +1,14 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DomainError, LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
+import { DomainError, isUuid, LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
 import type { Logger } from 'pino';
 import { concat, defer, filter, from, mergeMap, Observable, Subject, takeWhile } from 'rxjs';
 import { ORDERS_DATABASE_HANDLE } from '../db/database.js';
 import { isFinal, type OrderStatus, type OrderStatusChange } from './order.js';
-import { ORDER_STATUS_CHANNEL } from './orders.repository.js';
+import { ORDER_STATUS_CHANNEL, OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
+
+/** How many watched orders one query re-reads after the LISTEN connection comes back. */
+const CATCH_UP_BATCH = 500;
 
 /**
  * Live order status. Every committed change is announced with NOTIFY by whichever instance made it; each
@@ -15,12 +18,16 @@ import { OrdersService } from './orders.service.js';
 @Injectable()
 export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly changes = new Subject<OrderStatusChange>();
-  private readonly shuttingDown = new Subject<void>();
+  /** Ends every open watch with the error it carries. */
+  private readonly interruptions = new Subject<DomainError>();
+  /** The orders open watches follow, each with how many watch it. */
+  private readonly watched = new Map<string, number>();
   private unlisten: Unlisten | undefined;
 
   constructor(
     @Inject(ORDERS_DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
     private readonly orders: OrdersService,
+    private readonly repository: OrdersRepository,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -30,6 +37,9 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
       if (change) this.changes.next(change);
       else this.logger.warn({ payload }, 'ignored a malformed order status notification');
     });
+    // PostgreSQL's LISTEN connection comes back by itself when it is lost (a restart, a failover), but what was
+    // notified meanwhile is gone. Embedded PGlite has no connection to lose, and no `onReconnect`.
+    this.unlisten.onReconnect?.(() => void this.catchUp());
   }
 
   /**
@@ -37,12 +47,21 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
    * instance) at once instead of holding up the shutdown and being cut off without a reason.
    */
   beforeApplicationShutdown(): void {
-    this.shuttingDown.next();
+    this.interruptions.next(
+      new DomainError('UNAVAILABLE', 'ORDERS.SHUTTING_DOWN', 'This orders-service instance is shutting down: watch the order again.'),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.changes.complete();
     await this.unlisten?.();
+  }
+
+  /** Watches open right now, so a leak shows: every watch that ends, however it ends, brings it back down. */
+  get openWatches(): number {
+    let open = 0;
+    for (const watches of this.watched.values()) open += watches;
+    return open;
   }
 
   /**
@@ -52,6 +71,7 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
    */
   watch(orderId: string, caller: Caller | undefined): Observable<OrderStatusChange> {
     return new Observable<OrderStatusChange>((subscriber) => {
+      const unfollow = this.follow(orderId);
       const buffered: OrderStatusChange[] = [];
       let current: OrderStatusChange | undefined;
       const live = this.changes.pipe(filter((change) => change.orderId === orderId));
@@ -74,17 +94,52 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
         takeWhile((change) => !isFinal(change.status), true),
       );
       const subscription = stream.subscribe(subscriber);
-      const shutdown = this.shuttingDown.subscribe(() =>
-        subscriber.error(
-          new DomainError('UNAVAILABLE', 'ORDERS.SHUTTING_DOWN', 'This orders-service instance is shutting down: watch the order again.'),
-        ),
-      );
+      const interrupted = this.interruptions.subscribe((error) => subscriber.error(error));
       return () => {
+        unfollow();
         early.unsubscribe();
         subscription.unsubscribe();
-        shutdown.unsubscribe();
+        interrupted.unsubscribe();
       };
     });
+  }
+
+  /** Counts one more watch of `orderId`, until the function it returns is called. */
+  private follow(orderId: string): () => void {
+    this.watched.set(orderId, (this.watched.get(orderId) ?? 0) + 1);
+    return () => {
+      const left = (this.watched.get(orderId) ?? 1) - 1;
+      if (left > 0) this.watched.set(orderId, left);
+      else this.watched.delete(orderId);
+    };
+  }
+
+  /**
+   * After the LISTEN connection came back: reads every watched order again and passes its current status on as
+   * a change. Each watch sends it only if it is newer than what that watch sent, so a change committed while
+   * nobody listened arrives, and an order that did not change sends nothing. If the orders cannot be read, the
+   * watches end with UNAVAILABLE: a client that watches again gets the current status first, as always.
+   */
+  private async catchUp(): Promise<void> {
+    // A watch of an id that is no UUID is failing with INVALID_ARGUMENT; the query would fail on it.
+    const ids = [...this.watched.keys()].filter((id) => isUuid(id));
+    try {
+      for (let start = 0; start < ids.length; start += CATCH_UP_BATCH) {
+        for (const order of await this.repository.findByIds(ids.slice(start, start + CATCH_UP_BATCH))) {
+          this.changes.next({ orderId: order.id, status: order.status, changedAt: order.updatedAt });
+        }
+      }
+      this.logger.info({ watchedOrders: ids.length }, 'order status notifications resumed: watched orders re-read');
+    } catch (error) {
+      this.logger.warn({ err: error, watchedOrders: ids.length }, 'order status notifications resumed, but watched orders could not be re-read');
+      this.interruptions.next(
+        new DomainError(
+          'UNAVAILABLE',
+          'ORDERS.WATCH_INTERRUPTED',
+          'This orders-service instance may have missed a change of the order: watch the order again.',
+        ),
+      );
+    }
   }
 }
 

@@ -1,4 +1,4 @@
-import { isUuid, parseInput } from '@triad/platform';
+import { isUuid, parseInput, singleLineText } from '@triad/platform';
 import { OrdersErrors } from './orders.errors.js';
 import { z } from 'zod';
 
@@ -15,8 +15,7 @@ export const MAX_ORDER_LINES = 50;
  * (`lines[0].product_id`); each message says what to fix.
  */
 export const placeOrderInput = z.object({
-  idempotency_key: z
-    .string()
+  idempotency_key: singleLineText()
     .trim()
     .min(1, { error: 'must be set: a key you choose per order, reused only to retry that order' })
     .max(128, { error: 'must be at most 128 characters' }),

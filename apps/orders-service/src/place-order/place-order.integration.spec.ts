@@ -266,3 +266,24 @@ describe('PlaceOrder when a downstream call fails midway', () => {
     await expectNothingLeftBehind(before.orders, before.stock);
   });
 });
+
+describe('PlaceOrder without a service identity', () => {
+  it('holds no stock and stores no order when users-service refuses orders-service a token', async () => {
+    const impostor = await startOrdersHarness(inject('postgresUrl'), { SERVICE_CLIENT_SECRET: 'not-the-registered-client-secret-0123456789' });
+    try {
+      const buyer = impostor.fake.addUser();
+      const product = impostor.fake.addProduct('Lamp', 2500, 5);
+      const error = await failure(
+        impostor.orders.placeOrder(
+          { idempotencyKey: newKey(), userId: buyer, lines: [{ productId: product, quantity: 2 }] },
+          await impostor.as(buyer),
+        ),
+      );
+      expect(error).toMatchObject({ kind: 'UNAUTHENTICATED', code: 'AUTH.SERVICE_TOKEN_REFUSED' });
+      expect(impostor.fake.stockOf(product)).toBe(5);
+      expect(impostor.fake.calls['ReserveStock'] ?? 0).toBe(0);
+    } finally {
+      await impostor.close();
+    }
+  });
+});

@@ -21,12 +21,17 @@ import {
   type GetUserResponse,
 } from '@triad/contracts/users/v1';
 import {
+  AccessTokens,
   createLogger,
   DomainError,
   GrpcController,
   GrpcServerControl,
   grpcServerOptions,
   LOGGER,
+  SERVICE_AUDIENCE,
+  SERVICE_SCOPES,
+  serviceAudience,
+  ServiceOnly,
   toTimestamp,
   uuidv7,
 } from '@triad/platform';
@@ -37,9 +42,12 @@ export type Failure = 'none' | 'unavailable' | 'missing' | 'fail-after-reserving
 /**
  * The parts of users-service and catalog-service that orders-service calls, over real gRPC, with a stock
  * ledger a spec can read and failures it can switch on. Reservations behave like catalog-service's:
- * idempotent by id, all lines or none, and a release that arrives first is remembered.
+ * idempotent by id, all lines or none, and a release that arrives first is remembered. Like catalog-service,
+ * it takes stock calls only from a service granted catalog:stock, checked by the same guard.
  */
 export class FakeUpstream {
+  constructor(readonly tokens: AccessTokens) {}
+
   readonly users = new Set<string>();
   readonly products = new Map<string, { product: Product; stock: number }>();
   readonly reservations = new Map<string, { lines: { productId: string; quantity: number }[]; released: boolean }>();
@@ -162,6 +170,7 @@ export async function startFakeUpstream(fake: FakeUpstream, address: string): Pr
     }
 
     @GrpcMethod(CATALOG_SERVICE_NAME, 'ReserveStock')
+    @ServiceOnly(SERVICE_SCOPES.catalogStock)
     async reserveStock(request: ReserveStockRequest): Promise<ReserveStockResponse> {
       fake.count('ReserveStock');
       await misbehave(fake.failures.reserveStock);
@@ -180,6 +189,7 @@ export async function startFakeUpstream(fake: FakeUpstream, address: string): Pr
     }
 
     @GrpcMethod(CATALOG_SERVICE_NAME, 'ReleaseStock')
+    @ServiceOnly(SERVICE_SCOPES.catalogStock)
     async releaseStock(request: ReleaseStockRequest): Promise<ReleaseStockResponse> {
       fake.count('ReleaseStock');
       await misbehave(fake.failures.releaseStock);
@@ -198,7 +208,11 @@ export async function startFakeUpstream(fake: FakeUpstream, address: string): Pr
 
   @Module({
     controllers: [FakeUsersController, FakeCatalogController],
-    providers: [{ provide: LOGGER, useValue: createLogger('fake-upstream', 'silent') }],
+    providers: [
+      { provide: LOGGER, useValue: createLogger('fake-upstream', 'silent') },
+      { provide: AccessTokens, useValue: fake.tokens },
+      { provide: SERVICE_AUDIENCE, useValue: serviceAudience('catalog-service') },
+    ],
   })
   class FakeUpstreamModule {}
 

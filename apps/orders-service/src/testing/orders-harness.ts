@@ -2,17 +2,19 @@ import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { Metadata } from '@grpc/grpc-js';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceClient } from '@triad/contracts/orders/v1';
-import { AccessTokens, createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
-import { createTestDatabase, freePort } from '@triad/testing';
+import { createLogger, grpcClientOptions, serviceAudience, SERVICE_GRANTS, type RunningService } from '@triad/platform';
+import { createTestDatabase, freePort, startTestAuthority, type TestAuthority } from '@triad/testing';
 import { ORDERS_DATABASE, type OrdersDatabase } from '../db/database.js';
 import { loadOrdersConfig } from '../orders.config.js';
 import { startOrdersService } from '../orders-service.js';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 
-const JWT_SECRET = 'orders-service-test-secret-0123456789';
+const CLIENT_SECRET = 'orders-service-test-client-secret-0123456789';
 
 export interface OrdersHarness {
   fake: FakeUpstream;
+  /** The stand-in authorization server that orders-service and the fake upstream trust. */
+  authority: TestAuthority;
   orders: OrdersServiceClient;
   db: OrdersDatabase;
   service: RunningService;
@@ -28,18 +30,24 @@ export interface OrdersHarness {
  * whose failures a spec switches on. `GRPC_DEADLINE_MS` is short so a hanging call fails fast.
  */
 export async function startOrdersHarness(postgresUrl: string | undefined, env: Record<string, string> = {}): Promise<OrdersHarness> {
-  const fake = new FakeUpstream();
+  const authority = await startTestAuthority({
+    'orders-service': {
+      secret: CLIENT_SECRET,
+      grants: { [serviceAudience('catalog-service')]: SERVICE_GRANTS['orders-service']['catalog-service'] },
+    },
+  });
+  const fake = new FakeUpstream(authority.tokens);
   const upstreamPort = await freePort();
   const upstream: INestMicroservice = await startFakeUpstream(fake, `127.0.0.1:${upstreamPort}`);
   const database = await createTestDatabase(postgresUrl);
-  const tokens = new AccessTokens({ NODE_ENV: 'test', JWT_SECRET, JWT_TTL_SECONDS: 600 });
   const clients: ClientGrpcProxy[] = [];
 
   const startInstance = async () => {
     const grpcPort = await freePort();
     const config = loadOrdersConfig({
       NODE_ENV: 'test',
-      JWT_SECRET,
+      ...authority.env,
+      SERVICE_CLIENT_SECRET: CLIENT_SECRET,
       HOST: '127.0.0.1',
       ORDERS_GRPC_PORT: String(grpcPort),
       ORDERS_HTTP_PORT: String(await freePort()),
@@ -62,12 +70,13 @@ export async function startOrdersHarness(postgresUrl: string | undefined, env: R
   const first = await startInstance();
   return {
     fake,
+    authority,
     orders: first.orders,
     db: first.service.app.get(ORDERS_DATABASE),
     service: first.service,
     as: async (userId, role = 'customer') => {
       const metadata = new Metadata();
-      metadata.set('authorization', `Bearer ${(await tokens.sign({ userId, role })).token}`);
+      metadata.set('authorization', `Bearer ${await authority.tokenFor({ userId, role })}`);
       return metadata;
     },
     startAnotherInstance: async () => {
@@ -78,6 +87,7 @@ export async function startOrdersHarness(postgresUrl: string | undefined, env: R
       for (const client of clients) client.close();
       await first.service.close();
       await upstream.close();
+      await authority.close();
     },
   };
 }

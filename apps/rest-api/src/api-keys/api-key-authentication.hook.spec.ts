@@ -114,4 +114,53 @@ describe('X-API-Key', () => {
     expect(status).toBe(400);
     expect(body.code).toBe('AUTH.TWO_CREDENTIALS');
   });
+
+  it("asks users-service for one token per owner and reuses it for the owner's next requests", async () => {
+    const key = await api.apiKeyFor(alice);
+    const before = api.users.delegatedTokensIssued;
+
+    for (let request = 0; request < 3; request += 1) expect((await api.call('GET', '/v1/users/me', withKey(key.secret))).status).toBe(200);
+
+    expect(api.users.delegatedTokensIssued - before).toBeLessThanOrEqual(1);
+  });
+
+  it('acts as a customer once the owner of an admin key is no longer an admin', async () => {
+    const demoted = api.users.add({
+      email: `former-admin-${randomUUID()}@triad.dev`,
+      name: 'Former Admin',
+      password: 'x'.repeat(12),
+      role: 'admin',
+    });
+    const key = await api.apiKeyFor(demoted);
+    api.users.byId.set(demoted.id, { ...demoted, role: 'customer' });
+
+    expect((await api.call('GET', '/v1/users', withKey(key.secret))).status).toBe(403);
+  });
+});
+
+describe('X-API-Key guessing', () => {
+  let api: TestRestApi;
+  let alice: StoredUser;
+
+  beforeAll(async () => {
+    api = await startTestRestApi();
+    alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
+  });
+  afterAll(() => api?.close());
+
+  it('makes a client that keeps sending wrong keys wait, with Retry-After, even when it then sends a good one', async () => {
+    const good = await api.apiKeyFor(alice);
+    for (let guess = 0; guess < 10; guess += 1) {
+      const { status } = await api.call('GET', '/v1/products', {
+        headers: { 'x-api-key': `triad_0000abcd_${String(guess).padStart(43, 'A')}` },
+      });
+      expect(status).toBe(401);
+    }
+
+    const { status, headers, body } = await api.call<ProblemDocument>('GET', '/v1/products', { headers: { 'x-api-key': good.secret } });
+
+    expect(status).toBe(429);
+    expect(Number(headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(body).toMatchObject({ code: 'AUTH.TOO_MANY_API_KEY_ATTEMPTS' });
+  });
 });

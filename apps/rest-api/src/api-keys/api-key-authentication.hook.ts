@@ -1,41 +1,43 @@
-import { AccessTokens, currentRequestContext, runWithRequestContext } from '@triad/platform';
+import { AttemptThrottle, currentRequestContext, DomainError, runWithRequestContext } from '@triad/platform';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
-import type { RestApiConfig } from '../rest-api.config.js';
 import { ApiKeysErrors } from './api-keys.errors.js';
 import type { ApiKeysService } from './api-keys.service.js';
+import type { DelegatedTokens } from './delegated-tokens.js';
 
 /** The header a client sends its API key in. */
 export const API_KEY_HEADER = 'x-api-key';
 
-/**
- * How long the access token signed for one API-key request is valid. It is used only by the calls that
- * request makes, each bounded by GRPC_DEADLINE_MS (a stream checks it once, when it opens), so a minute is
- * ample, and a copy that leaks from a service's logs is soon worthless.
- */
-const REQUEST_TOKEN_TTL_SECONDS = 60;
-
 export interface ApiKeyAuthenticationSettings {
   apiKeys: ApiKeysService;
-  /** The secret that services verify access tokens with. */
-  config: Pick<RestApiConfig, 'NODE_ENV' | 'JWT_SECRET'>;
+  delegatedTokens: DelegatedTokens;
   /** The paths API keys open, with everything below: the REST resources. */
   pathPrefix: string;
+  /** Wrong keys one client address may send in 15 minutes before it must wait; 0 turns the limit off. */
+  maxFailures: number;
 }
 
 /**
  * Authenticates every request under `pathPrefix` that carries `X-API-Key`, before routing: an unknown or
  * revoked key is answered 401, and a valid one counts a use and makes its owner the request's caller.
  *
- * The services know only access tokens, so the edge signs a short-lived one for the owner and runs the rest of
- * the request with it as the request context's authorization, which platform's gRPC client forwards on every
- * call. The owner's role is the one stored with the key (see `ApiKeysService.createApiKey`).
+ * The services know only access tokens, so the rest of the request runs with a token users-service issued for
+ * the owner (see `DelegatedTokens`) as the request context's authorization, which platform's gRPC client
+ * forwards on every call. The owner's role is the one stored with the key, or less (see `ApiKeysService`).
+ *
+ * A client that keeps sending wrong keys waits, longer each time (429 with Retry-After), whatever else it
+ * sends: guessing a 256-bit key is hopeless anyway, but each guess costs a database lookup.
  */
 export function addApiKeyAuthentication(fastify: FastifyInstance, settings: ApiKeyAuthenticationSettings): void {
-  const tokens = new AccessTokens({ ...settings.config, JWT_TTL_SECONDS: REQUEST_TOKEN_TTL_SECONDS });
+  const failures = new AttemptThrottle({
+    maxAttempts: settings.maxFailures,
+    windowMs: 15 * 60_000,
+    firstWaitMs: 30_000,
+    maxWaitMs: 15 * 60_000,
+  });
   fastify.addHook('onRequest', (request, _reply, done) => {
     const presented = request.headers[API_KEY_HEADER];
     if (presented === undefined || !request.url.startsWith(settings.pathPrefix)) return done();
-    authenticate(request, presented, settings.apiKeys, tokens).then(
+    authenticate(request, presented, settings, failures).then(
       (authorization) => runWithRequestContext({ ...currentRequestContext(), requestId: request.id, authorization }, done),
       (error: unknown) => done(error as FastifyError),
     );
@@ -46,14 +48,20 @@ export function addApiKeyAuthentication(fastify: FastifyInstance, settings: ApiK
 async function authenticate(
   request: FastifyRequest,
   presented: string | string[],
-  apiKeys: ApiKeysService,
-  tokens: AccessTokens,
+  settings: ApiKeyAuthenticationSettings,
+  failures: AttemptThrottle,
 ): Promise<string> {
   // Two credentials could name two users; acting as either would surprise the client.
   if (request.headers.authorization !== undefined) throw ApiKeysErrors.twoCredentials();
-  const { keyId, caller } = await apiKeys.authenticate(typeof presented === 'string' ? presented : '');
-  request.apiKeyId = keyId;
-  request.caller = caller;
-  const { token } = await tokens.sign(caller);
-  return `Bearer ${token}`;
+  const wait = failures.waitSeconds(request.ip);
+  if (wait > 0) {
+    throw DomainError.tooManyRequests('AUTH.TOO_MANY_API_KEY_ATTEMPTS', `Too many invalid API keys: try again in ${wait} seconds.`, wait);
+  }
+  const identity = await settings.apiKeys.authenticate(typeof presented === 'string' ? presented : '').catch((error: unknown) => {
+    if (error instanceof DomainError && error.kind === 'UNAUTHENTICATED') failures.record(request.ip);
+    throw error;
+  });
+  request.apiKeyId = identity.keyId;
+  request.caller = identity.caller;
+  return settings.delegatedTokens.authorizationFor(identity.caller);
 }

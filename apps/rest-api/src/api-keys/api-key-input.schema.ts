@@ -1,11 +1,11 @@
-import { parseInput, requireUuid } from '@triad/platform';
+import { parseInput, requireUuid, singleLineText } from '@triad/platform';
 import { z } from 'zod';
 
 const INVALID_INPUT = 'API_KEYS.INVALID_INPUT';
 
 /** What a new key needs; the messages are shown to the person filling in the form. */
 const newApiKeyInput = z.object({
-  name: z.string().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' }),
+  name: singleLineText().trim().min(1, { error: 'must not be empty' }).max(100, { error: 'must be at most 100 characters' }),
 });
 
 /** A new key's fields, checked: every bad one becomes a field violation of one INVALID_ARGUMENT. */

@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokens, REQUEST_ID_HEADER } from '@triad/platform';
+import { AccessTokens, REQUEST_ID_HEADER, setConnectionErrorBody } from '@triad/platform';
 import { addApiKeyAuthentication } from '../api-keys/api-key-authentication.hook.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { DelegatedTokens } from '../api-keys/delegated-tokens.js';
 import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from '../openapi/openapi.document.js';
+import { problemConnectionErrorBody } from '../problems/request-problem.js';
 import type { RestApiConfig } from '../rest-api.config.js';
 import { addBodyLimitHook } from './body-limit.hook.js';
 import { addHttpCacheHook } from './http-cache.hook.js';
@@ -27,9 +29,10 @@ const EXPOSED_HEADERS = [
 
 /**
  * Everything the public edge does for every route: security headers, CORS, body limits, rate limits, API
- * keys, 405s, caching and page links. Installed before Nest registers the routes, as `@BodyLimit()` is
- * applied to each route while it is registered. The routes only declare their part: `@Cacheable()`,
- * `@PagedList()`, `@BodyLimit()`.
+ * keys, 405s, caching and page links, and problem documents for requests Node refuses before any route sees
+ * them (the platform's adapter does the rest: time limits, JSON checks, 4xx refusals). Installed before Nest
+ * registers the routes, as `@BodyLimit()` is applied to each route while it is registered. The routes only
+ * declare their part: `@Cacheable()`, `@PagedList()`, `@BodyLimit()`.
  */
 export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApiConfig): Promise<void> {
   app.useSecurityHeaders({
@@ -38,6 +41,7 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
     // does not exist wherever the API is served over plain HTTP (a laptop, the compose stack).
     contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
   });
+  setConnectionErrorBody(app, problemConnectionErrorBody);
   app.enableCors({
     origin: config.CORS_ORIGINS,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
@@ -58,7 +62,12 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
   });
   // After the rate limit, so a client that keeps sending a bad key is stopped before each try costs a database
   // lookup. Only the REST resources take keys: the subgraph authenticates the bearer token the gateway forwards.
-  addApiKeyAuthentication(fastify, { apiKeys: app.get(ApiKeysService), config, pathPrefix: '/v1/' });
+  addApiKeyAuthentication(fastify, {
+    apiKeys: app.get(ApiKeysService),
+    delegatedTokens: app.get(DelegatedTokens),
+    pathPrefix: '/v1/',
+    maxFailures: config.API_KEY_FAILURES_PER_CLIENT,
+  });
   addMethodNotAllowedHook(fastify);
   addPageLinksHook(fastify);
   addHttpCacheHook(fastify);

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { OrderStatus, type Order, type OrderItem } from '@triad/contracts/orders/v1';
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsInt, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsDefined, IsString, ValidateNested } from 'class-validator';
+import { IsInt32 } from '../resources/int32.js';
 import { isoTime } from '../resources/iso-time.js';
 import { MoneyResource, toMoneyResource } from '../resources/money.dto.js';
 import { PageResource } from '../resources/page.dto.js';
@@ -15,9 +16,9 @@ export class OrderItemBody {
   @IsString({ message: 'must be a string' })
   product_id!: string;
 
-  @ApiProperty({ type: 'integer', minimum: 1, maximum: 100, example: 2, description: 'How many units to buy.' })
+  @ApiProperty({ type: 'integer', format: 'int32', minimum: 1, maximum: 100, example: 2, description: 'How many units to buy.' })
   @IsDefined({ message: 'is required' })
-  @IsInt({ message: 'must be a whole number' })
+  @IsInt32()
   quantity!: number;
 }
 

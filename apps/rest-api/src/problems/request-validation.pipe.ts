@@ -1,6 +1,8 @@
 import { ValidationPipe, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldViolation } from '@triad/platform';
 
+const MAX_FIELD_NAME = 64;
+
 /**
  * Validates request bodies and queries against their DTO classes. A request with unknown fields is refused
  * rather than silently trimmed, so a misspelt field is reported instead of ignored. Every bad field becomes
@@ -30,8 +32,12 @@ function violations(error: ValidationError, parent = ''): FieldViolation[] {
   return [...own, ...(error.children ?? []).flatMap((child) => violations(child, field))];
 }
 
-/** Paths read like the platform's field violations: `lines[2].quantity`. */
+/**
+ * Paths read like the platform's field violations: `lines[2].quantity`. An unknown field's name is the
+ * client's own text, so a long one is cut: a problem document never echoes a large input.
+ */
 function fieldPath(parent: string, property: string): string {
-  if (/^\d+$/.test(property)) return `${parent}[${property}]`;
-  return parent === '' ? property : `${parent}.${property}`;
+  const name = property.length <= MAX_FIELD_NAME ? property : `${property.slice(0, MAX_FIELD_NAME)}...`;
+  if (/^\d+$/.test(name)) return `${parent}[${name}]`;
+  return parent === '' ? name : `${parent}.${name}`;
 }

@@ -3,6 +3,7 @@ import type { CreateProductRequest, UpdateProductRequest } from '@triad/contract
 import type { Money } from '@triad/contracts/common/v1';
 import { Type } from 'class-transformer';
 import { IsDefined, IsInt, IsString, ValidateIf, ValidateNested } from 'class-validator';
+import { IsInt32 } from '../resources/int32.js';
 
 // As for orders, the edge checks the shape of a request and catalog-service owns the rules and their
 // messages (the SKU's format, lengths, ranges), so a rule changes in one place. The limits below only
@@ -53,9 +54,16 @@ export class CreateProductBody {
   @Type(() => PriceBody)
   price!: PriceBody;
 
-  @ApiProperty({ type: 'integer', minimum: 0, example: 12, description: 'Units on hand that can be ordered.' })
+  @ApiProperty({
+    type: 'integer',
+    format: 'int32',
+    minimum: 0,
+    maximum: 2_147_483_647,
+    example: 12,
+    description: 'Units on hand that can be ordered.',
+  })
   @IsDefined({ message: 'is required' })
-  @IsInt({ message: 'must be a whole number' })
+  @IsInt32()
   stock_on_hand!: number;
 }
 

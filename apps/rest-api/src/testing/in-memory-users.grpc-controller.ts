@@ -1,4 +1,5 @@
 import type { Metadata } from '@grpc/grpc-js';
+import { Inject } from '@nestjs/common';
 import {
   UserRole,
   UsersServiceControllerMethods,
@@ -6,6 +7,8 @@ import {
   type AuthenticateResponse,
   type BatchGetUsersRequest,
   type BatchGetUsersResponse,
+  type CreateDelegatedTokenRequest,
+  type CreateDelegatedTokenResponse,
   type CreateUserRequest,
   type CreateUserResponse,
   type GetUserRequest,
@@ -25,11 +28,21 @@ import {
   GrpcController,
   requireCaller,
   resolvePageSize,
+  ServiceOnly,
+  SERVICE_SCOPES,
   toTimestamp,
   uuidv7,
   type Caller,
   type FieldViolation,
 } from '@triad/platform';
+
+/** Nest token of the stand-in authorization server that signs the stand-in's tokens (a `TestAuthority`). */
+export const TOKEN_SIGNER = Symbol('TOKEN_SIGNER');
+
+/** What the stand-in needs of a `TestAuthority`: signing users' tokens as users-service does. */
+export interface TokenSigner {
+  tokenFor(caller: Caller, ttlSeconds?: number): Promise<string>;
+}
 
 export interface StoredUser {
   id: string;
@@ -45,6 +58,8 @@ export class InMemoryUsers {
   readonly byId = new Map<string, StoredUser>();
   /** Makes GetUser answer without a user, the way a broken upstream would. */
   answerWithoutUser = false;
+  /** How many tokens CreateDelegatedToken issued, to see that the edge reuses them. */
+  delegatedTokensIssued = 0;
 
   add(user: Omit<StoredUser, 'id' | 'createdAt'>): StoredUser {
     const stored = { ...user, id: uuidv7(), createdAt: new Date() };
@@ -67,13 +82,14 @@ export class InMemoryUsersGrpcController implements UsersServiceController {
   constructor(
     private readonly users: InMemoryUsers,
     private readonly tokens: AccessTokens,
+    @Inject(TOKEN_SIGNER) private readonly signer: TokenSigner,
   ) {}
 
   createUser(request: CreateUserRequest): CreateUserResponse {
     const violations: FieldViolation[] = [];
     if (!request.email.includes('@')) violations.push({ field: 'email', description: 'must be an email address such as ada@example.com' });
     if (request.name.trim() === '') violations.push({ field: 'name', description: 'must not be empty' });
-    if (request.password.length < 8) violations.push({ field: 'password', description: 'must be at least 8 characters' });
+    if (request.password.length < 10) violations.push({ field: 'password', description: 'must be at least 10 characters' });
     if (violations.length > 0) throw DomainError.invalidArgument('USERS.INVALID_INPUT', violations);
     if (this.users.findByEmail(request.email)) {
       throw new DomainError(
@@ -115,8 +131,23 @@ export class InMemoryUsersGrpcController implements UsersServiceController {
       throw new DomainError('UNAUTHENTICATED', 'USERS.INVALID_CREDENTIALS', 'The email or password is not correct.');
     }
     const caller: Caller = { userId: user.id, role: user.role };
-    const { token, expiresAt } = await this.tokens.sign(caller);
-    return { accessToken: token, tokenType: 'Bearer', expireTime: toTimestamp(expiresAt), user: toProtoUser(user, caller) };
+    const token = await this.signer.tokenFor(caller, 3600);
+    return {
+      accessToken: token,
+      tokenType: 'Bearer',
+      expireTime: toTimestamp(new Date(Date.now() + 3600_000)),
+      user: toProtoUser(user, caller),
+    };
+  }
+
+  @ServiceOnly(SERVICE_SCOPES.usersDelegate)
+  async createDelegatedToken(request: CreateDelegatedTokenRequest): Promise<CreateDelegatedTokenResponse> {
+    const user = this.users.byId.get(request.userId);
+    if (!user) throw DomainError.notFound('USERS.NOT_FOUND', 'No user has that id.');
+    const role = request.role === UserRole.USER_ROLE_ADMIN && user.role === 'admin' ? 'admin' : 'customer';
+    this.users.delegatedTokensIssued += 1;
+    const token = await this.signer.tokenFor({ userId: user.id, role }, 300);
+    return { accessToken: token, expireTime: toTimestamp(new Date(Date.now() + 300_000)) };
   }
 }
 

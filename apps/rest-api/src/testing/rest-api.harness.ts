@@ -4,17 +4,28 @@ import { Test } from '@nestjs/testing';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/contracts/catalog/v1';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
-import { AccessTokens, createLogger, GrpcServerControl, grpcServerOptions, LOGGER, type RunningService } from '@triad/platform';
-import { createTestDatabase, freePort } from '@triad/testing';
+import {
+  AccessTokens,
+  createLogger,
+  GrpcServerControl,
+  grpcServerOptions,
+  LOGGER,
+  SERVICE_AUDIENCE,
+  SERVICE_GRANTS,
+  serviceAudience,
+  type RunningService,
+} from '@triad/platform';
+import { createTestDatabase, freePort, startTestAuthority, type TestAuthority } from '@triad/testing';
 import { inject } from 'vitest';
 import { REST_API_DATABASE, type RestApiDatabase } from '../db/database.js';
 import { loadRestApiConfig } from '../rest-api.config.js';
 import { startRestApi } from '../rest-api.js';
 import { InMemoryCatalog, InMemoryCatalogGrpcController } from './in-memory-catalog.grpc-controller.js';
 import { InMemoryOrders, InMemoryOrdersGrpcController } from './in-memory-orders.grpc-controller.js';
-import { InMemoryUsers, InMemoryUsersGrpcController, type StoredUser } from './in-memory-users.grpc-controller.js';
+import { InMemoryUsers, InMemoryUsersGrpcController, TOKEN_SIGNER, type StoredUser } from './in-memory-users.grpc-controller.js';
 
-const environment = { NODE_ENV: 'test', JWT_SECRET: 'rest-api-specs-shared-secret', LOG_LEVEL: 'silent' };
+const environment = { NODE_ENV: 'test', LOG_LEVEL: 'silent' };
+const CLIENT_SECRET = 'rest-api-specs-client-secret-0123456789abcdef';
 
 /** The services rest-api calls, each stood in for by an in-memory gRPC server. */
 export type Upstream = 'users' | 'catalog' | 'orders';
@@ -45,6 +56,8 @@ export interface TestRestApi {
   ): Promise<ApiResponse<Body>>;
   /** An access token for a stored user, signed as users-service signs them. */
   tokenFor(user: StoredUser): Promise<string>;
+  /** The stand-in authorization server the API and the stand-ins trust, to make other tokens (expired, forged). */
+  authority: TestAuthority;
   /** A new API key of a stored user's, created as a client would, through `POST /v1/api-keys`. */
   apiKeyFor(user: StoredUser, name?: string): Promise<{ id: string; secret: string }>;
   /** Stops a stand-in service, as if its process had died. */
@@ -65,11 +78,11 @@ interface StandIn {
  */
 export async function startTestRestApi(settings: Record<string, string> = {}): Promise<TestRestApi> {
   const database = await createTestDatabase(inject('postgresUrl'));
-  const tokens = new AccessTokens(loadRestApiConfig(environment));
+  const authority = await harnessAuthority();
   const users = new InMemoryUsers();
   const catalog = new InMemoryCatalog();
   const orders = new InMemoryOrders();
-  const standIns = await startStandIns(tokens, {
+  const standIns = await startStandIns(authority, {
     users: { package: TRIAD_USERS_V1_PACKAGE_NAME, service: USERS_SERVICE_NAME, controller: InMemoryUsersGrpcController, data: [users] },
     catalog: {
       package: TRIAD_CATALOG_V1_PACKAGE_NAME,
@@ -88,6 +101,8 @@ export async function startTestRestApi(settings: Record<string, string> = {}): P
 
   const config = loadRestApiConfig({
     ...environment,
+    ...authority.env,
+    SERVICE_CLIENT_SECRET: CLIENT_SECRET,
     HOST: '127.0.0.1',
     REST_PORT: '0',
     DATA_DIR: database.dataDir,
@@ -106,7 +121,7 @@ export async function startTestRestApi(settings: Record<string, string> = {}): P
     throw error;
   }
 
-  const tokenFor = async (user: StoredUser) => (await tokens.sign({ userId: user.id, role: user.role })).token;
+  const tokenFor = (user: StoredUser) => authority.tokenFor({ userId: user.id, role: user.role });
   return {
     url: api.httpUrl,
     database: api.app.get(REST_API_DATABASE),
@@ -116,6 +131,7 @@ export async function startTestRestApi(settings: Record<string, string> = {}): P
     health: { users: standIns.users.health, catalog: standIns.catalog.health, orders: standIns.orders.health },
     call: (method, path, options = {}) => send(api.httpUrl, method, path, options),
     tokenFor,
+    authority,
     apiKeyFor: async (user, name = 'spec key') => {
       const created = await send<{ id: string; secret: string }>(api.httpUrl, 'POST', '/v1/api-keys', {
         token: await tokenFor(user),
@@ -132,6 +148,19 @@ export async function startTestRestApi(settings: Record<string, string> = {}): P
   };
 }
 
+let authority: Promise<TestAuthority> | undefined;
+
+/**
+ * The authorization server every rest-api of a test file trusts, so a token made for one is good at another
+ * (as one users-service's tokens are at every replica). It knows rest-api as a client; it is never closed.
+ */
+function harnessAuthority(): Promise<TestAuthority> {
+  authority ??= startTestAuthority({
+    'rest-api': { secret: CLIENT_SECRET, grants: { [serviceAudience('users-service')]: SERVICE_GRANTS['rest-api']['users-service'] } },
+  });
+  return authority;
+}
+
 interface StandInSpec {
   package: string;
   service: string;
@@ -141,10 +170,11 @@ interface StandInSpec {
 }
 
 /** Starts every stand-in, or none: one that fails to start stops those already running. */
-async function startStandIns(tokens: AccessTokens, specs: Record<Upstream, StandInSpec>): Promise<Record<Upstream, StandIn>> {
+async function startStandIns(authority: TestAuthority, specs: Record<Upstream, StandInSpec>): Promise<Record<Upstream, StandIn>> {
   const started: Partial<Record<Upstream, StandIn>> = {};
   try {
-    for (const [name, spec] of Object.entries(specs) as [Upstream, StandInSpec][]) started[name] = await startStandIn(name, spec, tokens);
+    for (const [name, spec] of Object.entries(specs) as [Upstream, StandInSpec][])
+      started[name] = await startStandIn(name, spec, authority);
     return started as Record<Upstream, StandIn>;
   } catch (error) {
     await Promise.all(Object.values(started).map((standIn) => standIn.stop()));
@@ -152,12 +182,14 @@ async function startStandIns(tokens: AccessTokens, specs: Record<Upstream, Stand
   }
 }
 
-async function startStandIn(name: Upstream, spec: StandInSpec, tokens: AccessTokens): Promise<StandIn> {
+async function startStandIn(name: Upstream, spec: StandInSpec, authority: TestAuthority): Promise<StandIn> {
   const address = `127.0.0.1:${await freePort()}`;
   const health = new GrpcServerControl([`${spec.package}.${spec.service}`]);
   const providers: Provider[] = [
     ...spec.data.map((store) => ({ provide: store.constructor, useValue: store })),
-    { provide: AccessTokens, useValue: tokens },
+    { provide: AccessTokens, useValue: authority.tokens },
+    { provide: TOKEN_SIGNER, useValue: authority },
+    { provide: SERVICE_AUDIENCE, useValue: serviceAudience(`${name}-service`) },
     { provide: LOGGER, useValue: createLogger(`${name}-service`, 'silent') },
   ];
   const moduleRef = await Test.createTestingModule({ controllers: [spec.controller], providers }).compile();

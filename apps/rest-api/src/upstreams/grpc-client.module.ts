@@ -1,11 +1,13 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { ClientsModule, type ClientGrpc } from '@nestjs/microservices';
-import { grpcClientOptions } from '@triad/platform';
+import { grpcClientOptions, type GrpcClientSettings } from '@triad/platform';
 
 /** Where an upstream service listens and how long each call to it may take, from config. */
 export interface UpstreamSettings {
   address: string;
   deadlineMs: number;
+  /** The edge's own identity, for the upstream's service-only RPCs. */
+  serviceIdentity?: GrpcClientSettings['serviceIdentity'];
 }
 
 /** The generated names of one upstream service, and the Nest token its typed client is injected by. */

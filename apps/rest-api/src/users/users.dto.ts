@@ -18,7 +18,13 @@ export class CreateUserBody {
   @IsString({ message: 'must be a string' })
   name!: string;
 
-  @ApiProperty({ minLength: 8, maxLength: 128, format: 'password', example: 'correct horse battery staple' })
+  @ApiProperty({
+    minLength: 10,
+    maxLength: 128,
+    format: 'password',
+    example: 'correct horse battery staple',
+    description: 'Not the email, and not a common or easily guessed password.',
+  })
   @IsDefined({ message: 'is required' })
   @IsString({ message: 'must be a string' })
   password!: string;

@@ -48,7 +48,7 @@ describe('/v1/users', () => {
       expect(body.errors).toEqual([
         { field: 'email', description: 'must be an email address such as ada@example.com' },
         { field: 'name', description: 'must not be empty' },
-        { field: 'password', description: 'must be at least 8 characters' },
+        { field: 'password', description: 'must be at least 10 characters' },
       ]);
     });
 

@@ -55,6 +55,6 @@ export class SignUpInput {
   @Field()
   name!: string;
 
-  @Field({ description: 'At least 8 characters.' })
+  @Field({ description: 'At least 10 characters, not the email, and not a common or easily guessed password.' })
   password!: string;
 }

@@ -6,6 +6,8 @@ import {
   type AuthenticateResponse,
   type BatchGetUsersRequest,
   type BatchGetUsersResponse,
+  type CreateDelegatedTokenRequest,
+  type CreateDelegatedTokenResponse,
   type CreateUserRequest,
   type CreateUserResponse,
   type GetUserRequest,
@@ -15,7 +17,7 @@ import {
   type User,
   type UsersServiceController,
 } from '@triad/contracts/users/v1';
-import { AccessTokens, callerFromMetadata, GrpcController, toTimestamp } from '@triad/platform';
+import { AccessTokens, callerFromMetadata, GrpcController, ServiceOnly, SERVICE_SCOPES, toTimestamp } from '@triad/platform';
 import { UsersService, type Role, type UserView } from './users.service.js';
 
 /** The gRPC face of users-service: translates messages to use-case calls and back, nothing more. */
@@ -63,6 +65,12 @@ export class UsersGrpcController implements UsersServiceController {
       expireTime: toTimestamp(grant.expiresAt),
       user: toProtoUser(grant.user),
     };
+  }
+
+  @ServiceOnly(SERVICE_SCOPES.usersDelegate)
+  async createDelegatedToken(request: CreateDelegatedTokenRequest): Promise<CreateDelegatedTokenResponse> {
+    const delegated = await this.users.createDelegatedToken(request.userId, roleFromProto(request.role) ?? 'customer');
+    return { accessToken: delegated.accessToken, expireTime: toTimestamp(delegated.expiresAt) };
   }
 }
 

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import {
-  AccessTokens,
   canActFor,
+  currentRequestContext,
   decodePageToken,
+  DomainError,
   encodePageToken,
   parseInput,
   requireAdmin,
@@ -12,8 +13,11 @@ import {
   uuidv7,
   type Caller,
 } from '@triad/platform';
+import { AccessTokenIssuer, DELEGATED_TOKEN_TTL_SECONDS } from '../auth/access-token-issuer.js';
 import type { UserRow } from '../db/schema.js';
 import { PasswordHasher } from './password-hasher.service.js';
+import { PasswordPolicy } from './password-policy.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { credentialsInput, newUserInput, requireUserId } from './user-input.schema.js';
 import { UsersErrors } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
@@ -55,12 +59,19 @@ export class UsersService {
   constructor(
     private readonly repository: UsersRepository,
     private readonly hasher: PasswordHasher,
-    private readonly tokens: AccessTokens,
+    private readonly tokens: AccessTokenIssuer,
+    private readonly passwordPolicy: PasswordPolicy,
+    private readonly throttle: SignInThrottle,
   ) {}
 
   async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
     const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' }, INVALID_INPUT);
     if (input.role === 'admin') requireAdmin(caller, 'create an admin account');
+    // Anyone may create an account, and each costs a strength check and a password hash: a client may try
+    // only so many an hour.
+    if (caller === undefined) this.throttle.assertMaySignUp(clientAddress());
+    const weak = this.passwordPolicy.violation(input.password, input);
+    if (weak) throw DomainError.invalidArgument(INVALID_INPUT, [weak]);
     const now = new Date();
     const created = await this.repository.insert({
       id: uuidv7(now.getTime()),
@@ -115,16 +126,39 @@ export class UsersService {
     };
   }
 
+  /**
+   * Signs in with a password. Whether the email has an account or not, the answer, its timing and the
+   * throttling are the same, so neither tells an attacker which emails exist.
+   */
   async authenticate(email: string, password: string): Promise<AccessGrant> {
     const credentials = parseInput(credentialsInput, { email, password }, INVALID_INPUT);
+    const client = clientAddress();
+    this.throttle.assertMaySignIn(credentials.email, client);
     const row = await this.repository.findByEmail(credentials.email);
     const matches = await this.hasher.verify(credentials.password, row?.passwordHash ?? (await this.decoy()));
-    if (!row || !matches) throw UsersErrors.invalidCredentials();
+    if (!row || !matches) {
+      this.throttle.failedSignIn(credentials.email, client);
+      throw UsersErrors.invalidCredentials();
+    }
+    this.throttle.signedIn(credentials.email);
     return this.grant(toView(row, { userId: row.id, role: row.role }));
   }
 
+  /**
+   * A short-lived token for a user whose credential a service checked (the REST edge, for an API key's owner),
+   * with the role the credential was issued for or the user's current one, whichever is lower: a key made by
+   * an admin who is no longer one acts as a customer. Only services granted `users:delegate` reach this.
+   */
+  async createDelegatedToken(userId: string, role: Role): Promise<{ accessToken: string; expiresAt: Date }> {
+    const row = await this.repository.findById(requireUserId(userId, 'user_id'));
+    if (!row) throw UsersErrors.notFound(userId);
+    const granted: Role = role === 'admin' && row.role === 'admin' ? 'admin' : 'customer';
+    const { token, expiresAt } = await this.tokens.issue({ userId: row.id, role: granted }, DELEGATED_TOKEN_TTL_SECONDS);
+    return { accessToken: token, expiresAt };
+  }
+
   private async grant(user: UserView): Promise<AccessGrant> {
-    const { token, expiresAt } = await this.tokens.sign({ userId: user.id, role: user.role });
+    const { token, expiresAt } = await this.tokens.issue({ userId: user.id, role: user.role });
     return { accessToken: token, expiresAt, user };
   }
 
@@ -132,6 +166,11 @@ export class UsersService {
     this.decoyHash ??= this.hasher.hash('decoy password that matches no account');
     return this.decoyHash;
   }
+}
+
+/** The client the current call serves, as the edge saw it (see `clientAddressOf`). */
+function clientAddress(): string {
+  return currentRequestContext()?.clientAddress ?? 'unknown';
 }
 
 function toView(row: UserRow, viewer: Caller): UserView {

@@ -1,47 +1,107 @@
-import { SignJWT } from 'jose';
+import { importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../config/config.js';
-import { AccessTokens } from './access-tokens.js';
+import { AccessTokens, serviceAudience, TOKEN_ALGORITHM } from './access-tokens.js';
+import { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './signing-keys.js';
 
-const settings = { NODE_ENV: 'test' as const, JWT_SECRET: 'a-test-secret-that-is-long-enough-123', JWT_TTL_SECONDS: 60 };
+const ISSUER = 'http://users.test/oidc';
+
+async function authority() {
+  const key = await generateSigningKey();
+  return { key, signer: await UserTokenSigner.create([key], ISSUER), tokens: AccessTokens.withKeys(publicJwks([key]), ISSUER) };
+}
+
+/** A JWT with the test's choice of header and claims, signed with `key`. */
+async function craft(key: PrivateSigningJwk, claims: Record<string, unknown>, options: { audience?: string; issuer?: string; typ?: string } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: options.typ ?? 'at+jwt', kid: key.kid })
+    .setIssuer(options.issuer ?? ISSUER)
+    .setAudience(options.audience ?? 'triad')
+    .setSubject(String(claims['sub'] ?? 'u1'))
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
+    .sign(await importJWK(key, TOKEN_ALGORITHM));
+}
+
+const invalid = { kind: 'UNAUTHENTICATED', message: 'The access token is not valid: sign in again.' };
 
 describe('AccessTokens', () => {
-  it('verifies the tokens it signs and returns their caller', async () => {
-    const tokens = new AccessTokens(settings);
-    const { token, expiresAt } = await tokens.sign({ userId: 'u1', role: 'admin' });
+  it('verifies the tokens users-service signs and returns their caller', async () => {
+    const { signer, tokens } = await authority();
+    const { token, expiresAt } = await signer.sign({ userId: 'u1', role: 'admin' }, 60);
     expect(await tokens.fromAuthorization(`Bearer ${token}`)).toEqual({ userId: 'u1', role: 'admin' });
     expect(expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
   });
 
-  it('refuses expired tokens and tokens signed with another secret, saying why', async () => {
-    const tokens = new AccessTokens(settings);
-    const { token: expired } = await tokens.sign({ userId: 'u1', role: 'customer' }, new Date(Date.now() - 120_000));
-    await expect(tokens.verify(expired)).rejects.toMatchObject({
-      kind: 'UNAUTHENTICATED',
-      message: 'The access token has expired: sign in again.',
-    });
-    const forged = await new SignJWT({ role: 'admin' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('u1')
-      .setIssuer('triad-users-service')
+  it('refuses an expired token, saying why', async () => {
+    const { signer, tokens } = await authority();
+    const { token } = await signer.sign({ userId: 'u1', role: 'customer' }, 60, new Date(Date.now() - 120_000));
+    await expect(tokens.verify(token)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED', message: 'The access token has expired: sign in again.' });
+  });
+
+  it('refuses a token signed with any other key, even one that names the right kid', async () => {
+    const { key, tokens } = await authority();
+    const impostor = { ...(await generateSigningKey()), kid: key.kid };
+    await expect(tokens.verify(await craft(impostor, { role: 'admin' }))).rejects.toMatchObject(invalid);
+  });
+
+  it('refuses HS256 signed with the public key, and unsigned tokens (algorithm confusion)', async () => {
+    const { key, tokens } = await authority();
+    const now = Math.floor(Date.now() / 1000);
+    const hs256 = await new SignJWT({ role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
+      .setIssuer(ISSUER)
       .setAudience('triad')
-      .setExpirationTime('1h')
-      .sign(new TextEncoder().encode('another-secret-of-sufficient-length!!'));
-    await expect(tokens.verify(forged)).rejects.toMatchObject({
-      kind: 'UNAUTHENTICATED',
-      message: 'The access token is not valid: sign in again.',
-    });
+      .setSubject('u1')
+      .setIssuedAt(now)
+      .setExpirationTime(now + 300)
+      .sign(new TextEncoder().encode(key.x));
+    const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${Buffer.from(
+      JSON.stringify({ sub: 'u1', role: 'admin', iss: ISSUER, aud: 'triad', iat: now, exp: now + 300 }),
+    ).toString('base64url')}.`;
+    await expect(tokens.verify(hs256)).rejects.toMatchObject(invalid);
+    await expect(tokens.verify(unsigned)).rejects.toMatchObject(invalid);
+  });
+
+  it('refuses tokens of another issuer, another audience, another type or without a role', async () => {
+    const { key, tokens } = await authority();
+    await expect(tokens.verify(await craft(key, { role: 'admin' }, { issuer: 'http://elsewhere/oidc' }))).rejects.toMatchObject(invalid);
+    await expect(tokens.verify(await craft(key, { role: 'admin' }, { audience: 'someone-else' }))).rejects.toMatchObject(invalid);
+    await expect(tokens.verify(await craft(key, { role: 'admin' }, { typ: 'JWT' }))).rejects.toMatchObject(invalid);
+    await expect(tokens.verify(await craft(key, { role: 'root' }))).rejects.toMatchObject(invalid);
+  });
+
+  it('never takes a service token for a user, nor a user token for a service', async () => {
+    const { key, signer, tokens } = await authority();
+    const serviceToken = await craft(key, { client_id: 'orders-service', scope: 'catalog:stock', role: 'admin' }, { audience: 'triad' });
+    await expect(tokens.verify(serviceToken)).rejects.toMatchObject(invalid);
+    const { token: userToken } = await signer.sign({ userId: 'u1', role: 'admin' }, 60);
+    await expect(tokens.verifyService(userToken, serviceAudience('catalog-service'))).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it('reads a service token meant for this service: its client and scopes', async () => {
+    const { key, tokens } = await authority();
+    const audience = serviceAudience('catalog-service');
+    const token = await craft(key, { sub: 'orders-service', client_id: 'orders-service', scope: 'catalog:stock' }, { audience });
+    expect(await tokens.verifyService(token, audience)).toEqual({ clientId: 'orders-service', scopes: ['catalog:stock'] });
+    await expect(tokens.verifyService(token, serviceAudience('users-service'))).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it('refuses a huge token before parsing it', async () => {
+    const { tokens } = await authority();
+    await expect(tokens.verify('a'.repeat(100_000))).rejects.toMatchObject(invalid);
   });
 
   it('treats no header as anonymous but a malformed one as an error', async () => {
-    const tokens = new AccessTokens(settings);
+    const { tokens } = await authority();
     expect(await tokens.fromAuthorization(undefined)).toBeUndefined();
     await expect(tokens.fromAuthorization('Basic dXNlcjpwYXNz')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
   });
 
-  it('refuses to start in production without a strong secret', () => {
-    expect(() => new AccessTokens({ NODE_ENV: 'production', JWT_TTL_SECONDS: 60 })).toThrow(ConfigError);
-    expect(() => new AccessTokens({ NODE_ENV: 'production', JWT_SECRET: 'short', JWT_TTL_SECONDS: 60 })).toThrow(/at least 32 characters/);
-    expect(() => new AccessTokens({ NODE_ENV: 'development', JWT_TTL_SECONDS: 60 })).not.toThrow();
+  it('says the keys are unavailable, not that the token is bad, when users-service cannot be reached', async () => {
+    const { signer } = await authority();
+    const { token } = await signer.sign({ userId: 'u1', role: 'customer' }, 60);
+    const remote = new AccessTokens({ AUTH_ISSUER: ISSUER, AUTH_SERVER_URL: 'http://127.0.0.1:9' });
+    await expect(remote.verify(token)).rejects.toMatchObject({ kind: 'UNAVAILABLE', code: 'AUTH.KEYS_UNAVAILABLE' });
   });
 });

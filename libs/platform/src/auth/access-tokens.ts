@@ -1,6 +1,6 @@
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
-import { ConfigError, env } from '../config/config.js';
+import { env } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
 
 /** Who is making a request, as proven by a verified access token. */
@@ -9,71 +9,84 @@ export interface Caller {
   role: 'customer' | 'admin';
 }
 
-/** Configuration every process that signs or verifies tokens reads. */
+/** A service calling another, as proven by an access token from the client-credentials grant. */
+export interface ServiceCaller {
+  /** The OAuth client id of the calling service, e.g. `orders-service`. */
+  clientId: string;
+  scopes: readonly string[];
+}
+
+/** The audience of user access tokens: every Triad API. */
+export const USER_TOKEN_AUDIENCE = 'triad';
+/** The signature algorithm of every Triad token (Ed25519). */
+export const TOKEN_ALGORITHM = 'EdDSA';
+/** The audience (RFC 8707 resource indicator) of service tokens meant for `service`. */
+export function serviceAudience(service: string): string {
+  return `urn:triad:${service}`;
+}
+
+/** Configuration every process that verifies tokens reads. */
 export const accessTokenConfig = {
-  NODE_ENV: env.nodeEnv(),
-  JWT_SECRET: env.optionalString(),
-  JWT_TTL_SECONDS: z.coerce
-    .number({ error: 'a number of seconds' })
-    .int()
-    .positive({ error: 'a positive number of seconds' })
-    .default(3600),
+  /** The `iss` of every token: users-service's authorization server. An identifier, compared, never fetched. */
+  AUTH_ISSUER: env.url('http://localhost:4001/oidc'),
+  /** Where this process reaches users-service's HTTP port: its JWKS and token endpoint are under it. */
+  AUTH_SERVER_URL: env.url('http://localhost:4001'),
 };
 
 interface AccessTokenSettings {
-  NODE_ENV: 'development' | 'test' | 'production';
-  JWT_SECRET?: string | undefined;
-  JWT_TTL_SECONDS: number;
+  AUTH_ISSUER: string;
+  AUTH_SERVER_URL: string;
 }
 
-/** The secret every process shares when none is configured; refused in production. */
-const DEVELOPMENT_SECRET = 'triad-development-secret-do-not-use-in-production';
-const ISSUER = 'triad-users-service';
-const AUDIENCE = 'triad';
-const claims = z.object({ sub: z.string().min(1), role: z.enum(['customer', 'admin']) });
+const userClaims = z.object({ sub: z.string().min(1).max(128), role: z.enum(['customer', 'admin']) });
+const serviceClaims = z.object({ client_id: z.string().min(1).max(128), scope: z.string().max(1000).optional() });
 
 /**
- * Signs and verifies Triad's access tokens (JWT, HS256). users-service signs; the edges and every service
- * verify, so a token forwarded in gRPC metadata is checked again where it is used.
+ * Verifies Triad's access tokens: JWTs (RFC 9068, `typ: at+jwt`) that users-service signs with a private key
+ * only it holds. Every other process fetches the public keys from its JWKS (`/.well-known/jwks.json`) and
+ * caches them by `kid`; a token signed with a key it has not seen makes it fetch again (at most every few
+ * seconds), so a key rotation needs no restart here. A token forwarded in gRPC metadata is checked again
+ * wherever it is used.
  */
 export class AccessTokens {
-  private readonly key: Uint8Array;
-  readonly ttlSeconds: number;
+  private readonly keys: JWTVerifyGetKey;
+  private readonly issuer: string;
 
-  constructor(settings: AccessTokenSettings) {
-    const secret = settings.JWT_SECRET ?? (settings.NODE_ENV === 'production' ? undefined : DEVELOPMENT_SECRET);
-    if (secret === undefined) throw new ConfigError('Invalid configuration: JWT_SECRET is required when NODE_ENV is production.');
-    if (settings.NODE_ENV === 'production' && secret.length < 32) {
-      throw new ConfigError('Invalid configuration: JWT_SECRET must be at least 32 characters when NODE_ENV is production.');
+  constructor(settings: AccessTokenSettings);
+  constructor(settings: { keys: JWTVerifyGetKey; issuer: string });
+  constructor(settings: AccessTokenSettings | { keys: JWTVerifyGetKey; issuer: string }) {
+    if ('keys' in settings) {
+      this.keys = settings.keys;
+      this.issuer = settings.issuer;
+    } else {
+      this.keys = createRemoteJWKSet(new URL('/.well-known/jwks.json', settings.AUTH_SERVER_URL), {
+        cooldownDuration: 5_000,
+        cacheMaxAge: 10 * 60_000,
+        timeoutDuration: 3_000,
+      });
+      this.issuer = settings.AUTH_ISSUER;
     }
-    this.key = new TextEncoder().encode(secret);
-    this.ttlSeconds = settings.JWT_TTL_SECONDS;
   }
 
-  async sign(caller: Caller, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
-    const issuedAt = Math.floor(now.getTime() / 1000);
-    const expiresAt = new Date((issuedAt + this.ttlSeconds) * 1000);
-    const token = await new SignJWT({ role: caller.role })
-      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
-      .setSubject(caller.userId)
-      .setIssuer(ISSUER)
-      .setAudience(AUDIENCE)
-      .setIssuedAt(issuedAt)
-      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
-      .sign(this.key);
-    return { token, expiresAt };
+  /** A verifier with the keys at hand: users-service, which holds them, checks its own tokens without a fetch. */
+  static withKeys(jwks: JSONWebKeySet, issuer: string): AccessTokens {
+    return new AccessTokens({ keys: createLocalJWKSet(jwks), issuer });
   }
 
-  /** Verifies a token and returns its caller; a bad or expired token is UNAUTHENTICATED with a reason. */
+  /** Verifies a user's token and returns its caller; a bad or expired token is UNAUTHENTICATED with a reason. */
   async verify(token: string): Promise<Caller> {
-    try {
-      const { payload } = await jwtVerify(token, this.key, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['HS256'] });
-      const parsed = claims.parse(payload);
-      return { userId: parsed.sub, role: parsed.role };
-    } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw DomainError.unauthenticated('The access token has expired: sign in again.');
-      throw DomainError.unauthenticated('The access token is not valid: sign in again.');
-    }
+    const payload = await this.verified(token, USER_TOKEN_AUDIENCE);
+    const parsed = userClaims.safeParse(payload);
+    // A service token has no role: it is never a user's, even for an audience that would accept it.
+    if (!parsed.success || 'client_id' in payload) throw DomainError.unauthenticated('The access token is not valid: sign in again.');
+    return { userId: parsed.data.sub, role: parsed.data.role };
+  }
+
+  /** Verifies a service token meant for `audience` (see `serviceAudience`). */
+  async verifyService(token: string, audience: string): Promise<ServiceCaller> {
+    const parsed = serviceClaims.safeParse(await this.verified(token, audience));
+    if (!parsed.success) throw DomainError.unauthenticated('The service token is not valid.');
+    return { clientId: parsed.data.client_id, scopes: (parsed.data.scope ?? '').split(' ').filter(Boolean) };
   }
 
   /**
@@ -82,10 +95,43 @@ export class AccessTokens {
    */
   async fromAuthorization(value: string | undefined): Promise<Caller | undefined> {
     if (value === undefined || value === '') return undefined;
-    const match = /^Bearer\s+(\S+)$/i.exec(value);
-    if (!match?.[1]) throw DomainError.unauthenticated('The Authorization header must be "Bearer <access token>".');
-    return this.verify(match[1]);
+    const token = bearerToken(value);
+    if (token === undefined) throw DomainError.unauthenticated('The Authorization header must be "Bearer <access token>".');
+    return this.verify(token);
   }
+
+  private async verified(token: string, audience: string): Promise<Record<string, unknown>> {
+    if (token.length > MAX_TOKEN_LENGTH) throw DomainError.unauthenticated('The access token is not valid: sign in again.');
+    try {
+      const { payload } = await jwtVerify(token, this.keys, {
+        issuer: this.issuer,
+        audience,
+        typ: 'at+jwt',
+        algorithms: [TOKEN_ALGORITHM],
+        requiredClaims: ['exp', 'iat', 'sub'],
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw DomainError.unauthenticated('The access token has expired: sign in again.');
+      if (error instanceof joseErrors.JWKSTimeout || isUnreachable(error)) {
+        throw new DomainError('UNAVAILABLE', 'AUTH.KEYS_UNAVAILABLE', 'Access tokens cannot be checked right now; try again shortly.');
+      }
+      throw DomainError.unauthenticated('The access token is not valid: sign in again.');
+    }
+  }
+}
+
+/** Longer than any token Triad issues; a larger header is refused before any parsing. */
+const MAX_TOKEN_LENGTH = 4096;
+
+/** The token of a `Bearer <token>` header value, `undefined` for anything else. */
+export function bearerToken(value: string): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(value)?.[1];
+}
+
+function isUnreachable(error: unknown): boolean {
+  // jose reports a JWKS it could not fetch as a plain fetch error (ECONNREFUSED, DNS) or a non-200 JOSEError.
+  return error instanceof TypeError || (error instanceof joseErrors.JOSEError && error.code === 'ERR_JOSE_GENERIC');
 }
 
 /** Raises UNAUTHENTICATED unless there is a caller. */

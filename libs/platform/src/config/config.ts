@@ -39,6 +39,12 @@ export const env = {
       .int()
       .positive({ error: 'a positive number of milliseconds' })
       .default(fallbackMs),
+  count: (fallback: number) =>
+    z.coerce
+      .number({ error: 'a whole number' })
+      .int({ error: 'a whole number' })
+      .min(0, { error: 'a whole number, 0 or more' })
+      .default(fallback),
   boolean: (fallback: boolean) =>
     z
       .enum(['true', 'false', '1', '0'], { error: 'true or false' })

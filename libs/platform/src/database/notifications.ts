@@ -1,7 +1,18 @@
 import pg from 'pg';
 
-/** Stops delivering notifications to the handler that `listen` registered. */
-export type Unlisten = () => Promise<void>;
+/**
+ * What `listen` returns. Calling it stops delivering notifications to the handler that `listen` registered.
+ *
+ * `onReconnect` (PostgreSQL only) registers a function to call each time the LISTEN connection is back after
+ * being lost (the server restarted, a failover, the backend was terminated). NOTIFY is not queued for a session
+ * that is gone, so whatever was notified in between never arrives: a listener that must not miss a change
+ * re-reads the state it follows then. Embedded PGlite runs in this process and has no connection to lose, so
+ * its `listen` leaves `onReconnect` out.
+ */
+export interface Unlisten {
+  (): Promise<void>;
+  onReconnect?: (listener: () => void) => void;
+}
 
 const CHANNEL = /^[a-z_][a-z0-9_]{0,62}$/;
 const MAX_RETRY_DELAY_MS = 30_000;
@@ -13,11 +24,12 @@ export function assertChannelName(channel: string): void {
 
 /**
  * LISTEN on a dedicated PostgreSQL connection (a pooled one would drop it on release). When the connection is
- * lost it reconnects, with a growing delay, until it listens again or `Unlisten` is called. Notifications
- * committed while it was away are not replayed, which is why watchers read the current state first.
+ * lost it reconnects, with a growing delay, until it listens again or `Unlisten` is called, and then tells the
+ * `onReconnect` listeners: notifications committed while it was away are not replayed.
  */
 export async function listenOnPostgres(url: string, channel: string, onNotification: (payload: string) => void): Promise<Unlisten> {
   assertChannelName(channel);
+  const reconnectListeners = new Set<() => void>();
   let client: pg.Client | undefined;
   let stopped = false;
   let retry: NodeJS.Timeout | undefined;
@@ -36,6 +48,8 @@ export async function listenOnPostgres(url: string, channel: string, onNotificat
       await next.end().catch(() => undefined);
       throw error;
     }
+    // Unlisten was called while this connection was being made: nobody wants it any more.
+    if (stopped) return void (await next.end().catch(() => undefined));
     client = next;
   };
   const reconnect = (attempt: number) => {
@@ -43,7 +57,12 @@ export async function listenOnPostgres(url: string, channel: string, onNotificat
     retry = setTimeout(
       () => {
         retry = undefined;
-        connect().catch(() => reconnect(attempt + 1));
+        connect().then(
+          () => {
+            if (!stopped) for (const listener of reconnectListeners) listener();
+          },
+          () => reconnect(attempt + 1),
+        );
       },
       Math.min(MAX_RETRY_DELAY_MS, 500 * 2 ** attempt),
     );
@@ -52,13 +71,15 @@ export async function listenOnPostgres(url: string, channel: string, onNotificat
   const lost = (which: pg.Client) => {
     if (which !== client) return;
     client = undefined;
+    void which.end().catch(() => undefined);
     reconnect(0);
   };
 
   await connect();
-  return async () => {
+  const unlisten = async () => {
     stopped = true;
     if (retry) clearTimeout(retry);
     await client?.end().catch(() => undefined);
   };
+  return Object.assign(unlisten, { onReconnect: (listener: () => void) => void reconnectListeners.add(listener) });
 }

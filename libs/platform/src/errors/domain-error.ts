@@ -1,3 +1,4 @@
+import { isDataException } from '../database/postgres-errors.js';
 import type { ErrorKind } from './error-table.js';
 
 /** One invalid field of a request, named by its path in the request (`email`, `lines[2].quantity`). */
@@ -19,8 +20,15 @@ export class DomainError extends Error {
     readonly code: string,
     message: string,
     readonly fieldViolations: readonly FieldViolation[] = [],
+    /** For RESOURCE_EXHAUSTED: whole seconds until the caller may try again (`Retry-After`). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
+  }
+
+  /** RESOURCE_EXHAUSTED: the caller must wait `retryAfterSeconds` before trying again. */
+  static tooManyRequests(code: string, message: string, retryAfterSeconds: number): DomainError {
+    return new DomainError('RESOURCE_EXHAUSTED', code, message, [], Math.max(1, Math.ceil(retryAfterSeconds)));
   }
 
   static invalidArgument(code: string, violations: readonly FieldViolation[]): DomainError {
@@ -53,4 +61,19 @@ export class DomainError extends Error {
       error.fieldViolations.map((violation) => ({ ...violation, field: rename(violation.field) })),
     );
   }
+}
+
+/**
+ * The domain error a thrown value stands for, `undefined` for an unexpected one. A value the database refused
+ * (a data exception: NUL in text, a number out of a column's range) is the client's mistake, not a crash, so
+ * it is INVALID_ARGUMENT even where a validation rule was missing; the use case's own rules name the field.
+ */
+export function asDomainError(error: unknown): DomainError | undefined {
+  if (error instanceof DomainError) return error;
+  if (isDataException(error)) {
+    return DomainError.invalidArgument('REQUEST.UNSTORABLE_VALUE', [
+      { field: 'request', description: 'holds a value that cannot be stored: a control character, invalid text or a number out of range' },
+    ]);
+  }
+  return undefined;
 }

@@ -13,7 +13,7 @@ export const ERROR_TABLE = {
   ALREADY_EXISTS: { grpc: GrpcStatus.ALREADY_EXISTS, http: 409, graphql: 'ALREADY_EXISTS', title: 'Already exists' },
   ABORTED: { grpc: GrpcStatus.ABORTED, http: 409, graphql: 'ABORTED', title: 'Conflict' },
   FAILED_PRECONDITION: { grpc: GrpcStatus.FAILED_PRECONDITION, http: 422, graphql: 'FAILED_PRECONDITION', title: 'Failed precondition' },
-  RESOURCE_EXHAUSTED: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 429, graphql: 'RESOURCE_EXHAUSTED', title: 'Too many requests' },
+  RESOURCE_EXHAUSTED: { grpc: GrpcStatus.RESOURCE_EXHAUSTED, http: 429, graphql: 'RATE_LIMITED', title: 'Too many requests' },
   UNAVAILABLE: { grpc: GrpcStatus.UNAVAILABLE, http: 503, graphql: 'SERVICE_UNAVAILABLE', title: 'Service unavailable' },
   DEADLINE_EXCEEDED: { grpc: GrpcStatus.DEADLINE_EXCEEDED, http: 504, graphql: 'DEADLINE_EXCEEDED', title: 'Upstream timeout' },
   INTERNAL: { grpc: GrpcStatus.INTERNAL, http: 500, graphql: 'INTERNAL_SERVER_ERROR', title: 'Internal error' },

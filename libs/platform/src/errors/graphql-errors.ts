@@ -1,6 +1,6 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError } from './domain-error.js';
+import { asDomainError, DomainError } from './domain-error.js';
 import { ERROR_TABLE } from './error-table.js';
 import { fromGrpcError } from './grpc-errors.js';
 
@@ -11,6 +11,7 @@ export function toGraphQLError(error: DomainError): GraphQLError {
       code: ERROR_TABLE[error.kind].graphql,
       errorCode: error.code,
       ...(error.fieldViolations.length > 0 ? { fieldViolations: error.fieldViolations } : {}),
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfter: error.retryAfterSeconds }),
     },
   });
 }
@@ -37,16 +38,22 @@ const GRAPHQL_OWN_CODES = new Set([
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const where = { ...(formatted.path ? { path: formatted.path } : {}), ...(formatted.locations ? { locations: formatted.locations } : {}) };
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  if (original instanceof DomainError || isGrpcError(original)) {
-    const { message, extensions } = toGraphQLError(fromGrpcError(original));
+  const domain = asDomainError(original);
+  if (domain !== undefined || isGrpcError(original)) {
+    const { message, extensions } = toGraphQLError(domain ?? fromGrpcError(original));
     return { message, ...where, extensions: { ...extensions } };
   }
-  const { code, errorCode, fieldViolations } = formatted.extensions ?? {};
+  const { code, errorCode, fieldViolations, retryAfter } = formatted.extensions ?? {};
   if (typeof code === 'string' && typeof errorCode === 'string' && isTableCode(code) && code !== ERROR_TABLE.INTERNAL.graphql) {
     return {
       message: formatted.message,
       ...where,
-      extensions: { code, errorCode, ...(Array.isArray(fieldViolations) ? { fieldViolations } : {}) },
+      extensions: {
+        code,
+        errorCode,
+        ...(Array.isArray(fieldViolations) ? { fieldViolations } : {}),
+        ...(typeof retryAfter === 'number' ? { retryAfter } : {}),
+      },
     };
   }
   if (typeof code === 'string' && GRAPHQL_OWN_CODES.has(code)) {
@@ -71,9 +78,11 @@ function isGrpcError(error: unknown): boolean {
 export function graphQLErrorFormatter(logger: Logger): (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError {
   return (formatted, error) => {
     const result = formatGraphQLError(formatted, error);
+    const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
     if (result.extensions?.['code'] === ERROR_TABLE.INTERNAL.graphql) {
-      const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
       logger.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL resolver');
+    } else if (asDomainError(original) !== undefined && !(original instanceof DomainError)) {
+      logger.warn({ err: original, path: formatted.path }, 'the database refused a value from a request');
     }
     return result;
   };

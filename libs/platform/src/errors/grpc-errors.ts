@@ -1,11 +1,13 @@
 import { Metadata, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
-import { DomainError, type FieldViolation } from './domain-error.js';
+import { asDomainError, DomainError, type FieldViolation } from './domain-error.js';
 import { ERROR_TABLE, errorKindFromGrpcStatus } from './error-table.js';
 
 /** Trailing metadata that carries a domain error's stable code across a gRPC hop. */
 export const ERROR_CODE_METADATA_KEY = 'triad-error-code';
 /** Trailing metadata that carries field violations as JSON (binary header, so any text survives). */
 export const FIELD_VIOLATIONS_METADATA_KEY = 'triad-field-violations-bin';
+/** Trailing metadata of a RESOURCE_EXHAUSTED error: whole seconds until the caller may try again. */
+export const RETRY_AFTER_METADATA_KEY = 'retry-after';
 
 /** What a gRPC handler sends back for an error: grpc-js reads `code`, `details` and `metadata`. */
 export interface GrpcErrorPayload {
@@ -20,12 +22,13 @@ export interface GrpcErrorPayload {
  * anything else becomes INTERNAL with no detail, so stack traces and SQL never leave the process.
  */
 export function toGrpcError(error: unknown): GrpcErrorPayload {
-  const domain = error instanceof DomainError ? error : internalError();
+  const domain = asDomainError(error) ?? internalError();
   const metadata = new Metadata();
   metadata.set(ERROR_CODE_METADATA_KEY, domain.code);
   if (domain.fieldViolations.length > 0) {
     metadata.set(FIELD_VIOLATIONS_METADATA_KEY, Buffer.from(JSON.stringify(domain.fieldViolations)));
   }
+  if (domain.retryAfterSeconds !== undefined) metadata.set(RETRY_AFTER_METADATA_KEY, String(domain.retryAfterSeconds));
   return { code: ERROR_TABLE[domain.kind].grpc, message: domain.message, details: domain.message, metadata };
 }
 
@@ -34,7 +37,8 @@ export function toGrpcError(error: unknown): GrpcErrorPayload {
  * Transport failures (no server, deadline passed) become UNAVAILABLE or DEADLINE_EXCEEDED with a clear message.
  */
 export function fromGrpcError(error: unknown, service = 'a backend service'): DomainError {
-  if (error instanceof DomainError) return error;
+  const domain = asDomainError(error);
+  if (domain !== undefined) return domain;
   if (!isServiceError(error)) return internalError();
   const kind = errorKindFromGrpcStatus(error.code);
   const metadata = error.metadata instanceof Metadata ? error.metadata : undefined;
@@ -48,7 +52,14 @@ export function fromGrpcError(error: unknown, service = 'a backend service'): Do
     }
     if (kind === 'INTERNAL') return internalError();
   }
-  return new DomainError(kind, code ?? `GRPC.${kind}`, error.details || ERROR_TABLE[kind].title, violationsFrom(metadata));
+  const retryAfter = Number(stringValue(metadata?.get(RETRY_AFTER_METADATA_KEY)[0]));
+  return new DomainError(
+    kind,
+    code ?? `GRPC.${kind}`,
+    error.details || ERROR_TABLE[kind].title,
+    violationsFrom(metadata),
+    Number.isInteger(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
 }
 
 function internalError(): DomainError {

@@ -2,7 +2,9 @@ import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { Transport, type ClientProviderOptions } from '@nestjs/microservices';
 import { loadPackageDefinition } from '@triad/contracts';
-import { currentRequestContext, REQUEST_ID_HEADER } from '../logging/request-context.js';
+import { SERVICE_TOKEN_METADATA_KEY, type ServiceCredentials } from '../auth/service-credentials.js';
+import { toGrpcError } from '../errors/grpc-errors.js';
+import { CLIENT_ADDRESS_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../logging/request-context.js';
 
 export interface GrpcClientSettings {
   /** Nest injection token for the client, e.g. the generated `USERS_PACKAGE_NAME`. */
@@ -13,6 +15,11 @@ export interface GrpcClientSettings {
   address: string;
   /** Deadline for each call that does not set its own. */
   deadlineMs: number;
+  /**
+   * This process's own identity, sent on every call (`x-triad-service-token`) for the RPCs that only services
+   * may call: its credentials, the target's audience and the scopes it needs there.
+   */
+  serviceIdentity?: { credentials: ServiceCredentials; audience: string; scopes: readonly string[] };
 }
 
 /**
@@ -31,7 +38,10 @@ export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderO
       packageDefinition,
       url: settings.address,
       channelOptions: {
-        interceptors: [callPolicyInterceptor(settings.deadlineMs)],
+        interceptors: [
+          callPolicyInterceptor(settings.deadlineMs),
+          ...(settings.serviceIdentity ? [serviceIdentityInterceptor(settings.serviceIdentity)] : []),
+        ],
         'grpc.service_config': JSON.stringify(retryServiceConfig(idempotentMethods(settings.package))),
         'grpc.enable_retries': 1,
       },
@@ -49,10 +59,34 @@ function callPolicyInterceptor(deadlineMs: number): Interceptor {
         const context = currentRequestContext();
         if (context && metadata.get(REQUEST_ID_HEADER).length === 0) metadata.set(REQUEST_ID_HEADER, context.requestId);
         if (context?.authorization && metadata.get('authorization').length === 0) metadata.set('authorization', context.authorization);
+        if (context?.clientAddress && metadata.get(CLIENT_ADDRESS_HEADER).length === 0)
+          metadata.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
         next(metadata, listener);
       },
     });
   };
+}
+
+/**
+ * Adds the service token before the call starts. Fetching one (rarely: it is cached) is asynchronous, so the
+ * call waits for it; a token that cannot be had fails the call with the reason, as its own status.
+ */
+function serviceIdentityInterceptor(identity: NonNullable<GrpcClientSettings['serviceIdentity']>): Interceptor {
+  return (options, nextCall) =>
+    new InterceptingCall(nextCall(options), {
+      start(metadata, listener, next) {
+        identity.credentials.tokenFor(identity.audience, identity.scopes).then(
+          (token) => {
+            metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
+            next(metadata, listener);
+          },
+          (error: unknown) => {
+            const { code, details, metadata: trailers } = toGrpcError(error);
+            listener.onReceiveStatus?.({ code, details, metadata: trailers });
+          },
+        );
+      },
+    });
 }
 
 /** `{ service, method }` for every RPC in `protoPackage` that its contract declares safe to retry. */

@@ -3,11 +3,17 @@ import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestI
 import type { Logger } from 'pino';
 import { Observable } from 'rxjs';
 import { LOGGER } from '../logging/logger.js';
-import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
+import {
+  acceptRequestId,
+  CLIENT_ADDRESS_HEADER,
+  clientAddressOf,
+  REQUEST_ID_HEADER,
+  runWithRequestContext,
+} from '../logging/request-context.js';
 
 /**
- * Runs every gRPC handler inside its request context (the caller's request id, or a new one) and writes one
- * log line per call with its outcome and duration.
+ * Runs every gRPC handler inside its request context (the caller's request id, or a new one; the client
+ * address an edge forwarded, or the caller's own) and writes one log line per call with its outcome and duration.
  */
 @Injectable()
 export class GrpcRequestInterceptor implements NestInterceptor {
@@ -18,9 +24,11 @@ export class GrpcRequestInterceptor implements NestInterceptor {
     const metadata = context.switchToRpc().getContext<Metadata>();
     const requestId = acceptRequestId(metadata.get(REQUEST_ID_HEADER)[0]);
     const authorization = metadata.get('authorization')[0];
+    const peer = (context.getArgByIndex(2) as { getPeer?: () => string } | undefined)?.getPeer?.();
+    const clientAddress = clientAddressOf(metadata.get(CLIENT_ADDRESS_HEADER)[0], peer === undefined ? undefined : peerHost(peer));
     const method = `${context.getClass().name}.${context.getHandler().name}`;
     return new Observable((subscriber) =>
-      runWithRequestContext({ requestId, ...(typeof authorization === 'string' ? { authorization } : {}) }, () => {
+      runWithRequestContext({ requestId, clientAddress, ...(typeof authorization === 'string' ? { authorization } : {}) }, () => {
         const started = performance.now();
         const finish = (outcome: string) =>
           this.logger.info({ method, outcome, durationMs: Math.round(performance.now() - started) }, 'grpc call');
@@ -38,4 +46,11 @@ export class GrpcRequestInterceptor implements NestInterceptor {
       }),
     );
   }
+}
+
+/** `ipv4:10.0.0.7:51234` → `10.0.0.7`, `ipv6:[::1]:51234` → `::1`: grpc-js's peer without its port. */
+function peerHost(peer: string): string {
+  const address = peer.replace(/^ipv[46]:/, '');
+  const bracketed = /^\[([^\]]+)\]/.exec(address);
+  return bracketed?.[1] ?? address.replace(/:\d+$/, '');
 }

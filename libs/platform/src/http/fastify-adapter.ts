@@ -1,14 +1,32 @@
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
+import {
+  acceptRequestId,
+  CLIENT_ADDRESS_HEADER,
+  clientAddressOf,
+  REQUEST_ID_HEADER,
+  runWithRequestContext,
+} from '../logging/request-context.js';
+import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
+
+export interface FastifyAdapterOptions {
+  bodyLimit?: number;
+  /**
+   * Take the client address an edge forwarded (`x-triad-client-address`) as the request's. Only for servers
+   * behind the edges (the services' subgraphs): an edge must count the address it sees, or a client could
+   * pick its own address by sending the header.
+   */
+  trustForwardedClientAddress?: boolean;
+}
 
 /**
  * The Fastify adapter every Triad HTTP server uses: each request gets an id (the caller's `x-request-id` when
  * it sent a sane one), echoed in the response, present in every log line, and forwarded on gRPC calls.
  */
-export function createFastifyAdapter(logger: Logger, options: { bodyLimit?: number } = {}): FastifyAdapter {
-  const adapter = new FastifyAdapter({
+export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOptions = {}): FastifyAdapter {
+  // Time limits, JSON only, and 4xx refusals in the server's own shape: see HardenedFastifyAdapter.
+  const adapter = new HardenedFastifyAdapter(logger, {
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
@@ -17,7 +35,10 @@ export function createFastifyAdapter(logger: Logger, options: { bodyLimit?: numb
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     const authorization = request.headers.authorization;
-    runWithRequestContext({ requestId: request.id, ...(authorization ? { authorization } : {}) }, done);
+    const clientAddress = options.trustForwardedClientAddress
+      ? clientAddressOf(request.headers[CLIENT_ADDRESS_HEADER], request.ip)
+      : request.ip;
+    runWithRequestContext({ requestId: request.id, clientAddress, ...(authorization ? { authorization } : {}) }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0];

@@ -38,7 +38,11 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const { logger, http, grpc } = definition;
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule,
-    createFastifyAdapter(logger, http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
+    createFastifyAdapter(logger, {
+      ...(http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
+      // A process with a gRPC server is a backend service, reached through the edges.
+      trustForwardedClientAddress: grpc !== undefined,
+    }),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
   let closed: Promise<void> | undefined;

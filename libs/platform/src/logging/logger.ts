@@ -1,13 +1,15 @@
 import type { LoggerService } from '@nestjs/common';
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 import { currentRequestContext } from './request-context.js';
+import { scrubLogText, serializeError } from './safe-error.js';
 
 /**
  * The process logger: one JSON object per line on stdout, with the service name and, inside a request,
- * its request id. Secrets that may sit in logged objects are redacted.
+ * its request id. Secrets that may sit in logged objects are redacted, and errors are logged through an
+ * allow-list (`serializeError`), so a failed query's parameters never reach a line.
  */
-export function createLogger(service: string, level = 'info'): Logger {
-  return pino({
+export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
+  const options: LoggerOptions = {
     name: service,
     level,
     base: { service },
@@ -17,20 +19,32 @@ export function createLogger(service: string, level = 'info'): Logger {
       const requestId = currentRequestContext()?.requestId;
       return requestId ? { requestId } : {};
     },
-    redact: {
-      paths: [
-        'password',
-        '*.password',
-        'authorization',
-        '*.authorization',
-        'accessToken',
-        '*.accessToken',
-        'passwordHash',
-        '*.passwordHash',
-      ],
-      censor: '[redacted]',
-    },
-  });
+    serializers: { err: serializeError, error: serializeError },
+    redact: { paths: REDACTED_KEYS.flatMap(redactionPaths), censor: '[redacted]' },
+  };
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** Names under which a secret may sit in a logged object, at the top level or one level down. */
+const REDACTED_KEYS = [
+  'password',
+  'newPassword',
+  'passwordHash',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'x-api-key',
+  'accessToken',
+  'refreshToken',
+  'token',
+  'secret',
+  'keyHash',
+  'params',
+];
+
+/** `key` at the top level of a logged object and one level down, in fast-redact's path syntax. */
+function redactionPaths(key: string): string[] {
+  return /^\w+$/.test(key) ? [key, `*.${key}`] : [`["${key}"]`, `*["${key}"]`];
 }
 
 /** Lets Nest write its own messages through the same JSON logger. */
@@ -41,7 +55,8 @@ export class NestPinoLogger implements LoggerService {
     this.logger.info({ context }, String(message));
   }
   error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, trace }, String(message));
+    if (message instanceof Error) this.logger.error({ context, err: message }, 'unexpected error');
+    else this.logger.error({ context, ...(trace ? { trace: scrubLogText(trace) } : {}) }, scrubLogText(String(message)));
   }
   warn(message: unknown, context?: string): void {
     this.logger.warn({ context }, String(message));

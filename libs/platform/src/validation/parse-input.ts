@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { DomainError, type FieldViolation } from '../errors/domain-error.js';
 import { isUuid } from '../ids/uuid-v7.js';
+import { quoteInput } from './text.js';
 
 /**
  * Parses a request with a zod schema, turning every problem into a field violation, so the caller gets one
@@ -25,6 +26,6 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 /** Checks an id before it reaches SQL, so a malformed id is a clear INVALID_ARGUMENT rather than NOT_FOUND. */
 export function requireUuid(id: string, field: string, code: string, what = 'an id'): string {
-  if (!isUuid(id)) throw DomainError.invalidArgument(code, [{ field, description: `must be ${what} (a UUID), got ${JSON.stringify(id)}` }]);
+  if (!isUuid(id)) throw DomainError.invalidArgument(code, [{ field, description: `must be ${what} (a UUID), got ${quoteInput(id)}` }]);
   return id.toLowerCase();
 }

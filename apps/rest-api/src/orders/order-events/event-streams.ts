@@ -24,7 +24,7 @@ export async function startStream<T>(source: Observable<T>, signal: AbortSignal)
     subscription.unsubscribe();
     values.complete();
   };
-  signal.addEventListener('abort', stop, { once: true });
+  whenAborted(signal, stop);
   const first = await firstValueFrom(values, { defaultValue: undefined });
   return {
     first,
@@ -36,6 +36,15 @@ export async function startStream<T>(source: Observable<T>, signal: AbortSignal)
       };
     }),
   };
+}
+
+/**
+ * Calls `cleanup` when `signal` aborts, or at once if it has already: an `abort` listener added too late never
+ * runs, and Nest aborts an `@Sse()` route's signal before its handler runs when the client left during a guard.
+ */
+export function whenAborted(signal: AbortSignal, cleanup: () => void): void {
+  if (signal.aborted) cleanup();
+  else signal.addEventListener('abort', cleanup, { once: true });
 }
 
 /**

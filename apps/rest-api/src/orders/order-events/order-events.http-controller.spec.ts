@@ -25,8 +25,8 @@ describe('GET /v1/orders/{id}/events', () => {
   });
   afterAll(() => api?.close());
 
-  /** A pending order of Alice's. */
-  const placeOrder = async () => {
+  /** A pending order of Alice's, or of the customer whose token is `token`. */
+  const placeOrder = async (token = aliceToken) => {
     const mug = api.catalog.add({
       sku: `MUG-${randomUUID()}`,
       name: 'Blue mug',
@@ -35,7 +35,7 @@ describe('GET /v1/orders/{id}/events', () => {
       stockOnHand: 5,
     });
     const { body } = await api.call<OrderResource>('POST', '/v1/orders', {
-      token: aliceToken,
+      token,
       body: { items: [{ product_id: mug.id, quantity: 1 }] },
       headers: { 'idempotency-key': randomUUID() },
     });
@@ -148,6 +148,106 @@ describe('GET /v1/orders/{id}/events', () => {
     expect(statusOf(cancelled)).toBe('cancelled');
     expect(again.status).toBe(204);
     expect(await again.rest()).toEqual([]);
+  });
+
+  describe('how many streams one caller may hold open', () => {
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    /** A customer of their own, so streams other specs left closing do not count against them. */
+    const newCustomer = (name: string) => {
+      const user = api.users.add({ email: `${name}-${randomUUID()}@triad.dev`, name, password: `${name}-password`, role: 'customer' });
+      return { user, token: api.tokenFor(user) };
+    };
+    const openFive = (orderId: string, headers: Record<string, string>) =>
+      Promise.all(Array.from({ length: 5 }, () => watch(orderId, headers)));
+    const refusal = async (orderId: string, headers: Record<string, string>) => {
+      const response = await fetch(`${api.url}/v1/orders/${orderId}/events`, { headers: { accept: 'text/event-stream', ...headers } });
+      return {
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        retryAfter: response.headers.get('retry-after'),
+        rateLimitRemaining: response.headers.get('ratelimit-remaining'),
+        body: (await response.json()) as ProblemDocument,
+      };
+    };
+
+    it('answers a sixth stream 429 with Retry-After, keeps the five going, and takes a new one once the client closes one', async () => {
+      const dave = newCustomer('dave');
+      const token = await dave.token;
+      const order = await placeOrder(token);
+      const streams = await openFive(order.id, bearer(token));
+
+      const refused = await refusal(order.id, bearer(token));
+
+      expect(streams.map((stream) => stream.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(refused).toEqual({
+        status: 429,
+        contentType: expect.stringMatching(/^application\/problem\+json/),
+        retryAfter: '10',
+        // Every response says where the caller stands with the rate limit, which this is not.
+        rateLimitRemaining: expect.stringMatching(/^[1-9]\d*$/),
+        body: expect.objectContaining({
+          status: 429,
+          code: 'REQUEST.TOO_MANY_STREAMS',
+          detail: 'This caller already has 5 event streams open, the most it may: close one before opening another.',
+        }),
+      });
+      expect((await Promise.all(streams.map((stream) => stream.next()))).map(statusOf)).toEqual(Array(5).fill('pending'));
+      api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CONFIRMED);
+      expect((await Promise.all(streams.map((stream) => stream.next()))).map(statusOf)).toEqual(Array(5).fill('confirmed'));
+      // Another caller has an allowance of their own.
+      const another = await watch(order.id, { authorization: `Bearer ${adminToken}` });
+      expect(another.status).toBe(200);
+      another.close();
+
+      streams[0]!.close();
+
+      const next = await vi.waitFor(async () => {
+        const again = await watch(order.id, bearer(token));
+        expect(again.status).toBe(200);
+        return again;
+      });
+      expect(statusOf(await next.next())).toBe('confirmed');
+      for (const stream of [...streams, next]) stream.close();
+    });
+
+    it('gives the slot back when a stream ends at a final status, or fails before it starts', async () => {
+      const erin = newCustomer('erin');
+      const token = await erin.token;
+      const order = await placeOrder(token);
+      const streams = await openFive(order.id, bearer(token));
+      api.orders.setStatus(order.id, OrderStatus.ORDER_STATUS_CANCELLED);
+      await Promise.all(streams.map((stream) => stream.rest()));
+
+      const unknown = '01936f6e-7c1a-7b3e-9a51-2f0c8d4e6a10';
+      const failures = [];
+      for (let attempt = 0; attempt < 6; attempt += 1) failures.push((await refusal(unknown, bearer(token))).status);
+      const again = await vi.waitFor(async () => {
+        const fresh = await openFive(order.id, bearer(token));
+        expect(fresh.map((stream) => stream.status)).toEqual([200, 200, 200, 200, 200]);
+        return fresh;
+      });
+
+      expect(failures).toEqual([404, 404, 404, 404, 404, 404]);
+      expect((await Promise.all(again.map((stream) => stream.rest()))).map((events) => events.map(statusOf))).toEqual(
+        Array(5).fill(['cancelled']),
+      );
+    });
+
+    it('counts the streams of an API key apart from those of its owner signed in', async () => {
+      const frank = newCustomer('frank');
+      const token = await frank.token;
+      const key = await api.apiKeyFor(frank.user);
+      const order = await placeOrder(token);
+      const byKey = await openFive(order.id, { 'x-api-key': key.secret });
+
+      const refused = await refusal(order.id, { 'x-api-key': key.secret });
+      const signedIn = await watch(order.id, bearer(token));
+
+      expect(byKey.map((stream) => stream.status)).toEqual([200, 200, 200, 200, 200]);
+      expect(refused.body.code).toBe('REQUEST.TOO_MANY_STREAMS');
+      expect(signedIn.status).toBe(200);
+      for (const stream of [...byKey, signedIn]) stream.close();
+    });
   });
 
   describe('before the stream starts, errors are problem documents', () => {

@@ -1,14 +1,16 @@
-import { Controller, Headers, Inject, Param, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
+import { Controller, Headers, Inject, Param, Req, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { fromGrpcError } from '@triad/platform';
-import type { FastifyReply } from 'fastify';
-import { EMPTY, filter, map, type Observable } from 'rxjs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { EMPTY, filter, finalize, map, type Observable } from 'rxjs';
 import { RequireCaller } from '../../auth/caller-auth.guard.js';
+import { RATE_LIMITED_RESPONSE } from '../../http/rate-limit.hook.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
 import { REST_API_CONFIG, type RestApiConfig } from '../../rest-api.config.js';
 import { ORDERS_CLIENT } from '../orders-client.module.js';
-import { startStream, withHeartbeats } from './event-streams.js';
+import { startStream, whenAborted, withHeartbeats } from './event-streams.js';
+import { OpenStreams } from './open-streams.js';
 import {
   LAST_EVENT_ID_HEADER,
   lastEventId,
@@ -29,6 +31,8 @@ const EXAMPLE_STREAM =
  * response: it sends the headers, writes the events, and unsubscribes when the client goes away, which cancels
  * the gRPC call. The handler waits for the stream's first message before returning, so an order that does not
  * exist (or is someone else's) is an ordinary 404 problem rather than an error event on a 200 stream.
+ * A live view has no deadline: a stream lasts as long as its client stays, and each caller may hold only
+ * `REST_SSE_MAX_STREAMS_PER_CALLER` of them at once.
  */
 @ApiTags('orders')
 @Controller('v1')
@@ -36,12 +40,14 @@ const EXAMPLE_STREAM =
 @ApiExtraModels(OrderStatusEventResource)
 export class OrderEventsHttpController {
   private readonly heartbeatMs: number;
+  private readonly streams: OpenStreams;
 
   constructor(
     @Inject(ORDERS_CLIENT) private readonly orders: OrdersServiceClient,
     @Inject(REST_API_CONFIG) config: RestApiConfig,
   ) {
     this.heartbeatMs = config.REST_SSE_HEARTBEAT_MS;
+    this.streams = new OpenStreams(config.REST_SSE_MAX_STREAMS_PER_CALLER);
   }
 
   @Sse('orders/:id/events')
@@ -53,7 +59,8 @@ export class OrderEventsHttpController {
       'final status (delivered or cancelled). A comment line (`: keep-alive`) comes every 15 seconds, so that proxies ' +
       'keep a quiet stream open. Each event id is the time of the change, so an `EventSource` that reconnects with ' +
       '`Last-Event-ID` gets only the changes it has not seen; once it has seen the final status, the answer is 204 and ' +
-      'it stops reconnecting. Only the user who placed the order and admins can watch it.',
+      'it stops reconnecting. Only the user who placed the order and admins can watch it. A caller (a user, or an API ' +
+      'key) may hold 5 streams open at once unless configured otherwise; one more is answered 429.',
   })
   @ApiParam({ name: 'id', format: 'uuid', description: 'The id of the order.' })
   @ApiHeader({
@@ -85,29 +92,51 @@ export class OrderEventsHttpController {
   })
   @ApiResponse({ status: 204, description: 'The order is final and `Last-Event-ID` names its final status: nothing more will come.' })
   @ApiProblemResponses(400, { status: 404, description: 'No order has this id, or it belongs to someone else: ids cannot be probed.' })
+  @ApiResponse({
+    ...RATE_LIMITED_RESPONSE,
+    description:
+      'The caller already has as many event streams open as it may (`REQUEST.TOO_MANY_STREAMS`): close one, or wait ' +
+      '`Retry-After` seconds and try again. Or the client sent too many requests this minute (`REQUEST.RATE_LIMITED`).',
+    headers: {
+      ...RATE_LIMITED_RESPONSE.headers,
+      'Retry-After': { description: 'Seconds to wait before trying again.', schema: { type: 'integer' } },
+      'RateLimit-Remaining': { description: 'Requests left in this minute.', schema: { type: 'integer' } },
+    },
+  })
   async watchOrder(
     @Param('id') id: string,
     @Headers(LAST_EVENT_ID_HEADER) lastEventIdHeader: string | undefined,
     @SseSignal() signal: AbortSignal,
+    @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<Observable<MessageEvent>> {
     const seen = lastEventId(lastEventIdHeader);
-    const { first, values } = await startStream(this.orders.watchOrder({ id }).pipe(map(toOrderStatusEvent)), signal).catch(
-      (error: unknown) => {
-        throw fromGrpcError(error, 'orders-service');
-      },
-    );
-    const isNew = (event: OrderStatusEvent) => seen === undefined || event.id > seen;
-    // WatchOrder starts with the current status (`first` is missing only if the client left meanwhile). When the
-    // client has seen it and it is final, nothing more can come, and 204 tells an EventSource to stop reconnecting.
-    if (first === undefined || (first.final && !isNew(first))) {
-      void reply.status(204);
-      return EMPTY;
+    // The slot is given back once, however the response ends: the client leaving (during setup too), the stream
+    // completing, or an error before it starts. The signal covers the first two, even when Nest never subscribes.
+    const release = this.streams.take(request);
+    whenAborted(signal, release);
+    try {
+      const { first, values } = await startStream(this.orders.watchOrder({ id }).pipe(map(toOrderStatusEvent)), signal).catch(
+        (error: unknown) => {
+          throw fromGrpcError(error, 'orders-service');
+        },
+      );
+      const isNew = (event: OrderStatusEvent) => seen === undefined || event.id > seen;
+      // WatchOrder starts with the current status (`first` is missing only if the client left meanwhile). When the
+      // client has seen it and it is final, nothing more can come, and 204 tells an EventSource to stop reconnecting.
+      if (first === undefined || (first.final && !isNew(first))) {
+        release();
+        void reply.status(204);
+        return EMPTY;
+      }
+      const events = values.pipe(
+        filter(isNew),
+        map((event): MessageEvent => ({ id: event.id.toString(), type: 'status', data: event.resource })),
+      );
+      return withHeartbeats(events, this.heartbeatMs).pipe(finalize(release));
+    } catch (error) {
+      release();
+      throw error;
     }
-    const events = values.pipe(
-      filter(isNew),
-      map((event): MessageEvent => ({ id: event.id.toString(), type: 'status', data: event.resource })),
-    );
-    return withHeartbeats(events, this.heartbeatMs);
   }
 }

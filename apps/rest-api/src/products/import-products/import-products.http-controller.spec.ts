@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { constants, createServer, type Http2Session } from 'node:http2';
 import type { ProblemDocument } from '@triad/platform';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestRestApi, type TestRestApi } from '../../testing/rest-api.harness.js';
@@ -167,4 +169,57 @@ describe('POST /v1/products:import', () => {
     );
     expect(api.catalog.findBySku('IMP-CHUNKED-19')).toBeUndefined();
   });
+
+  it('answers 504 when catalog-service does not finish within the deadline, and cancels the call to it', async () => {
+    const hung = await startHungUpstream();
+    const slow = await startTestRestApi({ CATALOG_SERVICE_ADDR: hung.address, REST_IMPORT_DEADLINE_MS: '300' });
+    try {
+      const started = Date.now();
+      const { status, body } = await slow.call<ProblemDocument>('POST', '/v1/products:import', {
+        token: adminToken,
+        headers: NDJSON,
+        body: line('IMP-STUCK'),
+      });
+
+      expect(status).toBe(504);
+      expect(body).toMatchObject({
+        code: 'UPSTREAM.TIMEOUT',
+        detail: expect.stringMatching(/^catalog-service did not finish the import within 0.3 seconds, and it was stopped/),
+      });
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await hung.callEnded).toBe(constants.NGHTTP2_CANCEL);
+    } finally {
+      await slow.close();
+      await hung.close();
+    }
+  });
 });
+
+/**
+ * A gRPC server that takes every call and never answers, as a stuck service does. `callEnded` settles with the
+ * HTTP/2 reset code of the first call the caller gives up on.
+ */
+async function startHungUpstream() {
+  const server = createServer();
+  const sessions = new Set<Http2Session>();
+  let ended!: (code: number) => void;
+  const callEnded = new Promise<number>((resolve) => (ended = resolve));
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  server.on('stream', (stream) => {
+    stream.on('error', () => undefined);
+    stream.on('close', () => ended(stream.rstCode));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    callEnded,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const session of sessions) session.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,9 +1,9 @@
 import { Controller, HttpCode, HttpException, Inject, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { CatalogServiceClient, ImportProductsRequest, ImportProductsResponse } from '@triad/contracts/catalog/v1';
-import { fromGrpcError } from '@triad/platform';
+import { DomainError, fromGrpcError } from '@triad/platform';
 import type { FastifyRequest } from 'fastify';
-import { catchError, firstValueFrom, from, merge, NEVER, Subject } from 'rxjs';
+import { catchError, firstValueFrom, from, merge, NEVER, Subject, throwError, timeout } from 'rxjs';
 import { RequireCaller } from '../../auth/caller-auth.guard.js';
 import { CATALOG_CLIENT } from '../../catalog/catalog-client.module.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
@@ -22,19 +22,22 @@ const EXAMPLE_BODY =
 /**
  * Bulk import over catalog-service's client-streaming ImportProducts. The body is read line by line and each
  * row is written to the call as soon as its line has arrived, so a large file is never held whole: rows are
- * being applied while the rest of the file is still on its way.
+ * being applied while the rest of the file is still on its way. Unlike a live view, nobody waits on an import
+ * for good: the call has a deadline (`REST_IMPORT_DEADLINE_MS`), so a stuck one is cancelled at both ends.
  */
 @ApiTags('products')
 @Controller('v1')
 @RequireCaller()
 export class ImportProductsHttpController {
   private readonly limitBytes: number;
+  private readonly deadlineMs: number;
 
   constructor(
     @Inject(CATALOG_CLIENT) private readonly catalog: CatalogServiceClient,
     @Inject(REST_API_CONFIG) config: RestApiConfig,
   ) {
     this.limitBytes = config.REST_IMPORT_LIMIT_BYTES;
+    this.deadlineMs = config.REST_IMPORT_DEADLINE_MS;
   }
 
   // `/v1/products:import`, a custom method on the collection (Google AIP-136) like `/v1/orders/{id}:cancel`.
@@ -51,7 +54,8 @@ export class ImportProductsHttpController {
       'with its line number; the others are applied, in order, as they arrive. The body may be as large as ' +
       '`REST_IMPORT_LIMIT_BYTES` (10 MiB unless configured), not the usual request limit. Past it the import stops with 413, ' +
       'and the rows before that point may already be applied: importing a row again only updates its product, so send ' +
-      'the rest in smaller parts.',
+      'the rest in smaller parts. The same goes for an import that takes longer than `REST_IMPORT_DEADLINE_MS` (90 seconds ' +
+      'unless configured), which stops with 504.',
   })
   @ApiConsumes(NDJSON_MEDIA_TYPE)
   @ApiBody({
@@ -75,6 +79,7 @@ export class ImportProductsHttpController {
    * Calls ImportProducts with the rows as they are read. Nest's client would pass a failure of the rows to the
    * call as an 'error' event that nothing listens for, so when reading the body fails (413, a client gone) the
    * rows stop instead, and the failure, raised beside the call, cancels it: catalog-service applies no more.
+   * The deadline works the same way: Nest's client takes no call options, so it cannot be a gRPC deadline.
    */
   private async streamRows(rows: AsyncIterable<ImportProductsRequest>): Promise<ImportProductsResponse> {
     const unreadable = new Subject<never>();
@@ -85,9 +90,22 @@ export class ImportProductsHttpController {
       }),
     );
     try {
-      return await firstValueFrom(merge(this.catalog.importProducts(requests), unreadable));
+      return await firstValueFrom(
+        merge(this.catalog.importProducts(requests), unreadable).pipe(
+          timeout({ first: this.deadlineMs, with: () => throwError(() => importTooSlow(this.deadlineMs)) }),
+        ),
+      );
     } catch (error) {
       throw error instanceof HttpException ? error : fromGrpcError(error, 'catalog-service');
     }
   }
+}
+
+function importTooSlow(deadlineMs: number): DomainError {
+  return new DomainError(
+    'DEADLINE_EXCEEDED',
+    'UPSTREAM.TIMEOUT',
+    `catalog-service did not finish the import within ${deadlineMs / 1000} seconds, and it was stopped. The rows before ` +
+      'that point may already be applied: importing a row again only updates its product, so send the rest in smaller parts.',
+  );
 }

@@ -6,6 +6,8 @@ import { CreateProductBody, toCreateProductRequest } from '../product-admin.dto.
 import type { ImportRowErrorResource } from './import-products.dto.js';
 import type { NdjsonLine } from './ndjson-lines.js';
 
+const MAX_ECHOED_SKU = 64;
+
 /**
  * The import rows of an NDJSON body, one per line, numbered by their line and checked exactly like the body of
  * `POST /v1/products`. A line that is not JSON, or not a product, goes to `unread` as a row error instead, so
@@ -34,7 +36,8 @@ async function readRow(row: number, text: string, validation: ValidationPipe): P
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { row, sku: '', message: 'the line must be one JSON object with the fields of a product, such as {"sku": "MUG-001", …}' };
   }
-  const sku = 'sku' in value && typeof value.sku === 'string' ? value.sku : '';
+  // Only to tell the rows apart in the report: a long SKU is refused, and not echoed back whole.
+  const sku = 'sku' in value && typeof value.sku === 'string' ? value.sku.slice(0, MAX_ECHOED_SKU) : '';
   try {
     const body = (await validation.transform(value, { type: 'body', metatype: CreateProductBody })) as CreateProductBody;
     return { row, ...toCreateProductRequest(body) };

@@ -125,6 +125,22 @@ export interface AuthenticateResponse {
   user: User | undefined;
 }
 
+/** The user to act for, and the most the token may allow. */
+export interface CreateDelegatedTokenRequest {
+  /** The id of the user the calling service acts for. */
+  userId: string;
+  /** The role the credential was issued with; the token gets this role or the user's current one, whichever is lower. */
+  role: UserRole;
+}
+
+/** A token for the user, for the calls of one request. */
+export interface CreateDelegatedTokenResponse {
+  /** The access token to forward as "authorization: Bearer <token>". */
+  accessToken: string;
+  /** When the access token stops being accepted. */
+  expireTime: Timestamp | undefined;
+}
+
 export const TRIAD_USERS_V1_PACKAGE_NAME = "triad.users.v1";
 
 /**
@@ -152,6 +168,17 @@ export interface UsersServiceClient {
   /** Checks an email and password and returns an access token; fails with UNAUTHENTICATED when they do not match. */
 
   authenticate(request: AuthenticateRequest, metadata?: Metadata): Observable<AuthenticateResponse>;
+
+  /**
+   * Issues a short-lived access token for a user whose credential another service has checked, such as the REST
+   * edge for an API key's owner. Only services granted the "users:delegate" scope may call it; the token carries
+   * the requested role only if the user still holds it, else the user's current role.
+   */
+
+  createDelegatedToken(
+    request: CreateDelegatedTokenRequest,
+    metadata?: Metadata,
+  ): Observable<CreateDelegatedTokenResponse>;
 }
 
 /**
@@ -194,11 +221,29 @@ export interface UsersServiceController {
     request: AuthenticateRequest,
     metadata?: Metadata,
   ): Promise<AuthenticateResponse> | Observable<AuthenticateResponse> | AuthenticateResponse;
+
+  /**
+   * Issues a short-lived access token for a user whose credential another service has checked, such as the REST
+   * edge for an API key's owner. Only services granted the "users:delegate" scope may call it; the token carries
+   * the requested role only if the user still holds it, else the user's current role.
+   */
+
+  createDelegatedToken(
+    request: CreateDelegatedTokenRequest,
+    metadata?: Metadata,
+  ): Promise<CreateDelegatedTokenResponse> | Observable<CreateDelegatedTokenResponse> | CreateDelegatedTokenResponse;
 }
 
 export function UsersServiceControllerMethods() {
   return function (constructor: Function) {
-    const grpcMethods: string[] = ["createUser", "getUser", "batchGetUsers", "listUsers", "authenticate"];
+    const grpcMethods: string[] = [
+      "createUser",
+      "getUser",
+      "batchGetUsers",
+      "listUsers",
+      "authenticate",
+      "createDelegatedToken",
+    ];
     for (const method of grpcMethods) {
       const descriptor: any = Reflect.getOwnPropertyDescriptor(constructor.prototype, method);
       GrpcMethod("UsersService", method)(constructor.prototype[method], method, descriptor);

@@ -1,0 +1,19 @@
+/** The scopes of the RPCs that only services may call, each named for what it allows. */
+export const SERVICE_SCOPES = {
+  /** catalog-service's ReserveStock and ReleaseStock. */
+  catalogStock: 'catalog:stock',
+  /** users-service's CreateDelegatedToken: acting for a user whose credential the caller checked. */
+  usersDelegate: 'users:delegate',
+} as const;
+
+/**
+ * The calls between services that need a service's own identity: which client may get which scopes for
+ * which service. users-service's authorization server grants nothing else, and each caller asks for exactly
+ * these, so this one table is the system's service-to-service policy.
+ */
+export const SERVICE_GRANTS = {
+  'orders-service': { 'catalog-service': [SERVICE_SCOPES.catalogStock] },
+  'rest-api': { 'users-service': [SERVICE_SCOPES.usersDelegate] },
+} as const satisfies Record<string, Record<string, readonly string[]>>;
+
+export type ServiceClientId = keyof typeof SERVICE_GRANTS;
