@@ -31,7 +31,7 @@ let ports: SystemPorts;
 let dataDir: string;
 let rest: string;
 let gateway: string;
-let tokens: { customer: string; admin: string };
+let tokens: { customer: string; admin: string; ordersService: string; restApi: string };
 let apiKey: string;
 
 beforeAll(async () => {
@@ -62,7 +62,13 @@ beforeAll(async () => {
   gateway = `http://127.0.0.1:${ports.gateway}/graphql`;
   const signIn = async (email: string, password: string) =>
     ((await (await post(`${rest}/v1/auth/token`, { email, password })).json()) as { access_token: string }).access_token;
-  tokens = { customer: await signIn('alice@triad.dev', 'alice-password'), admin: await signIn('admin@triad.dev', 'admin-password') };
+  tokens = {
+    customer: await signIn('alice@triad.dev', 'alice-password'),
+    admin: await signIn('admin@triad.dev', 'admin-password'),
+    // Real service tokens, so the service-only RPCs are reached with hostile bodies too.
+    ordersService: await serviceToken('orders-service', 'urn:triad:catalog-service', 'catalog:stock'),
+    restApi: await serviceToken('rest-api', 'urn:triad:users-service', 'users:delegate clients:forward'),
+  };
   const key = await post(`${rest}/v1/api-keys`, { name: 'hostile suite' }, { authorization: `Bearer ${tokens.customer}` });
   apiKey = ((await key.json()) as { secret: string }).secret;
 });
@@ -72,6 +78,19 @@ afterAll(async () => {
   await system?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** A token from users-service's client-credentials grant, with the secret this run gave `client`. */
+async function serviceToken(client: 'orders-service' | 'rest-api', resource: string, scope: string): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${ports.usersHttp}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${client}:${system.clientSecrets[client]}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
@@ -194,7 +213,12 @@ describe('hostile input, generated from each edge contract', () => {
       if (kind === 'customer') metadata.set('authorization', `Bearer ${tokens.customer}`);
       if (kind === 'admin') metadata.set('authorization', `Bearer ${tokens.admin}`);
       if (kind === 'malformed') metadata.set('authorization', 'Basic eDp5');
-      if (kind === 'service') metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${tokens.admin}`);
+      if (kind === 'user as service') metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${tokens.admin}`);
+      if (kind === 'service') {
+        metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${tokens.ordersService}`);
+        metadata.set('x-triad-client-address', '10.9.8.7');
+      }
+      if (kind === 'edge') metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${tokens.restApi}`);
       return metadata;
     };
     const methods = methodsOf();
@@ -206,7 +230,7 @@ describe('hostile input, generated from each edge contract', () => {
       await fc.assert(
         fc.asyncProperty(
           hostileMessages(method),
-          fc.constantFrom('none', 'customer', 'admin', 'malformed', 'service'),
+          fc.constantFrom('none', 'customer', 'admin', 'malformed', 'user as service', 'service', 'edge'),
           async (message, kind) => {
             const outcome = await callOnce(address!, method, message, metadataOf(kind));
             answers.count(status[outcome.code] ?? outcome.code);

@@ -4,9 +4,8 @@ import { join } from 'node:path';
 
 /**
  * What must never appear in any log line of any process, whatever the level: the passwords the suite signs in
- * with, and anything shaped like an access token, an API key secret, an API key's stored hash or a password
- * hash. Service client secrets are random per run and never printed, so the shapes below cover the tokens
- * made with them.
+ * with, the client secrets each run gave the services, and anything shaped like an access token, an API key
+ * secret or a password hash.
  */
 const KNOWN_PASSWORDS = [
   'admin-password',
@@ -34,14 +33,10 @@ export default function setup(): () => void {
   const file = join(folder, 'system.log');
   process.env['TRIAD_SYSTEM_LOG_FILE'] = file;
   return () => {
-    let text = '';
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      // No system was started (a filtered run): nothing to check.
-    }
+    const text = readIfThere(file);
+    const clientSecrets = readIfThere(`${file}.secrets`).split('\n').filter(Boolean);
     rmSync(folder, { recursive: true, force: true });
-    const found = findSecrets(text);
+    const found = findSecrets(text, clientSecrets);
     if (found.length > 0) {
       throw new Error(`Secrets reached the logs of the system under test:\n${found.join('\n')}`);
     }
@@ -49,10 +44,23 @@ export default function setup(): () => void {
   };
 }
 
+/** A file's text, or nothing when no system was started (a filtered run). */
+function readIfThere(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
 /** Each line that holds a secret, named by what it holds and cut short, so the report leaks no more of it. */
-export function findSecrets(text: string): string[] {
+export function findSecrets(text: string, clientSecrets: readonly string[] = []): string[] {
   const found: string[] = [];
   for (const line of text.split('\n')) {
+    if (clientSecrets.some((secret) => line.includes(secret))) {
+      found.push(`a service's client secret, in: ${line.slice(0, 40)}…`);
+      continue;
+    }
     const password = KNOWN_PASSWORDS.find((known) => line.includes(known));
     const shape = SECRET_SHAPES.find(([, pattern]) => pattern.test(line));
     if (password) found.push(`a password the suite used, in: ${line.slice(0, 80)}…`);

@@ -1,4 +1,4 @@
-import { accessTokenConfig, ConfigError, env, loadConfig } from '@triad/platform';
+import { accessTokenConfig, ConfigError, env, loadConfig, requireInProduction, serviceCredentialsConfig } from '@triad/platform';
 import { z } from 'zod';
 import type { OperationLimits } from './protection/operation-limits.js';
 
@@ -16,6 +16,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
   const config = loadConfig(
     {
       ...accessTokenConfig,
+      // The gateway's own identity, with which it tells users-service which client a sign-in comes from.
+      ...serviceCredentialsConfig,
       HOST: env.string('0.0.0.0'),
       GATEWAY_PORT: env.port(4000),
       USERS_SUBGRAPH_URL: env.url('http://localhost:4001/graphql'),
@@ -51,7 +53,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       'Invalid configuration: GRAPHQL_IDE=true needs introspection, which GRAPHQL_INTROSPECTION turns off: set GRAPHQL_IDE=false, or leave GRAPHQL_INTROSPECTION unset.',
     );
   }
-  return config;
+  return requireInProduction(config, ['SERVICE_CLIENT_SECRET']);
 }
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

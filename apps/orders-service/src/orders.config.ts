@@ -1,8 +1,8 @@
-import { accessTokenConfig, env, loadConfig, serviceCredentialsConfig } from '@triad/platform';
+import { accessTokenConfig, env, loadConfig, requireInProduction, serviceCredentialsConfig } from '@triad/platform';
 
 /** Everything orders-service reads from the environment, validated before anything starts. */
 export function loadOrdersConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
       ...accessTokenConfig,
       ...serviceCredentialsConfig,
@@ -21,6 +21,7 @@ export function loadOrdersConfig(source: Record<string, string | undefined> = pr
     },
     source,
   );
+  return requireInProduction(config, ['SERVICE_CLIENT_SECRET']);
 }
 
 export type OrdersConfig = ReturnType<typeof loadOrdersConfig>;

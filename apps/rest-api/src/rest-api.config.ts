@@ -1,10 +1,10 @@
-import { accessTokenConfig, env, loadConfig, serviceCredentialsConfig } from '@triad/platform';
+import { accessTokenConfig, env, loadConfig, requireInProduction, serviceCredentialsConfig } from '@triad/platform';
 import { z } from 'zod';
 import { httpEdgeConfig } from './http/http-edge.config.js';
 
 /** Everything rest-api reads from the environment, validated before anything starts. */
 export function loadRestApiConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
       ...accessTokenConfig,
       ...serviceCredentialsConfig,
@@ -39,6 +39,7 @@ export function loadRestApiConfig(source: Record<string, string | undefined> = p
     },
     source,
   );
+  return requireInProduction(config, ['SERVICE_CLIENT_SECRET']);
 }
 
 export type RestApiConfig = ReturnType<typeof loadRestApiConfig>;

@@ -4,8 +4,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nestjs/apollo';
 import {
   AccessTokens,
+  ClientAddresses,
   databaseProviders,
-  publicJwks,
   SERVICE_AUDIENCE,
   serviceAudience,
   UserTokenSigner,
@@ -18,14 +18,14 @@ import {
   type DatabaseHandle,
 } from '@triad/platform';
 import type { Logger } from 'pino';
-import { AccessTokenIssuer } from './auth/access-token-issuer.js';
+import { AccessTokenIssuer } from './auth/access-token-issuer.service.js';
 import { USERS_DATABASE } from './db/database.js';
 import type { schema } from './db/schema.js';
 import type { UsersConfig } from './users.config.js';
 import type { UsersGraphQLContext } from './users/users.resolver.js';
 import { createUsersLoader } from './users/users.loader.js';
 import { UsersModule } from './users/users.module.js';
-import { SignInThrottle } from './users/sign-in-throttle.js';
+import { SignInThrottle } from './users/sign-in-throttle.service.js';
 import { UsersService } from './users/users.service.js';
 
 export interface UsersServiceDependencies {
@@ -34,13 +34,16 @@ export interface UsersServiceDependencies {
   logger: Logger;
   /** The private signing keys, first one signing (see `loadSigningKeys`). */
   keys: readonly PrivateSigningJwk[];
+  /** Verifies its own tokens: those users sign in with, and those the edges prove themselves with. */
+  tokens: AccessTokens;
+  /** Which client a call serves, for the sign-in throttle. */
+  clientAddresses: ClientAddresses;
 }
 
 /** users-service: accounts and sign-in over gRPC, the `User` entity over GraphQL, health over HTTP. */
 @Module({})
 export class AppModule {
-  static async register({ config, database, logger, keys }: UsersServiceDependencies): Promise<DynamicModule> {
-    const tokens = AccessTokens.withKeys(publicJwks(keys), config.AUTH_ISSUER);
+  static async register({ config, database, logger, keys, tokens, clientAddresses }: UsersServiceDependencies): Promise<DynamicModule> {
     const issuer = new AccessTokenIssuer(await UserTokenSigner.create(keys, config.AUTH_ISSUER), config.JWT_TTL_SECONDS);
     return {
       module: AppModule,
@@ -65,12 +68,13 @@ export class AppModule {
         ...databaseProviders(USERS_DATABASE, database),
         { provide: AccessTokens, useValue: tokens },
         { provide: AccessTokenIssuer, useValue: issuer },
+        { provide: ClientAddresses, useValue: clientAddresses },
         { provide: SERVICE_AUDIENCE, useValue: serviceAudience('users-service') },
         { provide: SignInThrottle, useValue: new SignInThrottle(config) },
         { provide: LOGGER, useValue: logger },
         { provide: APP_FILTER, useClass: GraphQLDomainErrorFilter },
       ],
-      exports: [USERS_DATABASE, AccessTokens, AccessTokenIssuer, SERVICE_AUDIENCE, SignInThrottle, LOGGER],
+      exports: [USERS_DATABASE, AccessTokens, AccessTokenIssuer, ClientAddresses, SERVICE_AUDIENCE, SignInThrottle, LOGGER],
     };
   }
 }

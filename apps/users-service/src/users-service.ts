@@ -1,5 +1,15 @@
 import { TRIAD_USERS_V1_PACKAGE_NAME } from '@triad/contracts/users/v1';
-import { createLogger, GrpcServerControl, openDatabase, startService, type RunningService } from '@triad/platform';
+import {
+  AccessTokens,
+  ClientAddresses,
+  createLogger,
+  GrpcServerControl,
+  openDatabase,
+  publicJwks,
+  serviceAudience,
+  startService,
+  type RunningService,
+} from '@triad/platform';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { createAuthorizationServer, mountAuthorizationServer } from './auth/authorization-server.js';
@@ -22,16 +32,22 @@ export async function startUsersService(
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder: MIGRATIONS_FOLDER });
   logger.info({ database: database.location }, 'database ready, migrations applied');
   const keys = await loadSigningKeys(config, logger);
+  const tokens = AccessTokens.withKeys(publicJwks(keys), config.AUTH_ISSUER);
+  const clientAddresses = new ClientAddresses(tokens, serviceAudience('users-service'));
   const authorizationServer = createAuthorizationServer({
     issuer: config.AUTH_ISSUER,
     keys,
-    clientSecrets: { 'orders-service': config.ORDERS_SERVICE_CLIENT_SECRET, 'rest-api': config.REST_API_CLIENT_SECRET },
+    clientSecrets: {
+      'orders-service': config.ORDERS_SERVICE_CLIENT_SECRET,
+      'rest-api': config.REST_API_CLIENT_SECRET,
+      'graphql-gateway': config.GRAPHQL_GATEWAY_CLIENT_SECRET,
+    },
     logger,
   });
   return startService({
-    rootModule: await AppModule.register({ config, database, logger, keys }),
+    rootModule: await AppModule.register({ config, database, logger, keys, tokens, clientAddresses }),
     logger,
-    http: { host: config.HOST, port: config.USERS_HTTP_PORT, portVariable: 'USERS_HTTP_PORT' },
+    http: { host: config.HOST, port: config.USERS_HTTP_PORT, portVariable: 'USERS_HTTP_PORT', clientAddresses },
     grpc: {
       control: new GrpcServerControl([`${TRIAD_USERS_V1_PACKAGE_NAME}.UsersService`]),
       packages: [TRIAD_USERS_V1_PACKAGE_NAME],

@@ -1,4 +1,4 @@
-import { accessTokenConfig, env, loadConfig } from '@triad/platform';
+import { accessTokenConfig, env, loadConfig, requireInProduction } from '@triad/platform';
 import { z } from 'zod';
 
 const clientSecret = () =>
@@ -6,7 +6,7 @@ const clientSecret = () =>
 
 /** Everything users-service reads from the environment, validated before anything starts. */
 export function loadUsersConfig(source: Record<string, string | undefined> = process.env) {
-  return loadConfig(
+  const config = loadConfig(
     {
       ...accessTokenConfig,
       NODE_ENV: env.nodeEnv(),
@@ -19,6 +19,7 @@ export function loadUsersConfig(source: Record<string, string | undefined> = pro
         .default(3600),
       ORDERS_SERVICE_CLIENT_SECRET: clientSecret(),
       REST_API_CLIENT_SECRET: clientSecret(),
+      GRAPHQL_GATEWAY_CLIENT_SECRET: clientSecret(),
       HOST: env.string('0.0.0.0'),
       USERS_GRPC_PORT: env.port(50051),
       USERS_HTTP_PORT: env.port(4001),
@@ -32,6 +33,8 @@ export function loadUsersConfig(source: Record<string, string | undefined> = pro
     },
     source,
   );
+  // Every service that must prove who it is needs its secret here too, or it cannot do its job.
+  return requireInProduction(config, ['ORDERS_SERVICE_CLIENT_SECRET', 'REST_API_CLIENT_SECRET', 'GRAPHQL_GATEWAY_CLIENT_SECRET']);
 }
 
 export type UsersConfig = ReturnType<typeof loadUsersConfig>;

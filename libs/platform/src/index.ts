@@ -2,6 +2,7 @@ export { AttemptThrottle, type AttemptThrottleSettings } from './auth/attempt-th
 export {
   AccessTokens,
   accessTokenConfig,
+  AUTH_PATHS,
   bearerToken,
   canActFor,
   requireAdmin,
@@ -15,8 +16,9 @@ export {
 export { SERVICE_TOKEN_METADATA_KEY, ServiceCredentials, serviceCredentialsConfig } from './auth/service-credentials.js';
 export { SERVICE_AUDIENCE, ServiceOnly, ServiceOnlyGuard } from './auth/service-only.guard.js';
 export { SERVICE_GRANTS, SERVICE_SCOPES, type ServiceClientId } from './auth/service-grants.js';
+export { ClientAddresses, type ForwardedClient } from './auth/client-addresses.js';
 export { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './auth/signing-keys.js';
-export { ConfigError, env, loadConfig } from './config/config.js';
+export { ConfigError, env, loadConfig, requireInProduction } from './config/config.js';
 export { lockDataFolder } from './database/data-folder-lock.js';
 export { openDatabase, type Database, type DatabaseHandle, type DatabaseOptions } from './database/database.js';
 export { type Unlisten } from './database/notifications.js';
@@ -43,7 +45,6 @@ export {
   acceptRequestId,
   currentRequestContext,
   CLIENT_ADDRESS_HEADER,
-  clientAddressOf,
   REQUEST_ID_HEADER,
   runWithRequestContext,
   type RequestContext,

@@ -4,4 +4,5 @@ export { DEFAULT_PORTS, startSystem, type RunningSystem, type SupervisionOptions
 export { createTestDatabase, startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { subgraphSdl } from './subgraph-schema.js';
 export { bearer, call, failure } from './grpc-calls.js';
+export { rawExchange, type RawResponse } from './raw-http.js';
 export { sharedTestAuthority, startTestAuthority, type TestAuthority, type TestServiceClient } from './test-authority.js';

@@ -18,6 +18,8 @@ export interface ProcessLaunch {
 }
 
 const READY_TIMEOUT_MS = 90_000;
+/** How long a process may take to stop after SIGTERM before it is killed. */
+const STOP_TIMEOUT_MS = 30_000;
 
 /**
  * One process of the system, through its restarts. A supervised process is restarted only once it has been
@@ -71,7 +73,10 @@ export class SystemProcess {
     if (hasExited(child)) return undefined;
     const exit = once(child, 'exit') as Promise<[number | null]>;
     child.kill('SIGTERM');
+    // Every process drains within its own grace period (10 s); one that hangs past this is killed.
+    const kill = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
     const [code] = await exit;
+    clearTimeout(kill);
     return code;
   }
 

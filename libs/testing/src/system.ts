@@ -36,8 +36,8 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /**
    * Receives every line the processes print, prefixed with their name; default: discard. Every line is also
-   * appended to the file `TRIAD_SYSTEM_LOG_FILE` names, when it is set: the end-to-end suite reads it back to
-   * check that no secret it used reached a log.
+   * appended to the file `TRIAD_SYSTEM_LOG_FILE` names, when it is set, and the run's client secrets to that
+   * file's name with `.secrets` added: the end-to-end suite reads both back to check that no secret reached a log.
    */
   output?: (process: string, line: string) => void;
   /**
@@ -71,6 +71,8 @@ export interface RunningSystem {
   };
   /** The last lines each process printed, for a failing test's message. */
   recentOutput(): string;
+  /** The client secret of each service that proves who it is, made for this run: tests use them as a service would. */
+  clientSecrets: Readonly<Record<'orders-service' | 'rest-api' | 'graphql-gateway', string>>;
   /**
    * Resolves with a description when a process ends on its own, which a running system never should.
    * Never resolves under `supervise`, which restarts the process instead.
@@ -88,6 +90,7 @@ export interface RunningSystem {
 interface ClientSecrets {
   ordersService: string;
   restApi: string;
+  graphqlGateway: string;
 }
 
 interface ProcessSpec {
@@ -111,6 +114,7 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
         DATA_DIR: join(dataDir, 'users-service'),
         ORDERS_SERVICE_CLIENT_SECRET: secrets.ordersService,
         REST_API_CLIENT_SECRET: secrets.restApi,
+        GRAPHQL_GATEWAY_CLIENT_SECRET: secrets.graphqlGateway,
       }),
       readyUrl: (ports) => `http://127.0.0.1:${ports.usersHttp}/readyz`,
     },
@@ -157,7 +161,8 @@ const PROCESS_GROUPS: ProcessSpec[][] = [
     {
       name: 'graphql-gateway',
       main: 'apps/graphql-gateway/dist/main.js',
-      env: (ports) => ({
+      env: (ports, _dataDir, secrets) => ({
+        SERVICE_CLIENT_SECRET: secrets.graphqlGateway,
         GATEWAY_PORT: String(ports.gateway),
         USERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.usersHttp}/graphql`,
         CATALOG_SUBGRAPH_URL: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
@@ -191,7 +196,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   let stopped: Promise<Record<string, number | null>> | undefined;
   const stop = () => (stopped ??= stopAll(processes));
   // Made afresh for each run and known only to the processes of this run, so no secret lives in a file.
-  const secrets: ClientSecrets = { ordersService: randomBytes(32).toString('base64url'), restApi: randomBytes(32).toString('base64url') };
+  const secret = () => randomBytes(32).toString('base64url');
+  const secrets: ClientSecrets = { ordersService: secret(), restApi: secret(), graphqlGateway: secret() };
+  // Beside the captured log, so the check for secrets in logs can look for these too.
+  if (logFile) appendFileSync(`${logFile}.secrets`, `${Object.values(secrets).join('\n')}\n`);
   try {
     for (const group of PROCESS_GROUPS) {
       options.signal?.throwIfAborted();
@@ -222,7 +230,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw error;
   }
-  return { ports, urls: urlsOf(ports), recentOutput, unexpectedExit, stop };
+  const clientSecrets = { 'orders-service': secrets.ordersService, 'rest-api': secrets.restApi, 'graphql-gateway': secrets.graphqlGateway };
+  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, unexpectedExit, stop };
 }
 
 function supervisionOf(options: SupervisionOptions | undefined) {

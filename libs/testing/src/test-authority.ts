@@ -1,5 +1,6 @@
 import {
   AccessTokens,
+  AUTH_PATHS,
   generateSigningKey,
   publicJwks,
   TOKEN_ALGORITHM,
@@ -61,8 +62,8 @@ export async function startTestAuthority(clients: Record<string, TestServiceClie
     const send = (status: number, body: unknown) => {
       response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     };
-    if (request.method === 'GET' && request.url === '/.well-known/jwks.json') return send(200, publicJwks(keys));
-    if (request.method !== 'POST' || request.url !== '/oidc/token') return send(404, { error: 'not_found' });
+    if (request.method === 'GET' && request.url === AUTH_PATHS.jwks) return send(200, publicJwks(keys));
+    if (request.method !== 'POST' || request.url !== AUTH_PATHS.token) return send(404, { error: 'not_found' });
     let body = '';
     request.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
     request.on('end', () => {

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { StartupError, type AccessTokens } from '@triad/platform';
+import { SERVICE_GRANTS, serviceAudience, ServiceCredentials, StartupError, type AccessTokens } from '@triad/platform';
 import type { Logger } from 'pino';
 import { publicCachePlugin } from '../caching/public-cache.plugin.js';
 import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
@@ -46,6 +46,18 @@ export function gatewayOptions({ config, supergraph, logger, tokens, schema }: G
     );
   }
   const apolloLogger = logger.child({ component: 'apollo' });
+  // The gateway proves to users-service that the client address it forwards is its client's (sign-in limits).
+  const credentials = new ServiceCredentials({
+    clientId: 'graphql-gateway',
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    authServerUrl: config.AUTH_SERVER_URL,
+  });
+  const identities = new Map(
+    Object.entries(SERVICE_GRANTS['graphql-gateway']).map(([service, scopes]) => [
+      service.replace(/-service$/, ''),
+      { credentials, audience: serviceAudience(service), scopes },
+    ]),
+  );
   return {
     driver: ApolloGatewayDriver,
     server: {
@@ -73,7 +85,14 @@ export function gatewayOptions({ config, supergraph, logger, tokens, schema }: G
         if (name === GATEWAY_SUBGRAPH) return gatewaySubgraphSource;
         const subgraph = urls.get(name);
         if (!subgraph) throw new StartupError(`No URL setting for subgraph ${name}.`);
-        return new SubgraphDataSource({ name, ...subgraph, timeoutMs: config.SUBGRAPH_TIMEOUT_MS, logger });
+        const identity = identities.get(name);
+        return new SubgraphDataSource({
+          name,
+          ...subgraph,
+          timeoutMs: config.SUBGRAPH_TIMEOUT_MS,
+          logger,
+          ...(identity ? { identity } : {}),
+        });
       },
       logger: apolloLogger,
     },

@@ -1,5 +1,11 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CLIENT_ADDRESS_HEADER, DomainError, REQUEST_ID_HEADER } from '@triad/platform';
+import {
+  CLIENT_ADDRESS_HEADER,
+  DomainError,
+  REQUEST_ID_HEADER,
+  SERVICE_TOKEN_METADATA_KEY,
+  type ServiceCredentials,
+} from '@triad/platform';
 import type { Logger } from 'pino';
 import type { GatewayContext } from './gateway-context.js';
 
@@ -10,6 +16,8 @@ export interface SubgraphSettings {
   variable: string;
   timeoutMs: number;
   logger: Logger;
+  /** The gateway's own identity at this subgraph's service, sent with the client address it vouches for. */
+  identity?: { credentials: ServiceCredentials; audience: string; scopes: readonly string[] };
 }
 
 /**
@@ -26,14 +34,23 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     });
   }
 
-  override willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): void {
+  override async willSendRequest(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     // Only operations from clients carry a request context; schema loads and health checks have none.
     if (!('incomingRequestContext' in options)) return;
     const { request, context } = options;
     const headers = request.http?.headers;
     headers?.set(REQUEST_ID_HEADER, context.requestId);
     if (context.authorization) headers?.set('authorization', context.authorization);
-    if (context.clientAddress) headers?.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
+    const { identity } = this.settings;
+    if (!context.clientAddress || !identity) return;
+    headers?.set(CLIENT_ADDRESS_HEADER, context.clientAddress);
+    // Without its token the subgraph ignores the address and counts the gateway as the client: worse limits,
+    // but the operation still runs, so a token that cannot be had now is logged rather than fatal.
+    const token = await identity.credentials.tokenFor(identity.audience, identity.scopes).catch((error: unknown) => {
+      this.settings.logger.warn({ subgraph: this.settings.name, err: error }, 'no service token to vouch for the client address');
+      return undefined;
+    });
+    if (token) headers?.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
   }
 
   override didEncounterError(error: Error, _request: unknown, response?: { status: number }): never {

@@ -61,7 +61,7 @@ describe('GraphQL IDE', () => {
   });
 
   it('is off by default in production', () => {
-    const config = loadGatewayConfig({ NODE_ENV: 'production' });
+    const config = loadGatewayConfig({ NODE_ENV: 'production', SERVICE_CLIENT_SECRET: 'a-gateway-client-secret-for-the-spec' });
 
     expect(config.GRAPHQL_IDE).toBe(false);
   });

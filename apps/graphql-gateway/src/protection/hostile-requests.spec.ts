@@ -1,7 +1,7 @@
 import { MAX_JSON_DEPTH, type RunningService } from '@triad/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type GraphQLResponse } from '../testing/gateway-client.js';
-import { rawExchange } from '../testing/raw-http.js';
+import { rawExchange } from '@triad/testing';
 
 // No subgraph is needed: every request here is refused before any subgraph would be called.
 

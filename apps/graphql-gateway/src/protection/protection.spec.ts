@@ -140,7 +140,7 @@ describe('protection', () => {
 });
 
 describe('GRAPHQL_INTROSPECTION', () => {
-  const production = { NODE_ENV: 'production' };
+  const production = { NODE_ENV: 'production', SERVICE_CLIENT_SECRET: 'a-gateway-client-secret-for-the-spec' };
 
   it('is off in production, unless the IDE, which needs it, is on', () => {
     expect(loadGatewayConfig(production).GRAPHQL_INTROSPECTION).toBe(false);

@@ -2,7 +2,7 @@ import { AttemptThrottle, currentRequestContext, DomainError, runWithRequestCont
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiKeysErrors } from './api-keys.errors.js';
 import type { ApiKeysService } from './api-keys.service.js';
-import type { DelegatedTokens } from './delegated-tokens.js';
+import type { DelegatedTokens } from './delegated-tokens.service.js';
 
 /** The header a client sends its API key in. */
 export const API_KEY_HEADER = 'x-api-key';

@@ -3,7 +3,7 @@ import { ApiKeysHttpController } from './api-keys.http-controller.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysResolver, UserApiKeysResolver } from './api-keys.resolver.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { DelegatedTokens } from './delegated-tokens.js';
+import { DelegatedTokens } from './delegated-tokens.service.js';
 
 @Module({
   controllers: [ApiKeysHttpController],

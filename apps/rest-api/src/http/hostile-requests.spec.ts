@@ -1,52 +1,9 @@
-import { connect } from 'node:net';
 import { MAX_JSON_DEPTH, type ProblemDocument } from '@triad/platform';
+import { rawExchange } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
 
 const PROBLEM_JSON = /^application\/problem\+json/;
-
-interface RawResponse {
-  status: number;
-  headers: Map<string, string>;
-  body: string;
-  closedAfterMs?: number;
-}
-
-/** Sends `chunks` over a bare TCP connection, `gapMs` apart, and reads until the server closes it or `waitMs` pass. */
-function rawExchange(url: string, chunks: string[], { gapMs = 0, waitMs = 5_000 } = {}): Promise<RawResponse> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect(Number(port), hostname);
-    const received: Buffer[] = [];
-    const started = Date.now();
-    let next = 0;
-    const send = () => {
-      if (socket.destroyed || next >= chunks.length) return;
-      socket.write(chunks[next++]!);
-      setTimeout(send, gapMs);
-    };
-    const finish = (closedAfterMs?: number) => {
-      clearTimeout(timer);
-      socket.destroy();
-      const [head = '', ...body] = Buffer.concat(received).toString('utf8').split('\r\n\r\n');
-      const [statusLine = '', ...lines] = head.split('\r\n');
-      const headers = new Map(
-        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
-      );
-      resolve({
-        status: Number(statusLine.split(' ')[1]),
-        headers,
-        body: body.join('\r\n\r\n'),
-        ...(closedAfterMs === undefined ? {} : { closedAfterMs }),
-      });
-    };
-    const timer = setTimeout(() => finish(), waitMs);
-    socket.on('data', (chunk) => received.push(chunk));
-    socket.on('close', () => finish(Date.now() - started));
-    socket.on('error', () => undefined);
-    send();
-  });
-}
 
 /**
  * What a hostile or broken client gets from the REST edge: a 4xx problem document for every request HTTP itself

@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokens, REQUEST_ID_HEADER, setConnectionErrorBody } from '@triad/platform';
 import { addApiKeyAuthentication } from '../api-keys/api-key-authentication.hook.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
-import { DelegatedTokens } from '../api-keys/delegated-tokens.js';
+import { DelegatedTokens } from '../api-keys/delegated-tokens.service.js';
 import { OPENAPI_JSON_PATH, SWAGGER_UI_PATH } from '../openapi/openapi.document.js';
 import { problemConnectionErrorBody } from '../problems/request-problem.js';
 import type { RestApiConfig } from '../rest-api.config.js';

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
+  AUTH_PATHS,
   publicJwks,
   serviceAudience,
   SERVICE_GRANTS,
@@ -11,8 +12,6 @@ import { randomBytes } from 'node:crypto';
 import Provider, { errors, type ClientMetadata, type Configuration, type ResourceServer } from 'oidc-provider';
 import type { Logger } from 'pino';
 
-/** Where the authorization server's endpoints live on users-service's HTTP port: `/oidc/token`, … */
-export const AUTHORIZATION_SERVER_PATH = '/oidc';
 /** Service tokens are short-lived: a leaked one is soon worthless, and a caller renews it on its own. */
 const SERVICE_TOKEN_TTL_SECONDS = 300;
 
@@ -40,7 +39,7 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
     adapter: NoStorageAdapter,
     clients,
     jwks: { keys: settings.keys.map((key) => ({ ...key })) },
-    routes: { jwks: '/.well-known/jwks.json' },
+    routes: { jwks: AUTH_PATHS.jwks },
     // Used by interactive flows only; a fresh value per process, since none are enabled yet.
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     clientDefaults: { id_token_signed_response_alg: TOKEN_ALGORITHM },
@@ -71,12 +70,12 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
  * its own form bodies.
  */
 export function mountAuthorizationServer(app: NestFastifyApplication, provider: Provider, keys: readonly PrivateSigningJwk[]): void {
-  app.use(AUTHORIZATION_SERVER_PATH, provider.callback());
+  app.use(AUTH_PATHS.authorizationServer, provider.callback());
   const jwks = publicJwks(keys);
   app
     .getHttpAdapter()
     .getInstance()
-    .get('/.well-known/jwks.json', (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks));
+    .get(AUTH_PATHS.jwks, (_request, reply) => reply.header('cache-control', 'public, max-age=300').send(jwks));
 }
 
 function registeredClients(settings: AuthorizationServerSettings): ClientMetadata[] {

@@ -48,6 +48,7 @@ async function start(): Promise<void> {
     AUTH_ISSUER: ISSUER,
     REST_API_CLIENT_SECRET: REST_SECRET,
     ORDERS_SERVICE_CLIENT_SECRET: ORDERS_SECRET,
+    GRAPHQL_GATEWAY_CLIENT_SECRET: 'graphql-gateway-test-client-secret-012345678',
   });
   service = await startUsersService(config, createLogger('users-service', 'silent'));
 }
@@ -139,7 +140,12 @@ describe('the client-credentials grant', () => {
   });
 
   it('never grants a scope the policy does not list, even when asked', async () => {
-    const { body } = await requestToken('orders-service', ORDERS_SECRET, serviceAudience('catalog-service'), 'catalog:stock users:delegate');
+    const { body } = await requestToken(
+      'orders-service',
+      ORDERS_SECRET,
+      serviceAudience('catalog-service'),
+      'catalog:stock users:delegate',
+    );
     expect(body['scope']).toBe('catalog:stock');
   });
 });
@@ -176,7 +182,11 @@ describe('CreateDelegatedToken, a service-only RPC', () => {
       .setExpirationTime('5m')
       .sign(await importJWK(forgedKey, TOKEN_ALGORITHM));
     const expired = await signedWithRealKey({ client_id: 'rest-api', scope: 'users:delegate' }, USERS_AUDIENCE, -60);
-    const otherAudience = await signedWithRealKey({ client_id: 'rest-api', scope: 'users:delegate' }, serviceAudience('catalog-service'), 300);
+    const otherAudience = await signedWithRealKey(
+      { client_id: 'rest-api', scope: 'users:delegate' },
+      serviceAudience('catalog-service'),
+      300,
+    );
     const ordersToken = await signedWithRealKey({ client_id: 'orders-service', scope: '' }, USERS_AUDIENCE, 300);
 
     const attempts: [string, Metadata | undefined, string][] = [
@@ -185,7 +195,7 @@ describe('CreateDelegatedToken, a service-only RPC', () => {
       ["an admin's token", withServiceToken(adminToken), 'UNAUTHENTICATED'],
       ['a forged token', withServiceToken(forged), 'UNAUTHENTICATED'],
       ['an expired token', withServiceToken(expired), 'UNAUTHENTICATED'],
-      ["a token for another service", withServiceToken(otherAudience), 'UNAUTHENTICATED'],
+      ['a token for another service', withServiceToken(otherAudience), 'UNAUTHENTICATED'],
       ['a service without the scope', withServiceToken(ordersToken), 'PERMISSION_DENIED'],
     ];
     for (const [what, metadata, kind] of attempts) {
@@ -207,9 +217,18 @@ describe('key rotation', () => {
     expect(JSON.parse(Buffer.from(after.accessToken.split('.')[0]!, 'base64url').toString()).kid).toBe(secondKey.kid);
     expect((await verifier.verify(before.accessToken)).userId).toBe(before.user?.id);
     // The verifier fetches the key set again for a kid it has not seen, at most once every few seconds.
-    await expect.poll(() => verifier.verify(after.accessToken).then(() => 'verified', (error: Error) => error.message), {
-      timeout: 15_000,
-      interval: 500,
-    }).toBe('verified');
+    await expect
+      .poll(
+        () =>
+          verifier.verify(after.accessToken).then(
+            () => 'verified',
+            (error: Error) => error.message,
+          ),
+        {
+          timeout: 15_000,
+          interval: 500,
+        },
+      )
+      .toBe('verified');
   });
 });

@@ -52,10 +52,9 @@ export function readKeysFile(file: string, variable: string): PrivateSigningJwk[
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new ConfigError(
-      `Invalid configuration: ${variable} must name a readable JSON file (${(error as Error).message.split('\n')[0]}).`,
-    );
+  } catch {
+    // Not the parser's message: it quotes the text around the fault, which may be part of a private key.
+    throw new ConfigError(`Invalid configuration: ${variable} must name a readable file of JSON.`);
   }
   const result = keysFile.safeParse(parsed);
   if (!result.success) {

@@ -1,7 +1,15 @@
 import { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
-import { CLIENT_ADDRESS_HEADER, createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
+import {
+  CLIENT_ADDRESS_HEADER,
+  createLogger,
+  grpcClientOptions,
+  SERVICE_SCOPES,
+  SERVICE_TOKEN_METADATA_KEY,
+  serviceAudience,
+  type RunningService,
+} from '@triad/platform';
 import { call, createTestDatabase, failure, freePort } from '@triad/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +22,9 @@ let service: RunningService;
 let client: ClientGrpcProxy;
 let users: UsersServiceClient;
 let db: UsersDatabase;
+/** The REST edge's own token, with which it vouches for the client addresses it forwards. */
+let edgeToken: string;
+const EDGE_SECRET = 'rest-api-test-client-secret-0123456789abcdef';
 
 beforeAll(async () => {
   const database = await createTestDatabase(inject('postgresUrl'));
@@ -28,6 +39,7 @@ beforeAll(async () => {
     SIGN_IN_FAILURES_PER_ACCOUNT: '3',
     SIGN_IN_FAILURES_PER_CLIENT: '6',
     SIGN_UPS_PER_CLIENT: '3',
+    REST_API_CLIENT_SECRET: EDGE_SECRET,
   });
   service = await startUsersService(config, createLogger('users-service', 'silent'));
   db = service.app.get(USERS_DATABASE);
@@ -36,6 +48,7 @@ beforeAll(async () => {
       .options as never,
   );
   users = (client as ClientGrpc).getService<UsersServiceClient>(USERS_SERVICE_NAME);
+  edgeToken = await edgeServiceToken();
 });
 
 afterAll(async () => {
@@ -43,10 +56,27 @@ afterAll(async () => {
   await service?.close();
 });
 
+async function edgeServiceToken(): Promise<string> {
+  const response = await fetch(`${service.httpUrl}/oidc/token`, {
+    method: 'POST',
+    headers: {
+      authorization: `Basic ${Buffer.from(`rest-api:${EDGE_SECRET}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      resource: serviceAudience('users-service'),
+      scope: SERVICE_SCOPES.forwardClient,
+    }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}
+
 /** Metadata as an edge sends it for a client at `address`, optionally with that client's own token. */
 function from(address: string, token?: string): Metadata {
   const metadata = new Metadata();
   metadata.set(CLIENT_ADDRESS_HEADER, address);
+  metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${edgeToken}`);
   if (token) metadata.set('authorization', `Bearer ${token}`);
   return metadata;
 }
@@ -58,7 +88,7 @@ const signIn = (email: string, password: string, address: string, token?: string
 async function graphQLLogin(email: string, password: string, address: string) {
   const response = await fetch(`${service.httpUrl}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [CLIENT_ADDRESS_HEADER]: address },
+    headers: { 'content-type': 'application/json', [CLIENT_ADDRESS_HEADER]: address, [SERVICE_TOKEN_METADATA_KEY]: `Bearer ${edgeToken}` },
     body: JSON.stringify({
       query: 'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
       variables: { email, password },
@@ -79,6 +109,14 @@ describe('sign-in throttling', () => {
     expect(refused).toMatchObject({ kind: 'RESOURCE_EXHAUSTED', code: 'AUTH.TOO_MANY_SIGN_IN_ATTEMPTS' });
     expect(refused.retryAfterSeconds).toBeGreaterThanOrEqual(29);
     expect(refused.retryAfterSeconds).toBeLessThanOrEqual(30);
+  });
+
+  it('counts guesses sent all at once before checking any of them', async () => {
+    const burst = await Promise.all(
+      Array.from({ length: 12 }, (_, guess) => failure(signIn('burst@example.com', `burst-guess-${guess}`, `10.1.1.${guess}`))),
+    );
+    expect(burst.filter((error) => error.code === 'USERS.INVALID_CREDENTIALS')).toHaveLength(3);
+    expect(burst.filter((error) => error.kind === 'RESOURCE_EXHAUSTED')).toHaveLength(9);
   });
 
   it('counts GraphQL login and gRPC Authenticate against the same account, whatever token the caller sends', async () => {
@@ -118,6 +156,23 @@ describe('sign-in throttling', () => {
     }
     expect(await failure(signIn('grace@example.com', 'any-password', '10.4.0.1'))).toMatchObject({ kind: 'RESOURCE_EXHAUSTED' });
     expect(await failure(signIn('grace@example.com', 'any-password', '10.4.0.2'))).toMatchObject({ code: 'USERS.INVALID_CREDENTIALS' });
+  });
+
+  it('ignores a client address forwarded without an edge token: the caller counts as itself', async () => {
+    // Each call names a new address, as an attacker rotating it would; without the edge's token, all count as one.
+    const spoofed = (address: string) => {
+      const metadata = new Metadata();
+      metadata.set(CLIENT_ADDRESS_HEADER, address);
+      return metadata;
+    };
+    for (let attempt = 0; attempt < 6; attempt += 1) {
+      await failure(
+        users.authenticate({ email: `spoof-${attempt}@example.com`, password: 'wrong-password' }, spoofed(`10.8.0.${attempt}`)),
+      );
+    }
+    expect(await failure(users.authenticate({ email: 'spoof-next@example.com', password: 'x' }, spoofed('10.8.1.1')))).toMatchObject({
+      kind: 'RESOURCE_EXHAUSTED',
+    });
   });
 
   it('lets a client create only a few accounts an hour', async () => {

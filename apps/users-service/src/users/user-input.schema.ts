@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireUuid, singleLineText } from '@triad/platform';
-import { MIN_PASSWORD_LENGTH } from './password-policy.js';
+import { MIN_PASSWORD_LENGTH } from './password-policy.service.js';
 
 /** What a new account needs; the messages are shown to the person filling in the form. */
 export const newUserInput = z.object({

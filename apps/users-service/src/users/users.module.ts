@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { PasswordHasher } from './password-hasher.service.js';
-import { PasswordPolicy } from './password-policy.js';
+import { PasswordPolicy } from './password-policy.service.js';
 import { UsersGrpcController } from './users.grpc-controller.js';
 import { UsersRepository } from './users.repository.js';
 import { UsersResolver } from './users.resolver.js';

@@ -13,11 +13,11 @@ import {
   uuidv7,
   type Caller,
 } from '@triad/platform';
-import { AccessTokenIssuer, DELEGATED_TOKEN_TTL_SECONDS } from '../auth/access-token-issuer.js';
+import { AccessTokenIssuer, DELEGATED_TOKEN_TTL_SECONDS } from '../auth/access-token-issuer.service.js';
 import type { UserRow } from '../db/schema.js';
 import { PasswordHasher } from './password-hasher.service.js';
-import { PasswordPolicy } from './password-policy.js';
-import { SignInThrottle } from './sign-in-throttle.js';
+import { PasswordPolicy } from './password-policy.service.js';
+import { SignInThrottle } from './sign-in-throttle.service.js';
 import { credentialsInput, newUserInput, requireUserId } from './user-input.schema.js';
 import { UsersErrors } from './users.errors.js';
 import { UsersRepository } from './users.repository.js';
@@ -68,8 +68,8 @@ export class UsersService {
     const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' }, INVALID_INPUT);
     if (input.role === 'admin') requireAdmin(caller, 'create an admin account');
     // Anyone may create an account, and each costs a strength check and a password hash: a client may try
-    // only so many an hour.
-    if (caller === undefined) this.throttle.assertMaySignUp(clientAddress());
+    // only so many an hour, signed in or not; admins creating accounts are not held to it.
+    if (caller?.role !== 'admin') this.throttle.assertMaySignUp(clientAddress());
     const weak = this.passwordPolicy.violation(input.password, input);
     if (weak) throw DomainError.invalidArgument(INVALID_INPUT, [weak]);
     const now = new Date();
@@ -133,14 +133,12 @@ export class UsersService {
   async authenticate(email: string, password: string): Promise<AccessGrant> {
     const credentials = parseInput(credentialsInput, { email, password }, INVALID_INPUT);
     const client = clientAddress();
-    this.throttle.assertMaySignIn(credentials.email, client);
+    // Counted before the password is checked, so guesses sent at once cannot all pass the limit together.
+    this.throttle.beginSignIn(credentials.email, client);
     const row = await this.repository.findByEmail(credentials.email);
     const matches = await this.hasher.verify(credentials.password, row?.passwordHash ?? (await this.decoy()));
-    if (!row || !matches) {
-      this.throttle.failedSignIn(credentials.email, client);
-      throw UsersErrors.invalidCredentials();
-    }
-    this.throttle.signedIn(credentials.email);
+    if (!row || !matches) throw UsersErrors.invalidCredentials();
+    this.throttle.signedIn(credentials.email, client);
     return this.grant(toView(row, { userId: row.id, role: row.role }));
   }
 
@@ -168,7 +166,7 @@ export class UsersService {
   }
 }
 
-/** The client the current call serves, as the edge saw it (see `clientAddressOf`). */
+/** The client the current call serves: the one an edge proved it forwarded, else the caller (see `ClientAddresses`). */
 function clientAddress(): string {
   return currentRequestContext()?.clientAddress ?? 'unknown';
 }

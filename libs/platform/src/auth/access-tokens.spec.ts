@@ -11,7 +11,11 @@ async function authority() {
 }
 
 /** A JWT with the test's choice of header and claims, signed with `key`. */
-async function craft(key: PrivateSigningJwk, claims: Record<string, unknown>, options: { audience?: string; issuer?: string; typ?: string } = {}) {
+async function craft(
+  key: PrivateSigningJwk,
+  claims: Record<string, unknown>,
+  options: { audience?: string; issuer?: string; typ?: string } = {},
+) {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT(claims)
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: options.typ ?? 'at+jwt', kid: key.kid })
@@ -36,7 +40,10 @@ describe('AccessTokens', () => {
   it('refuses an expired token, saying why', async () => {
     const { signer, tokens } = await authority();
     const { token } = await signer.sign({ userId: 'u1', role: 'customer' }, 60, new Date(Date.now() - 120_000));
-    await expect(tokens.verify(token)).rejects.toMatchObject({ kind: 'UNAUTHENTICATED', message: 'The access token has expired: sign in again.' });
+    await expect(tokens.verify(token)).rejects.toMatchObject({
+      kind: 'UNAUTHENTICATED',
+      message: 'The access token has expired: sign in again.',
+    });
   });
 
   it('refuses a token signed with any other key, even one that names the right kid', async () => {

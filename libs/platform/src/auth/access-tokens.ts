@@ -16,6 +16,16 @@ export interface ServiceCaller {
   scopes: readonly string[];
 }
 
+/** Where users-service serves its authorization server and its public keys, on its HTTP port. */
+export const AUTH_PATHS = {
+  /** The public keys every verifier fetches. */
+  jwks: '/.well-known/jwks.json',
+  /** oidc-provider's endpoints live below this. */
+  authorizationServer: '/oidc',
+  /** The token endpoint, where services use the client-credentials grant. */
+  token: '/oidc/token',
+} as const;
+
 /** The audience of user access tokens: every Triad API. */
 export const USER_TOKEN_AUDIENCE = 'triad';
 /** The signature algorithm of every Triad token (Ed25519). */
@@ -59,7 +69,7 @@ export class AccessTokens {
       this.keys = settings.keys;
       this.issuer = settings.issuer;
     } else {
-      this.keys = createRemoteJWKSet(new URL('/.well-known/jwks.json', settings.AUTH_SERVER_URL), {
+      this.keys = createRemoteJWKSet(new URL(AUTH_PATHS.jwks, settings.AUTH_SERVER_URL), {
         cooldownDuration: 5_000,
         cacheMaxAge: 10 * 60_000,
         timeoutDuration: 3_000,

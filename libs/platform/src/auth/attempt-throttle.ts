@@ -41,15 +41,25 @@ export class AttemptThrottle {
   record(key: string): number {
     if (this.settings.maxAttempts === 0) return 0;
     const now = this.now();
-    const entry = this.current(key) ?? { count: 0, since: now, blockedUntil: 0 };
+    const known = this.current(key);
+    // A new key needs room; when every key held is waiting, the new one goes uncounted rather than freeing one.
+    if (!known && !this.makeRoom()) return 0;
+    const entry = known ?? { count: 0, since: now, blockedUntil: 0 };
     entry.count += 1;
     const over = entry.count - this.settings.maxAttempts;
     if (over >= 0) entry.blockedUntil = now + Math.min(this.settings.firstWaitMs * 2 ** Math.min(over, 30), this.settings.maxWaitMs);
     // Re-inserted, so the Map's order is the order of last use and the first key is the one to forget.
     this.attempts.delete(key);
     this.attempts.set(key, entry);
-    this.forgetOldest();
     return this.waitSeconds(key);
+  }
+
+  /** Takes back one attempt `record` counted, which turned out not to be a failure (a sign-in that succeeded). */
+  refund(key: string): void {
+    const entry = this.current(key);
+    if (!entry) return;
+    entry.count = Math.max(0, entry.count - 1);
+    if (entry.count < this.settings.maxAttempts) entry.blockedUntil = 0;
   }
 
   /** Forgets the attempts of `key` (an account that signed in). */
@@ -66,11 +76,17 @@ export class AttemptThrottle {
     return entry;
   }
 
-  private forgetOldest(): void {
+  /**
+   * Makes room for one more key by forgetting the least recently used ones that are not waiting: a flood of new
+   * keys must not erase the count of a key that is being made to wait. False when there is no such key.
+   */
+  private makeRoom(): boolean {
     const maxKeys = this.settings.maxKeys ?? 100_000;
-    for (const key of this.attempts.keys()) {
-      if (this.attempts.size <= maxKeys) return;
-      this.attempts.delete(key);
+    const now = this.now();
+    for (const [key, entry] of this.attempts) {
+      if (this.attempts.size < maxKeys) return true;
+      if (entry.blockedUntil <= now) this.attempts.delete(key);
     }
+    return this.attempts.size < maxKeys;
   }
 }

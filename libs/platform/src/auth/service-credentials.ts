@@ -1,12 +1,18 @@
 import { z } from 'zod';
 import { env } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
+import { AUTH_PATHS } from './access-tokens.js';
+import type { ServiceClientId } from './service-grants.js';
 
 /** The gRPC metadata key that carries the calling service's own token, beside the user's `authorization`. */
 export const SERVICE_TOKEN_METADATA_KEY = 'x-triad-service-token';
 
-/** Configuration of a process that calls service-only RPCs: its OAuth client secret at users-service. */
+/**
+ * Configuration of a process that proves who it is to other services: its OAuth client secret at
+ * users-service (required in production; see `requireInProduction`).
+ */
 export const serviceCredentialsConfig = {
+  NODE_ENV: env.nodeEnv(),
   SERVICE_CLIENT_SECRET: env.optionalString(),
 };
 
@@ -24,7 +30,7 @@ export class ServiceCredentials {
   private readonly cache = new Map<string, Promise<{ token: string; renewAt: number }>>();
 
   constructor(
-    private readonly settings: { clientId: string; clientSecret: string | undefined; authServerUrl: string },
+    private readonly settings: { clientId: ServiceClientId; clientSecret: string | undefined; authServerUrl: string },
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -35,6 +41,9 @@ export class ServiceCredentials {
     if (cached) {
       const entry = await cached.catch(() => undefined);
       if (entry && entry.renewAt > this.now()) return entry.token;
+      // Another caller that waited on the same stale entry may already be fetching its successor.
+      const renewed = this.cache.get(key);
+      if (renewed && renewed !== cached) return (await renewed).token;
     }
     const fetched = this.fetchToken(audience, scopes);
     this.cache.set(key, fetched);
@@ -54,7 +63,7 @@ export class ServiceCredentials {
     const started = this.now();
     let response: Response;
     try {
-      response = await fetch(new URL('/oidc/token', authServerUrl), {
+      response = await fetch(new URL(AUTH_PATHS.token, authServerUrl), {
         method: 'POST',
         headers: {
           authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`,

@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { ConfigError, env, loadConfig } from './config.js';
 
 const shape = { GATEWAY_PORT: env.port(4000), USERS_SERVICE_ADDR: env.grpcAddress('localhost:50051'), REQUIRED_NAME: env.string() };
@@ -28,5 +32,23 @@ describe('loadConfig', () => {
   it('reports a missing variable as required, and an empty one as missing', () => {
     expect(() => loadConfig(shape, {})).toThrow(/^Invalid configuration: REQUIRED_NAME is required: set it to a non-empty value\.$/);
     expect(() => loadConfig(shape, { REQUIRED_NAME: '' })).toThrow(/REQUIRED_NAME is required/);
+  });
+
+  it('reads a variable from the file <NAME>_FILE names, as Docker and Kubernetes secrets provide it', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'triad-config-'));
+    writeFileSync(join(folder, 'name'), 'from-a-file\n');
+    expect(loadConfig(shape, { REQUIRED_NAME_FILE: join(folder, 'name') }).REQUIRED_NAME).toBe('from-a-file');
+    expect(loadConfig(shape, { REQUIRED_NAME: 'direct', REQUIRED_NAME_FILE: join(folder, 'name') }).REQUIRED_NAME).toBe('direct');
+    expect(() => loadConfig(shape, { REQUIRED_NAME_FILE: join(folder, 'missing') })).toThrow(
+      /REQUIRED_NAME_FILE must name a readable file/,
+    );
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('never quotes the value of a secret back', () => {
+    const secrets = { SERVICE_CLIENT_SECRET: env.string().pipe(z.string().min(32, { error: 'at least 32 characters' })) };
+    expect(() => loadConfig(secrets, { SERVICE_CLIENT_SECRET: 'hunter2-hunter2' })).toThrow(
+      new ConfigError('Invalid configuration: SERVICE_CLIENT_SECRET must be at least 32 characters, got a value of 15 characters.'),
+    );
   });
 });

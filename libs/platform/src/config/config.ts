@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /** Raised when the environment does not describe a runnable process; its message is one line for people. */
@@ -54,23 +55,51 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'a pino log level' }).default('info'),
 };
 
+/** Variables whose values are never repeated in an error message, since that goes to the log. */
+const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/;
+
 /**
  * Reads and validates configuration from the environment. The schema's keys are the variable names, so an
  * error names exactly the variable to fix: `Invalid configuration: USERS_GRPC_PORT must be a port number (0-65535), got "abc".`
+ * Any variable may instead name a file that holds its value, as `<NAME>_FILE` (Docker and Kubernetes
+ * secrets), so a secret need not sit in the environment; the value of a secret is never quoted back.
  */
 export function loadConfig<Shape extends z.ZodRawShape>(
   shape: Shape,
   source: Record<string, string | undefined> = process.env,
 ): z.infer<z.ZodObject<Shape>> {
-  const values = Object.fromEntries(Object.keys(shape).map((key) => [key, source[key] === '' ? undefined : source[key]]));
+  const values = Object.fromEntries(Object.keys(shape).map((key) => [key, valueOf(key, source)]));
   const result = z.object(shape).safeParse(values);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? '?');
     const got = values[variable];
-    return got === undefined
-      ? `${variable} is required: set it to ${issue.message}`
-      : `${variable} must be ${issue.message}, got ${JSON.stringify(got)}`;
+    if (got === undefined) return `${variable} is required: set it to ${issue.message}`;
+    const shown = SECRET_VARIABLE.test(variable) ? `a value of ${got.length} characters` : JSON.stringify(got);
+    return `${variable} must be ${issue.message}, got ${shown}`;
   });
   throw new ConfigError(`Invalid configuration: ${problems.join('; ')}.`);
+}
+
+function valueOf(variable: string, source: Record<string, string | undefined>): string | undefined {
+  const value = source[variable];
+  if (value !== undefined && value !== '') return value;
+  const file = source[`${variable}_FILE`];
+  if (file === undefined || file === '') return undefined;
+  try {
+    return readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch {
+    throw new ConfigError(`Invalid configuration: ${variable}_FILE must name a readable file, got ${JSON.stringify(file)}.`);
+  }
+}
+
+/**
+ * Refuses to start in production without each of `variables`: what development can do without (a missing
+ * service secret only disables the calls that need it), production cannot.
+ */
+export function requireInProduction<T extends { NODE_ENV: string }>(config: T, variables: readonly (keyof T & string)[]): T {
+  if (config.NODE_ENV !== 'production') return config;
+  const missing = variables.filter((variable) => config[variable] === undefined);
+  if (missing.length === 0) return config;
+  throw new ConfigError(`Invalid configuration: ${missing.join(', ')} must be set when NODE_ENV is production.`);
 }

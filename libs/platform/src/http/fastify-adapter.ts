@@ -1,23 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import {
-  acceptRequestId,
-  CLIENT_ADDRESS_HEADER,
-  clientAddressOf,
-  REQUEST_ID_HEADER,
-  runWithRequestContext,
-} from '../logging/request-context.js';
+import type { ClientAddresses } from '../auth/client-addresses.js';
+import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
 
 export interface FastifyAdapterOptions {
   bodyLimit?: number;
   /**
-   * Take the client address an edge forwarded (`x-triad-client-address`) as the request's. Only for servers
-   * behind the edges (the services' subgraphs): an edge must count the address it sees, or a client could
-   * pick its own address by sending the header.
+   * For a service that counts by client (users-service): takes the client address an edge proved it forwarded.
+   * Without it a request's client is the address it came from, which at an edge is the client's.
    */
-  trustForwardedClientAddress?: boolean;
+  clientAddresses?: ClientAddresses;
 }
 
 /**
@@ -35,10 +29,10 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     const authorization = request.headers.authorization;
-    const clientAddress = options.trustForwardedClientAddress
-      ? clientAddressOf(request.headers[CLIENT_ADDRESS_HEADER], request.ip)
-      : request.ip;
-    runWithRequestContext({ requestId: request.id, clientAddress, ...(authorization ? { authorization } : {}) }, done);
+    const run = (clientAddress: string) =>
+      runWithRequestContext({ requestId: request.id, clientAddress, ...(authorization ? { authorization } : {}) }, done);
+    if (!options.clientAddresses) return run(request.ip);
+    options.clientAddresses.fromHeaders(request.headers, request.ip).then(run, () => run(request.ip));
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0];

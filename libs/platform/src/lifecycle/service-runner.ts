@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
+import type { ClientAddresses } from '../auth/client-addresses.js';
 import { ConfigError } from '../config/config.js';
 import { grpcServerOptions, type GrpcServerControl } from '../grpc/grpc-server.js';
 import { createFastifyAdapter } from '../http/fastify-adapter.js';
@@ -16,7 +17,7 @@ export interface ServiceDefinition {
   /** Root module, usually `AppModule.register(config)`. */
   rootModule: Parameters<typeof NestFactory.create>[0];
   logger: Logger;
-  http: { host: string; port: number; portVariable: string; bodyLimit?: number };
+  http: { host: string; port: number; portVariable: string; bodyLimit?: number; clientAddresses?: ClientAddresses };
   grpc?: { control: GrpcServerControl; packages: readonly string[]; host: string; port: number; portVariable: string };
   /** Runs after Nest is initialised and before ports open (OpenAPI, demo data…). */
   beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
@@ -40,8 +41,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
     definition.rootModule,
     createFastifyAdapter(logger, {
       ...(http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
-      // A process with a gRPC server is a backend service, reached through the edges.
-      trustForwardedClientAddress: grpc !== undefined,
+      ...(http.clientAddresses ? { clientAddresses: http.clientAddresses } : {}),
     }),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
@@ -94,6 +94,8 @@ function displayHost(host: string): string {
 
 /** How long a process asked to stop while starting may take to come up (and then drain) before it just exits. */
 const STARTING_STOP_GRACE_MS = 15_000;
+/** How long a process that was up may take to drain and close before it just exits. */
+const STOP_GRACE_MS = 25_000;
 
 /**
  * The body of every `main.ts`: starts the process, prints where it listens, and on SIGINT/SIGTERM drains and
@@ -122,6 +124,9 @@ export function runMain(name: string, start: () => Promise<RunningService>): voi
           if (stopping) return service.logger.info({ signal }, `${name} is already shutting down`);
           stopping = true;
           service.logger.info({ signal }, `${name} is shutting down`);
+          // The drain is bounded (gRPC calls get shutdownGraceMs), but a connection that never ends must not
+          // keep the process alive for good.
+          setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
           service.close().then(
             () => process.exit(0),
             (error: unknown) => {

@@ -7,8 +7,8 @@ export interface RequestContext {
   /** The caller's bearer token as received, forwarded to the services a request calls. */
   authorization?: string;
   /**
-   * The address of the client the edge saw, forwarded to the services a request calls so that a sign-in
-   * throttle counts attempts per client rather than per edge.
+   * The address of the client: at an edge, the one it saw, forwarded to the services a request calls; in a
+   * service, the one an edge proved it forwarded (see `ClientAddresses`), else the caller's own.
    */
   clientAddress?: string;
 }
@@ -32,14 +32,4 @@ export function currentRequestContext(): RequestContext | undefined {
 /** Keeps a request id that a caller sent if it looks sane, otherwise makes a new one. */
 export function acceptRequestId(candidate: unknown): string {
   return typeof candidate === 'string' && /^[\w.:-]{1,128}$/.test(candidate) ? candidate : randomUUID();
-}
-
-/**
- * The client address a service counts attempts by: the one an edge forwarded (`x-triad-client-address`) when
- * it is well-formed, else the address the call came from. Only a forwarded value of an address's shape and
- * length is taken, so it cannot carry anything else into a log line or a throttle's memory.
- */
-export function clientAddressOf(forwarded: unknown, peer: string | undefined): string {
-  if (typeof forwarded === 'string' && /^[0-9A-Fa-f.:]{2,45}$/.test(forwarded)) return forwarded;
-  return peer ?? 'unknown';
 }

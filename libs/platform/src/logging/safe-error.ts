@@ -1,4 +1,4 @@
-/** A thrown value as a log line carries it: enough to find the fault, nothing a client sent. */
+/** A thrown value as a log line carries it: enough to find the fault, none of the values a client sent. */
 export interface LoggedError {
   type: string;
   message: string;
@@ -21,7 +21,7 @@ const MAX_CAUSES = 5;
  */
 export function serializeError(error: unknown, depth = 0): LoggedError | unknown {
   if (!(error instanceof Error)) return typeof error === 'object' && error !== null ? { type: 'non-error', message: '[object]' } : error;
-  const message = withoutQueryParameters(error.message);
+  const message = safeMessage(error);
   const logged: LoggedError = { type: error.constructor.name || error.name, message };
   if (error.stack) logged.stack = replaceFirstLineMessage(error.stack, error.message, message);
   for (const field of SAFE_FIELDS) {
@@ -30,6 +30,16 @@ export function serializeError(error: unknown, depth = 0): LoggedError | unknown
   }
   if (error.cause !== undefined && depth < MAX_CAUSES) logged['cause'] = serializeError(error.cause, depth + 1);
   return logged;
+}
+
+/**
+ * The message, less what a client sent: a failed query's parameters, and PostgreSQL's own text for a value it
+ * refused (SQLSTATE class 22 quotes it: `invalid input syntax for type uuid: "…"`), which the code names well enough.
+ */
+function safeMessage(error: Error): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code)) return `PostgreSQL refused a value (SQLSTATE ${code})`;
+  return withoutQueryParameters(error.message);
 }
 
 /** `Failed query: insert … values ($1, $2)\nparams: a@b.c,$scrypt$…` → `Failed query: insert … values ($1, $2)`. */

@@ -10,7 +10,7 @@ import { ApiProblemResponses } from '../../problems/api-problem-responses.decora
 import { REST_API_CONFIG, type RestApiConfig } from '../../rest-api.config.js';
 import { ORDERS_CLIENT } from '../orders-client.module.js';
 import { startStream, whenAborted, withHeartbeats } from './event-streams.js';
-import { OpenStreams } from './open-streams.js';
+import { OpenStreams } from './open-streams.service.js';
 import {
   LAST_EVENT_ID_HEADER,
   lastEventId,

@@ -24,8 +24,12 @@ export class DelegatedTokens {
   /** The `Authorization` value that makes the services see `owner` as the caller. */
   async authorizationFor(owner: Caller): Promise<string> {
     const key = `${owner.userId} ${owner.role}`;
-    const cached = await this.cache.get(key)?.catch(() => undefined);
+    const pending = this.cache.get(key);
+    const cached = await pending?.catch(() => undefined);
     if (cached && cached.renewAt > Date.now()) return cached.authorization;
+    // Another request that waited on the same stale entry may already be fetching its successor.
+    const renewed = this.cache.get(key);
+    if (renewed && renewed !== pending) return (await renewed).authorization;
     const fetched = this.fetch(owner);
     this.cache.delete(key);
     this.cache.set(key, fetched);

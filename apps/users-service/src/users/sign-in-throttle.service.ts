@@ -31,21 +31,24 @@ export class SignInThrottle {
     this.signUps = new AttemptThrottle({ maxAttempts: settings.SIGN_UPS_PER_CLIENT, windowMs: HOUR_MS, ...waits }, now);
   }
 
-  /** Refuses a sign-in the account or the client must still wait for: RESOURCE_EXHAUSTED with Retry-After. */
-  assertMaySignIn(email: string, client: string): void {
+  /**
+   * Refuses a sign-in the account or the client must still wait for (RESOURCE_EXHAUSTED with Retry-After), and
+   * otherwise counts it as failed until `signedIn` says it was not: a burst of guesses sent at once is counted
+   * before any of them is checked.
+   */
+  beginSignIn(email: string, client: string): void {
     const wait = Math.max(this.accounts.waitSeconds(email), this.clients.waitSeconds(client));
     if (wait > 0) {
       throw DomainError.tooManyRequests('AUTH.TOO_MANY_SIGN_IN_ATTEMPTS', `Too many failed sign-ins: try again in ${wait} seconds.`, wait);
     }
-  }
-
-  failedSignIn(email: string, client: string): void {
     this.accounts.record(email);
     this.clients.record(client);
   }
 
-  signedIn(email: string): void {
+  /** The sign-in `beginSignIn` counted succeeded: the account is forgiven its failures, the client this one. */
+  signedIn(email: string, client: string): void {
     this.accounts.reset(email);
+    this.clients.refund(client);
   }
 
   /** Counts a sign-up of `client`, refusing it once the client created too many accounts this hour. */

@@ -13,7 +13,7 @@ export interface RawResponse {
  * Sends `chunks` over a bare TCP connection, `gapMs` apart, and reads until the server closes the connection
  * or `waitMs` pass: for what no HTTP client sends (a NUL in a header, a request a byte at a time).
  */
-export function rawExchange(url: string, chunks: string[], { gapMs = 0, waitMs = 5_000 } = {}): Promise<RawResponse> {
+export function rawExchange(url: string, chunks: readonly (string | Buffer)[], { gapMs = 0, waitMs = 5_000 } = {}): Promise<RawResponse> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
