@@ -1,6 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { SERVICE_TOKEN_METADATA_KEY } from '@triad/platform';
-import { freePort, startSystem, type RunningSystem, type SystemPorts } from '@triad/testing';
+import { freeSystemPorts, startSystem, type RunningSystem, type SystemPorts } from '@triad/testing';
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,16 +36,7 @@ let apiKey: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-'));
-  const chosen = {
-    gateway: await freePort(),
-    rest: await freePort(),
-    usersGrpc: await freePort(),
-    usersHttp: await freePort(),
-    catalogGrpc: await freePort(),
-    catalogHttp: await freePort(),
-    ordersGrpc: await freePort(),
-    ordersHttp: await freePort(),
-  };
+  const chosen = await freeSystemPorts();
   // Limits that answer 429 are switched off, so the hostile values reach the code behind them.
   const env = {
     NODE_ENV: 'test',

@@ -1,4 +1,4 @@
-import { freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -16,16 +16,7 @@ let servers: Record<'rest-api' | 'graphql-gateway' | 'users subgraph', string>;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-hostile-'));
-  const ports = {
-    gateway: await freePort(),
-    rest: await freePort(),
-    usersGrpc: await freePort(),
-    usersHttp: await freePort(),
-    catalogGrpc: await freePort(),
-    catalogHttp: await freePort(),
-    ordersGrpc: await freePort(),
-    ordersHttp: await freePort(),
-  };
+  const ports = await freeSystemPorts();
   system = await startSystem({ ports, dataDir, env: { LOG_LEVEL: 'warn' } });
   servers = {
     'rest-api': `http://127.0.0.1:${ports.rest}`,

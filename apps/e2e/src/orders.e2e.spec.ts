@@ -1,7 +1,7 @@
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { grpcClientOptions } from '@triad/platform';
-import { bearer, freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { bearer, freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,16 +19,7 @@ const logs: { process: string; entry: Record<string, unknown> }[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-orders-'));
-  const ports = {
-    gateway: await freePort(),
-    rest: await freePort(),
-    usersGrpc: await freePort(),
-    usersHttp: await freePort(),
-    catalogGrpc: await freePort(),
-    catalogHttp: await freePort(),
-    ordersGrpc: await freePort(),
-    ordersHttp: await freePort(),
-  };
+  const ports = await freeSystemPorts();
   system = await startSystem({
     ports,
     dataDir,

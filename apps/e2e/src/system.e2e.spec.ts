@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions } from '@triad/platform';
-import { bearer, freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { bearer, freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ let gateway: string;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-'));
-  const ports = { gateway: await freePort(), rest: await freePort(), usersGrpc: await freePort(), usersHttp: await freePort() };
+  const ports = await freeSystemPorts();
   system = await startSystem({ ports, dataDir, env: { LOG_LEVEL: 'warn', NODE_ENV: 'test' } });
   rest = `http://127.0.0.1:${ports.rest}`;
   gateway = `http://127.0.0.1:${ports.gateway}/graphql`;

@@ -3,7 +3,7 @@ import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions, SERVICE_TOKEN_METADATA_KEY } from '@triad/platform';
-import { bearer, freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { bearer, freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -31,16 +31,7 @@ function grpcClient<T extends object>(name: string, protoPackage: string, servic
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-'));
-  const ports = {
-    gateway: await freePort(),
-    rest: await freePort(),
-    usersGrpc: await freePort(),
-    usersHttp: await freePort(),
-    catalogGrpc: await freePort(),
-    catalogHttp: await freePort(),
-    ordersGrpc: await freePort(),
-    ordersHttp: await freePort(),
-  };
+  const ports = await freeSystemPorts();
   // Debug level, so the check for secrets in logs sees more than a production system would write.
   system = await startSystem({ ports, dataDir, env: { LOG_LEVEL: 'debug', NODE_ENV: 'test' } });
   rest = `http://127.0.0.1:${ports.rest}`;

@@ -1,4 +1,4 @@
-import { freePort, startSystem, type RunningSystem } from '@triad/testing';
+import { freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,16 +18,7 @@ let web: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-web-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
-  const ports = {
-    gateway: await freePort(),
-    rest: await freePort(),
-    usersGrpc: await freePort(),
-    usersHttp: await freePort(),
-    catalogGrpc: await freePort(),
-    catalogHttp: await freePort(),
-    ordersGrpc: await freePort(),
-    ordersHttp: await freePort(),
-  };
+  const ports = await freeSystemPorts();
   // The demo warehouse moves each order along quickly, so the order page has live changes to show.
   system = await startSystem({ ports, dataDir, env: { LOG_LEVEL: 'warn', FULFILMENT_SIMULATOR: 'true', FULFILMENT_STEP_MS: '1500' } });
   web = `http://127.0.0.1:${ports.gateway}`;

@@ -40,6 +40,9 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       // Subscriptions one WebSocket connection may have open at once, each holding a WatchOrder call: a client
       // cannot open thousands over one connection. A page watching a few orders needs a handful.
       GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION: limit(10),
+      // WebSocket connections one client address may hold open at once, so the cap above cannot be multiplied
+      // by opening connection after connection. A few browser tabs need a few.
+      GRAPHQL_MAX_CONNECTIONS_PER_CLIENT: limit(20),
       // The largest request body, and the largest WebSocket message, the gateway reads.
       GRAPHQL_BODY_LIMIT_BYTES: limit(100 * 1024),
       // How long shared caches may keep an anonymous GET response (persisted queries make GETs short).

@@ -56,7 +56,7 @@ export { databaseProviders } from './database/database.providers.js';
 export { isDataException, isUniqueViolation } from './database/postgres-errors.js';
 export { PageInfoModel } from './graphql/page-info.model.js';
 export { parseInput, requireUuid } from './validation/parse-input.js';
-export { multiLineText, quoteInput, singleLineText } from './validation/text.js';
+export { multiLineText, quoteInput, quotePath, singleLineText } from './validation/text.js';
 export { unaryCall } from './grpc/unary-call.js';
 export { MoneyModel } from './graphql/money.model.js';
 export { GraphQLDomainErrorFilter } from './graphql/graphql-domain-error.filter.js';

@@ -1,6 +1,14 @@
 export { freePort } from './free-port.js';
 export { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
-export { DEFAULT_PORTS, startSystem, type RunningSystem, type SupervisionOptions, type SystemOptions, type SystemPorts } from './system.js';
+export {
+  DEFAULT_PORTS,
+  freeSystemPorts,
+  startSystem,
+  type RunningSystem,
+  type SupervisionOptions,
+  type SystemOptions,
+  type SystemPorts,
+} from './system.js';
 export { createTestDatabase, startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { subgraphSdl } from './subgraph-schema.js';
 export { bearer, call, failure } from './grpc-calls.js';

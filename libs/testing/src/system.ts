@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.js';
 import { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
 import { SystemProcess } from './system-process.js';
 
@@ -27,6 +28,13 @@ export const DEFAULT_PORTS: SystemPorts = {
   ordersGrpc: 50053,
   ordersHttp: 4003,
 };
+
+/** A free port for every process of the system, for a test that starts a whole system of its own. */
+export async function freeSystemPorts(): Promise<SystemPorts> {
+  const ports: Partial<SystemPorts> = {};
+  for (const name of Object.keys(DEFAULT_PORTS) as (keyof SystemPorts)[]) ports[name] = await freePort();
+  return ports as SystemPorts;
+}
 
 export interface SystemOptions {
   ports?: Partial<SystemPorts>;

@@ -1,11 +1,9 @@
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type HttpServer } from '@nestjs/common';
 import { BaseExceptionFilter } from '@nestjs/core';
-import { graphQLRequestError, RequestRejection, requestErrorCode } from '@triad/platform';
+import { graphQLRequestError, quotePath, RequestRejection, requestErrorCode } from '@triad/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
 /** The longest request path a message repeats; a longer one is cut, so an error never echoes a large input. */
-const MAX_QUOTED_PATH = 200;
-
 /**
  * Answers every request HTTP itself refuses — malformed or over-deep JSON, a body over GRAPHQL_BODY_LIMIT_BYTES,
  * a type other than JSON, a malformed URL, a path nothing is served at — the way GraphQL clients read errors,
@@ -46,14 +44,9 @@ export class HttpErrorFilter extends BaseExceptionFilter {
         // Fastify's own message names the type it got, which can be 16 KiB long.
         return [requestErrorCode(415), 'Send GraphQL requests as application/json, or as a GET with the operation in the URL.'];
       case HttpStatus.NOT_FOUND:
-        return [requestErrorCode(404), `No route matches ${request.method} ${quotedPath(request.url)}: send GraphQL requests to /graphql.`];
+        return [requestErrorCode(404), `No route matches ${request.method} ${quotePath(request.url)}: send GraphQL requests to /graphql.`];
       default:
         return [requestErrorCode(exception.getStatus()), exception.message];
     }
   }
-}
-
-function quotedPath(url: string): string {
-  const path = url.split('?')[0] ?? url;
-  return path.length <= MAX_QUOTED_PATH ? path : `${path.slice(0, MAX_QUOTED_PATH)}...`;
 }

@@ -85,8 +85,21 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
       sockets,
     );
     const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
+    const connections = new Map<string, number>();
     const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(request.url ?? '/', 'http://gateway').pathname !== GRAPHQL_PATH) return void socket.destroy();
+      const address = request.socket.remoteAddress ?? 'unknown';
+      const open = connections.get(address) ?? 0;
+      if (open >= this.config.GRAPHQL_MAX_CONNECTIONS_PER_CLIENT) {
+        this.logger.warn({ connections: open }, 'WebSocket refused: its client is at the cap');
+        return void socket.end(tooManyConnections(this.config.GRAPHQL_MAX_CONNECTIONS_PER_CLIENT));
+      }
+      connections.set(address, open + 1);
+      socket.once('close', () => {
+        const left = (connections.get(address) ?? 1) - 1;
+        if (left > 0) connections.set(address, left);
+        else connections.delete(address);
+      });
       sockets.handleUpgrade(request, socket, head, (client) => {
         sockets.emit('connection', client, request);
         // graphql-ws prints socket errors to stderr as bugs in the server; here they are a client's doing (a
@@ -121,7 +134,10 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
     // graphql-ws records a subscription before it asks here, so this one counts, as do those still being prepared.
     const cap = this.config.GRAPHQL_MAX_SUBSCRIPTIONS_PER_CONNECTION;
     if (Object.keys(context.subscriptions).length > cap) {
-      this.logger.warn({ requestId: this.requestIdOf(context), subscription: id, cap }, 'subscription refused: its connection is at the cap');
+      this.logger.warn(
+        { requestId: this.requestIdOf(context), subscription: id, cap },
+        'subscription refused: its connection is at the cap',
+      );
       return [tooManySubscriptions(cap)];
     }
     const schema = this.schema.current();
@@ -197,4 +213,28 @@ function tooManySubscriptions(cap: number): GraphQLError {
 
 function badRequest(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_REQUEST' } });
+}
+
+/**
+ * The HTTP answer to an upgrade over the connection cap, in the gateway's error shape: the WebSocket is never
+ * opened, so there is no graphql-ws message to send instead.
+ */
+function tooManyConnections(cap: number): string {
+  const body = JSON.stringify({
+    errors: [
+      {
+        message: `This client already has ${cap} WebSocket connections open, the most one may have: close one before opening another.`,
+        extensions: { code: 'RATE_LIMITED', errorCode: 'GATEWAY.TOO_MANY_CONNECTIONS' },
+      },
+    ],
+  });
+  return [
+    'HTTP/1.1 429 Too Many Requests',
+    'Content-Type: application/json',
+    'Retry-After: 10',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
 }

@@ -29,7 +29,8 @@ describe('orderStatusChanged', () => {
 
   beforeAll(async () => {
     graph = await startStandInGraph();
-    gateway = await startTestGateway(graph.environment);
+    // Every test's connections come from this one address: the per-client cap has a test of its own below.
+    gateway = await startTestGateway({ ...graph.environment, GRAPHQL_MAX_CONNECTIONS_PER_CLIENT: '1000' });
     [alice, bob] = await Promise.all([graph.tokenFor('alice'), graph.tokenFor('bob')]);
   });
   afterAll(async () => {
@@ -224,7 +225,10 @@ describe('orderStatusChanged', () => {
     const order = graph.placeOrder('alice');
     const connection = connect(gateway, alice);
     const watch = () =>
-      connection.subscribe({ query: 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }', variables: { id: order.id } });
+      connection.subscribe({
+        query: 'subscription ($id: ID!) { orderStatusChanged(orderId: $id) { status } }',
+        variables: { id: order.id },
+      });
     const open = Array.from({ length: 10 }, watch);
 
     const refused = watch();
@@ -240,7 +244,9 @@ describe('orderStatusChanged', () => {
     });
     await vi.waitFor(() => expect(open.map((each) => each.results.length)).toEqual(Array(10).fill(1)));
     graph.orders.move(order.id, 'CONFIRMED');
-    await vi.waitFor(() => expect(open.map((each) => each.results.at(-1)?.data)).toEqual(Array(10).fill({ orderStatusChanged: { status: 'CONFIRMED' } })));
+    await vi.waitFor(() =>
+      expect(open.map((each) => each.results.at(-1)?.data)).toEqual(Array(10).fill({ orderStatusChanged: { status: 'CONFIRMED' } })),
+    );
     // The cap is per connection: another one of the same user's starts its own.
     const elsewhere = subscribe(gateway, { query: WATCH, variables: { orderId: order.id } }, { token: alice });
     await vi.waitFor(() => expect(elsewhere.results).toHaveLength(1));
@@ -330,6 +336,42 @@ describe('orderStatusChanged', () => {
 
     expect(await watch.ended).toEqual({ closed: true });
     await vi.waitFor(() => expect(graph.orders.openWatches).toBe(0));
+  });
+
+  it('refuses a client more WebSocket connections than the cap, in the gateway error shape, and frees a slot on close', async () => {
+    const capped = await startTestGateway({ ...graph.environment, GRAPHQL_MAX_CONNECTIONS_PER_CLIENT: '2' });
+    const url = `${capped.httpUrl.replace(/^http/, 'ws')}/graphql`;
+    const open = () =>
+      new Promise<{ socket: WebSocket; status?: number; body?: string }>((resolve) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws');
+        // A refused upgrade also fails the socket; the test reads the answer instead.
+        socket.on('error', () => undefined);
+        socket.once('open', () => resolve({ socket }));
+        socket.once('unexpected-response', (_request, response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ socket, status: response.statusCode ?? 0, body }));
+        });
+      });
+    try {
+      const [first, second] = [await open(), await open()];
+      const third = await open();
+      expect(third.status).toBe(429);
+      expect(JSON.parse(third.body ?? '{}').errors[0].extensions).toEqual({
+        code: 'RATE_LIMITED',
+        errorCode: 'GATEWAY.TOO_MANY_CONNECTIONS',
+      });
+
+      first.socket.close();
+      await vi.waitFor(async () => {
+        const again = await open();
+        again.socket.close();
+        expect(again.status).toBeUndefined();
+      });
+      second.socket.close();
+    } finally {
+      await capped.close();
+    }
   });
 });
 

@@ -1,10 +1,18 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { GqlContextType } from '@nestjs/graphql';
-import { fromGrpcError, LOGGER, RequestRejection, requestErrorCode, toProblemDocument, type ProblemDocument } from '@triad/platform';
+import {
+  fromGrpcError,
+  LOGGER,
+  quotePath,
+  RequestRejection,
+  requestErrorCode,
+  toProblemDocument,
+  type ProblemDocument,
+} from '@triad/platform';
 import { errorCodes, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { PROBLEM_CONTENT_TYPE } from './problem.dto.js';
-import { quotedPath, requestProblem } from './request-problem.js';
+import { requestProblem } from './request-problem.js';
 
 /**
  * The one way errors leave rest-api: every thrown value becomes an RFC 9457 problem document through the
@@ -44,7 +52,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     } else if (error.kind === 'UNAVAILABLE' || error.kind === 'DEADLINE_EXCEEDED') {
       this.logger.warn({ err: exception, method: request.method, path }, `a backend call failed: ${error.code}`);
     }
-    return toProblemDocument(error, quotedPath(path), request.id);
+    return toProblemDocument(error, quotePath(path), request.id);
   }
 }
 
@@ -57,7 +65,7 @@ function httpProblem(exception: HttpException, request: FastifyRequest, path: st
 
 function httpDetail(exception: HttpException, request: FastifyRequest, path: string): string {
   if (exception instanceof RequestRejection) return exception.message;
-  if (exception.getStatus() === 404) return `No route matches ${request.method} ${quotedPath(path)}; the API is described at /docs.`;
+  if (exception.getStatus() === 404) return `No route matches ${request.method} ${quotePath(path)}; the API is described at /docs.`;
   // Fastify's own says only "Request body is too large"; a 413 a handler raised says what it needs already.
   if (exception.cause instanceof errorCodes.FST_ERR_CTP_BODY_TOO_LARGE) {
     return `The request body is larger than the ${request.routeOptions.bodyLimit} bytes this operation accepts; send a smaller one.`;

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import {
   DomainError,
   ERROR_TABLE,
+  quotePath,
   toProblemDocument,
   type ConnectionErrorBody,
   type ErrorKind,
@@ -10,8 +11,6 @@ import {
 import { PROBLEM_CONTENT_TYPE } from './problem.dto.js';
 
 /** The longest request path a problem document repeats; a longer one is cut, so an error never echoes a large input. */
-const MAX_QUOTED_PATH = 200;
-
 /**
  * The problem document for a request HTTP itself refused (unknown route, malformed body, wrong type…). A status
  * the error table has a row for takes its type and title (400 is `invalid-argument`); any other (408, 413,
@@ -19,7 +18,7 @@ const MAX_QUOTED_PATH = 200;
  */
 export function requestProblem(status: number, code: string, detail: string, path: string, requestId?: string): ProblemDocument {
   const kind = kindForHttpStatus(status);
-  const problem = toProblemDocument(new DomainError(kind ?? 'INVALID_ARGUMENT', code, detail), quotedPath(path), requestId);
+  const problem = toProblemDocument(new DomainError(kind ?? 'INVALID_ARGUMENT', code, detail), quotePath(path), requestId);
   return kind ? problem : { ...problem, type: 'about:blank', status, title: STATUS_CODES[status] ?? 'Error' };
 }
 
@@ -31,11 +30,6 @@ export const problemConnectionErrorBody: ConnectionErrorBody = ({ status, code, 
   const { instance: _none, ...problem } = requestProblem(status, code, message, '');
   return { contentType: PROBLEM_CONTENT_TYPE, body: JSON.stringify(problem) };
 };
-
-/** A request path as an error repeats it: whole when short, else its start. */
-export function quotedPath(path: string): string {
-  return path.length <= MAX_QUOTED_PATH ? path : `${path.slice(0, MAX_QUOTED_PATH)}...`;
-}
 
 function kindForHttpStatus(status: number): ErrorKind | undefined {
   return (Object.keys(ERROR_TABLE) as ErrorKind[]).find((kind) => ERROR_TABLE[kind].http === status);

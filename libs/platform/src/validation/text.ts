@@ -35,3 +35,12 @@ export function multiLineText(): z.ZodString {
 export function quoteInput(value: string, maxLength = 40): string {
   return value.length <= maxLength ? JSON.stringify(value) : `${JSON.stringify(value.slice(0, maxLength))}… (${value.length} characters)`;
 }
+
+/** The longest request path an error message repeats. */
+const MAX_QUOTED_PATH = 200;
+
+/** A request's path (without its query) as an error message repeats it: whole when short, else its start. */
+export function quotePath(url: string): string {
+  const path = url.split('?')[0] ?? url;
+  return path.length <= MAX_QUOTED_PATH ? path : `${path.slice(0, MAX_QUOTED_PATH)}...`;
+}
