@@ -1,4 +1,4 @@
-import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { InterceptingCall, Metadata, status as GrpcStatus, type Interceptor } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { Transport, type ClientProviderOptions } from '@nestjs/microservices';
 import { loadPackageDefinition } from '@triad/contracts';
@@ -72,21 +72,30 @@ function callPolicyInterceptor(deadlineMs: number): Interceptor {
  * call waits for it; a token that cannot be had fails the call with the reason, as its own status.
  */
 function serviceIdentityInterceptor(identity: NonNullable<GrpcClientSettings['serviceIdentity']>): Interceptor {
-  return (options, nextCall) =>
-    new InterceptingCall(nextCall(options), {
+  return (options, nextCall) => {
+    // Cancelled while the token was on its way, the call never starts, so its one status comes from here.
+    let cancelled = false;
+    return new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
+        const cancelledStatus = () => ({ code: GrpcStatus.CANCELLED, details: 'Cancelled on client', metadata: new Metadata() });
         identity.credentials.tokenFor(identity.audience, identity.scopes).then(
           (token) => {
+            if (cancelled) return listener.onReceiveStatus?.(cancelledStatus());
             metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
             next(metadata, listener);
           },
           (error: unknown) => {
             const { code, details, metadata: trailers } = toGrpcError(error);
-            listener.onReceiveStatus?.({ code, details, metadata: trailers });
+            listener.onReceiveStatus?.(cancelled ? cancelledStatus() : { code, details, metadata: trailers });
           },
         );
       },
+      cancel(next) {
+        cancelled = true;
+        next();
+      },
     });
+  };
 }
 
 /** `{ service, method }` for every RPC in `protoPackage` that its contract declares safe to retry. */
