@@ -1,25 +1,15 @@
 import { Metadata } from '@grpc/grpc-js';
-import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
-import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
-import {
-  CLIENT_ADDRESS_HEADER,
-  createLogger,
-  grpcClientOptions,
-  SERVICE_SCOPES,
-  SERVICE_TOKEN_METADATA_KEY,
-  serviceAudience,
-  type RunningService,
-} from '@triad/platform';
-import { call, createTestDatabase, failure, freePort } from '@triad/testing';
+import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
+import { CLIENT_ADDRESS_HEADER, SERVICE_SCOPES, SERVICE_TOKEN_METADATA_KEY, serviceAudience, type RunningService } from '@triad/platform';
+import { call, failure } from '@triad/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
+import type { UsersDatabase } from '../db/database.js';
 import { users as usersTable } from '../db/schema.js';
-import { loadUsersConfig } from '../users.config.js';
-import { startUsersService } from '../users-service.js';
+import { startTestUsersService, type TestUsersService } from '../testing/users-service.harness.js';
 
+let harness: TestUsersService;
 let service: RunningService;
-let client: ClientGrpcProxy;
 let users: UsersServiceClient;
 let db: UsersDatabase;
 /** The REST edge's own token, with which it vouches for the client addresses it forwards. */
@@ -27,34 +17,17 @@ let edgeToken: string;
 const EDGE_SECRET = 'rest-api-test-client-secret-0123456789abcdef';
 
 beforeAll(async () => {
-  const database = await createTestDatabase(inject('postgresUrl'));
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  const config = loadUsersConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    USERS_GRPC_PORT: String(grpcPort),
-    USERS_HTTP_PORT: String(httpPort),
-    DATA_DIR: database.dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
+  harness = await startTestUsersService(inject('postgresUrl'), {
     SIGN_IN_FAILURES_PER_ACCOUNT: '3',
     SIGN_IN_FAILURES_PER_CLIENT: '6',
     SIGN_UPS_PER_CLIENT: '3',
     REST_API_CLIENT_SECRET: EDGE_SECRET,
   });
-  service = await startUsersService(config, createLogger('users-service', 'silent'));
-  db = service.app.get(USERS_DATABASE);
-  client = new ClientGrpcProxy(
-    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 })
-      .options as never,
-  );
-  users = (client as ClientGrpc).getService<UsersServiceClient>(USERS_SERVICE_NAME);
+  ({ service, users, db } = harness);
   edgeToken = await edgeServiceToken();
 });
 
-afterAll(async () => {
-  client?.close();
-  await service?.close();
-});
+afterAll(() => harness?.close());
 
 async function edgeServiceToken(): Promise<string> {
   const response = await fetch(`${service.httpUrl}/oidc/token`, {

@@ -1,45 +1,25 @@
-import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
-import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
-import { createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
-import { bearer, call, createTestDatabase, failure, freePort } from '@triad/testing';
+import type { UsersServiceClient } from '@triad/contracts/users/v1';
+import type { RunningService } from '@triad/platform';
+import { bearer, call, failure } from '@triad/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
+import type { UsersDatabase } from '../db/database.js';
 import { users as usersTable } from '../db/schema.js';
-import { loadUsersConfig } from '../users.config.js';
-import { startUsersService } from '../users-service.js';
+import { startTestUsersService, type TestUsersService } from '../testing/users-service.harness.js';
 
+let harness: TestUsersService;
 let service: RunningService;
-let client: ClientGrpcProxy;
 let users: UsersServiceClient;
 let db: UsersDatabase;
 let httpUrl: string;
 
 beforeAll(async () => {
-  const database = await createTestDatabase(inject('postgresUrl'));
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  const config = loadUsersConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    USERS_GRPC_PORT: String(grpcPort),
-    USERS_HTTP_PORT: String(httpPort),
-    DATA_DIR: database.dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-  });
-  service = await startUsersService(config, createLogger('users-service', 'silent'));
+  harness = await startTestUsersService(inject('postgresUrl'));
+  ({ service, users, db } = harness);
   httpUrl = service.httpUrl;
-  db = service.app.get(USERS_DATABASE);
-  client = new ClientGrpcProxy(
-    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 })
-      .options as never,
-  );
-  users = (client as ClientGrpc).getService<UsersServiceClient>(USERS_SERVICE_NAME);
 });
 
-afterAll(async () => {
-  client?.close();
-  await service?.close();
-});
+afterAll(() => harness?.close());
 
 const signIn = async (email: string, password: string) => bearer((await call(users.authenticate({ email, password }))).accessToken);
 const countUsers = async () => (await db.select({ n: count() }).from(usersTable))[0]?.n;
