@@ -57,8 +57,8 @@ beforeAll(async () => {
     customer: await signIn('alice@triad.dev', 'alice-password'),
     admin: await signIn('admin@triad.dev', 'admin-password'),
     // Real service tokens, so the service-only RPCs are reached with hostile bodies too.
-    ordersService: await serviceToken('orders-service', 'urn:triad:catalog-service', 'catalog:stock'),
-    restApi: await serviceToken('rest-api', 'urn:triad:users-service', 'users:delegate clients:forward'),
+    ordersService: await system.serviceToken('orders-service', 'catalog-service'),
+    restApi: await system.serviceToken('rest-api', 'users-service'),
   };
   const key = await post(`${rest}/v1/api-keys`, { name: 'hostile suite' }, { authorization: `Bearer ${tokens.customer}` });
   apiKey = ((await key.json()) as { secret: string }).secret;
@@ -69,19 +69,6 @@ afterAll(async () => {
   await system?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** A token from users-service's client-credentials grant, with the secret this run gave `client`. */
-async function serviceToken(client: 'orders-service' | 'rest-api', resource: string, scope: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${ports.usersHttp}/oidc/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client}:${system.clientSecrets[client]}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 function post(url: string, body: unknown, headers: Record<string, string> = {}) {
   return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -77,20 +77,6 @@ async function restToken(email: string, password: string): Promise<string> {
   return body['access_token'];
 }
 
-/** A service's token from users-service's client-credentials grant, with the secret this run gave it. */
-async function serviceToken(client: 'orders-service' | 'rest-api', resource: string): Promise<string> {
-  const response = await fetch(`http://127.0.0.1:${system.ports.usersHttp}/oidc/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client}:${system.clientSecrets[client]}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({ grant_type: 'client_credentials', resource, scope: 'catalog:stock users:delegate clients:forward' }),
-  });
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { access_token: string }).access_token;
-}
-
 async function aProduct(): Promise<{ id: string; stock_on_hand: number }> {
   const { body } = await restCall('GET', '/v1/products?page_size=1');
   return body['products'][0];
@@ -107,7 +93,7 @@ describe('stock can be held and returned only by orders-service', () => {
       return metadata;
     };
     // The REST edge is a real service of this system, but not one granted catalog:stock.
-    const restApiToken = await serviceToken('rest-api', 'urn:triad:users-service');
+    const restApiToken = await system.serviceToken('rest-api', 'users-service');
     const callers: [string, Metadata, number][] = [
       ['nobody', new Metadata(), status.UNAUTHENTICATED],
       ['a customer', bearer(customer), status.UNAUTHENTICATED],

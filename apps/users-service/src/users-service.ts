@@ -47,7 +47,7 @@ export async function startUsersService(
   return startService({
     rootModule: await AppModule.register({ config, database, logger, keys, tokens, clientAddresses }),
     logger,
-    http: { host: config.HOST, port: config.USERS_HTTP_PORT, portVariable: 'USERS_HTTP_PORT', clientAddresses },
+    http: { host: config.HOST, port: config.USERS_HTTP_PORT, portVariable: 'USERS_HTTP_PORT' },
     grpc: {
       control: new GrpcServerControl([`${TRIAD_USERS_V1_PACKAGE_NAME}.UsersService`]),
       packages: [TRIAD_USERS_V1_PACKAGE_NAME],

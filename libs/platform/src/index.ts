@@ -16,7 +16,8 @@ export {
 export { SERVICE_TOKEN_METADATA_KEY, ServiceCredentials, serviceCredentialsConfig } from './auth/service-credentials.js';
 export { SERVICE_AUDIENCE, ServiceOnly, ServiceOnlyGuard } from './auth/service-only.guard.js';
 export { SERVICE_GRANTS, SERVICE_SCOPES, type ServiceClientId } from './auth/service-grants.js';
-export { ClientAddresses, type ForwardedClient } from './auth/client-addresses.js';
+export { ClientAddresses } from './auth/client-addresses.js';
+export { TokenCache, type CachedToken } from './auth/token-cache.js';
 export { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './auth/signing-keys.js';
 export { ConfigError, env, loadConfig, requireInProduction } from './config/config.js';
 export { lockDataFolder } from './database/data-folder-lock.js';
@@ -47,6 +48,7 @@ export {
   CLIENT_ADDRESS_HEADER,
   REQUEST_ID_HEADER,
   runWithRequestContext,
+  type ForwardedClient,
   type RequestContext,
 } from './logging/request-context.js';
 export { DEFAULT_PAGE_SIZE, decodePageToken, encodePageToken, MAX_PAGE_SIZE, resolvePageSize } from './pagination/page-token.js';

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_GRANTS, serviceAudience, ServiceCredentials, type ServiceClientId } from '@triad/platform';
 import { freePort } from './free-port.js';
 import { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
 import { SystemProcess } from './system-process.js';
@@ -79,8 +80,10 @@ export interface RunningSystem {
   };
   /** The last lines each process printed, for a failing test's message. */
   recentOutput(): string;
-  /** The client secret of each service that proves who it is, made for this run: tests use them as a service would. */
-  clientSecrets: Readonly<Record<'orders-service' | 'rest-api' | 'graphql-gateway', string>>;
+  /** The client secret of each service that proves who it is, made for this run. */
+  clientSecrets: Readonly<Record<ServiceClientId, string>>;
+  /** A token of `client`'s for calls to `service`, with the scopes it is granted there, as the client gets one. */
+  serviceToken(client: ServiceClientId, service: string): Promise<string>;
   /**
    * Resolves with a description when a process ends on its own, which a running system never should.
    * Never resolves under `supervise`, which restarts the process instead.
@@ -239,7 +242,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     throw error;
   }
   const clientSecrets = { 'orders-service': secrets.ordersService, 'rest-api': secrets.restApi, 'graphql-gateway': secrets.graphqlGateway };
-  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, unexpectedExit, stop };
+  const serviceToken = (client: ServiceClientId, service: string) =>
+    new ServiceCredentials({
+      clientId: client,
+      clientSecret: clientSecrets[client],
+      authServerUrl: `http://127.0.0.1:${ports.usersHttp}`,
+    }).tokenFor(serviceAudience(service), (SERVICE_GRANTS[client] as Record<string, readonly string[]>)[service] ?? []);
+  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, serviceToken, unexpectedExit, stop };
 }
 
 function supervisionOf(options: SupervisionOptions | undefined) {

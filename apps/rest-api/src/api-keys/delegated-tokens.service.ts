@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
-import { fromTimestamp, type Caller } from '@triad/platform';
+import { fromTimestamp, TokenCache, type CachedToken, type Caller } from '@triad/platform';
 import { firstValueFrom } from 'rxjs';
 import { USERS_CLIENT } from '../users/users-client.module.js';
 
@@ -17,34 +17,19 @@ const MAX_CACHED = 10_000;
  */
 @Injectable()
 export class DelegatedTokens {
-  private readonly cache = new Map<string, Promise<{ authorization: string; renewAt: number }>>();
+  private readonly cache = new TokenCache(MAX_CACHED);
 
   constructor(@Inject(USERS_CLIENT) private readonly users: UsersServiceClient) {}
 
   /** The `Authorization` value that makes the services see `owner` as the caller. */
   async authorizationFor(owner: Caller): Promise<string> {
-    const key = `${owner.userId} ${owner.role}`;
-    const pending = this.cache.get(key);
-    const cached = await pending?.catch(() => undefined);
-    if (cached && cached.renewAt > Date.now()) return cached.authorization;
-    // Another request that waited on the same stale entry may already be fetching its successor.
-    const renewed = this.cache.get(key);
-    if (renewed && renewed !== pending) return (await renewed).authorization;
-    const fetched = this.fetch(owner);
-    this.cache.delete(key);
-    this.cache.set(key, fetched);
-    fetched.catch(() => this.cache.delete(key));
-    for (const oldest of this.cache.keys()) {
-      if (this.cache.size <= MAX_CACHED) break;
-      this.cache.delete(oldest);
-    }
-    return (await fetched).authorization;
+    return `Bearer ${await this.cache.get(`${owner.userId} ${owner.role}`, () => this.fetch(owner))}`;
   }
 
-  private async fetch(owner: Caller): Promise<{ authorization: string; renewAt: number }> {
+  private async fetch(owner: Caller): Promise<CachedToken> {
     const role = owner.role === 'admin' ? UserRole.USER_ROLE_ADMIN : UserRole.USER_ROLE_CUSTOMER;
     const response = await firstValueFrom(this.users.createDelegatedToken({ userId: owner.userId, role }));
     const expiresAt = fromTimestamp(response.expireTime)?.getTime() ?? Date.now();
-    return { authorization: `Bearer ${response.accessToken}`, renewAt: expiresAt - RENEW_BEFORE_MS };
+    return { token: response.accessToken, renewAt: expiresAt - RENEW_BEFORE_MS };
   }
 }

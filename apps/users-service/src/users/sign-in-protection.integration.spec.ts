@@ -1,6 +1,13 @@
 import { Metadata } from '@grpc/grpc-js';
 import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
-import { CLIENT_ADDRESS_HEADER, SERVICE_SCOPES, SERVICE_TOKEN_METADATA_KEY, serviceAudience, type RunningService } from '@triad/platform';
+import {
+  CLIENT_ADDRESS_HEADER,
+  SERVICE_SCOPES,
+  SERVICE_TOKEN_METADATA_KEY,
+  serviceAudience,
+  ServiceCredentials,
+  type RunningService,
+} from '@triad/platform';
 import { call, failure } from '@triad/testing';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -24,26 +31,11 @@ beforeAll(async () => {
     REST_API_CLIENT_SECRET: EDGE_SECRET,
   });
   ({ service, users, db } = harness);
-  edgeToken = await edgeServiceToken();
+  const edge = new ServiceCredentials({ clientId: 'rest-api', clientSecret: EDGE_SECRET, authServerUrl: service.httpUrl });
+  edgeToken = await edge.tokenFor(serviceAudience('users-service'), [SERVICE_SCOPES.forwardClient]);
 });
 
 afterAll(() => harness?.close());
-
-async function edgeServiceToken(): Promise<string> {
-  const response = await fetch(`${service.httpUrl}/oidc/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`rest-api:${EDGE_SECRET}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded',
-    },
-    body: new URLSearchParams({
-      grant_type: 'client_credentials',
-      resource: serviceAudience('users-service'),
-      scope: SERVICE_SCOPES.forwardClient,
-    }),
-  });
-  return ((await response.json()) as { access_token: string }).access_token;
-}
 
 /** Metadata as an edge sends it for a client at `address`, optionally with that client's own token. */
 function from(address: string, token?: string): Metadata {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import {
   canActFor,
-  currentRequestContext,
+  ClientAddresses,
   decodePageToken,
   DomainError,
   encodePageToken,
@@ -62,6 +62,7 @@ export class UsersService {
     private readonly tokens: AccessTokenIssuer,
     private readonly passwordPolicy: PasswordPolicy,
     private readonly throttle: SignInThrottle,
+    private readonly clientAddresses: ClientAddresses,
   ) {}
 
   async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
@@ -69,7 +70,7 @@ export class UsersService {
     if (input.role === 'admin') requireAdmin(caller, 'create an admin account');
     // Anyone may create an account, and each costs a strength check and a password hash: a client may try
     // only so many an hour, signed in or not; admins creating accounts are not held to it.
-    if (caller?.role !== 'admin') this.throttle.assertMaySignUp(clientAddress());
+    if (caller?.role !== 'admin') this.throttle.assertMaySignUp(await this.clientAddresses.ofCurrentCall());
     const weak = this.passwordPolicy.violation(input.password, input);
     if (weak) throw DomainError.invalidArgument(INVALID_INPUT, [weak]);
     const now = new Date();
@@ -132,7 +133,7 @@ export class UsersService {
    */
   async authenticate(email: string, password: string): Promise<AccessGrant> {
     const credentials = parseInput(credentialsInput, { email, password }, INVALID_INPUT);
-    const client = clientAddress();
+    const client = await this.clientAddresses.ofCurrentCall();
     // Counted before the password is checked, so guesses sent at once cannot all pass the limit together.
     this.throttle.beginSignIn(credentials.email, client);
     const row = await this.repository.findByEmail(credentials.email);
@@ -164,11 +165,6 @@ export class UsersService {
     this.decoyHash ??= this.hasher.hash('decoy password that matches no account');
     return this.decoyHash;
   }
-}
-
-/** The client the current call serves: the one an edge proved it forwarded, else the caller (see `ClientAddresses`). */
-function clientAddress(): string {
-  return currentRequestContext()?.clientAddress ?? 'unknown';
 }
 
 function toView(row: UserRow, viewer: Caller): UserView {

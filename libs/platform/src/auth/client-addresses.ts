@@ -1,19 +1,10 @@
-import { CLIENT_ADDRESS_HEADER } from '../logging/request-context.js';
+import { currentRequestContext, type ForwardedClient } from '../logging/request-context.js';
 import type { AccessTokens } from './access-tokens.js';
 import { bearerToken } from './access-tokens.js';
-import { SERVICE_TOKEN_METADATA_KEY } from './service-credentials.js';
 import { SERVICE_SCOPES } from './service-grants.js';
 
 /** An IPv4 or IPv6 address as an edge writes it; anything else is not taken as one. */
 const ADDRESS = /^[0-9A-Fa-f.:]{2,45}$/;
-
-/** The two values of a call that may name its client: what the edge forwarded, and the edge's own token. */
-export interface ForwardedClient {
-  /** The `x-triad-client-address` header or metadata value. */
-  address: unknown;
-  /** The `x-triad-service-token` value: `Bearer <token>`. */
-  serviceToken: unknown;
-}
 
 /**
  * Which client a call serves, for limits counted per client (failed sign-ins, sign-ups). Behind the edges, the
@@ -41,8 +32,12 @@ export class ClientAddresses {
     }
   }
 
-  /** The same, for an HTTP request's headers. */
-  fromHeaders(headers: Record<string, string | string[] | undefined>, peer: string | undefined): Promise<string> {
-    return this.resolve({ address: headers[CLIENT_ADDRESS_HEADER], serviceToken: headers[SERVICE_TOKEN_METADATA_KEY] }, peer);
+  /**
+   * The client of the current call. Resolved only where a limit needs it (a sign-in, a sign-up), so no other
+   * call pays for checking the edge's token.
+   */
+  ofCurrentCall(): Promise<string> {
+    const context = currentRequestContext();
+    return this.resolve(context?.forwardedClient ?? { address: undefined, serviceToken: undefined }, context?.clientAddress);
   }
 }

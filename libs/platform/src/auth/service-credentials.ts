@@ -3,6 +3,7 @@ import { env } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
 import { AUTH_PATHS } from './access-tokens.js';
 import type { ServiceClientId } from './service-grants.js';
+import { TokenCache, type CachedToken } from './token-cache.js';
 
 /** The gRPC metadata key that carries the calling service's own token, beside the user's `authorization`. */
 export const SERVICE_TOKEN_METADATA_KEY = 'x-triad-service-token';
@@ -27,31 +28,21 @@ const RENEW_BEFORE_MS = 30_000;
  * cached until shortly before they expire and fetched once however many calls wait for one.
  */
 export class ServiceCredentials {
-  private readonly cache = new Map<string, Promise<{ token: string; renewAt: number }>>();
+  private readonly cache: TokenCache;
 
   constructor(
     private readonly settings: { clientId: ServiceClientId; clientSecret: string | undefined; authServerUrl: string },
     private readonly now: () => number = Date.now,
-  ) {}
-
-  /** A token for calls to `service` (its `serviceAudience`) carrying `scopes`. */
-  async tokenFor(audience: string, scopes: readonly string[]): Promise<string> {
-    const key = `${audience} ${scopes.join(' ')}`;
-    const cached = this.cache.get(key);
-    if (cached) {
-      const entry = await cached.catch(() => undefined);
-      if (entry && entry.renewAt > this.now()) return entry.token;
-      // Another caller that waited on the same stale entry may already be fetching its successor.
-      const renewed = this.cache.get(key);
-      if (renewed && renewed !== cached) return (await renewed).token;
-    }
-    const fetched = this.fetchToken(audience, scopes);
-    this.cache.set(key, fetched);
-    fetched.catch(() => this.cache.delete(key));
-    return (await fetched).token;
+  ) {
+    this.cache = new TokenCache(100, now);
   }
 
-  private async fetchToken(audience: string, scopes: readonly string[]): Promise<{ token: string; renewAt: number }> {
+  /** A token for calls to `service` (its `serviceAudience`) carrying `scopes`. */
+  tokenFor(audience: string, scopes: readonly string[]): Promise<string> {
+    return this.cache.get(`${audience} ${scopes.join(' ')}`, () => this.fetchToken(audience, scopes));
+  }
+
+  private async fetchToken(audience: string, scopes: readonly string[]): Promise<CachedToken> {
     const { clientId, clientSecret, authServerUrl } = this.settings;
     if (!clientSecret) {
       throw new DomainError(

@@ -1,23 +1,19 @@
 import type { Metadata } from '@grpc/grpc-js';
-import { Inject, Injectable, Optional, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { from, Observable, switchMap } from 'rxjs';
-import { ClientAddresses } from '../auth/client-addresses.js';
+import { Observable } from 'rxjs';
 import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { LOGGER } from '../logging/logger.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 
 /**
- * Runs every gRPC handler inside its request context (the caller's request id, or a new one; the client
- * address an edge proved it forwarded, where the service counts by client, or the caller's own) and writes one
- * log line per call with its outcome and duration.
+ * Runs every gRPC handler inside its request context (the caller's request id, or a new one; the address the
+ * call came from, and what the caller claims about the client it serves) and writes one log line per call
+ * with its outcome and duration.
  */
 @Injectable()
 export class GrpcRequestInterceptor implements NestInterceptor {
-  constructor(
-    @Inject(LOGGER) private readonly logger: Logger,
-    @Optional() private readonly clientAddresses?: ClientAddresses,
-  ) {}
+  constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'rpc') return next.handle();
@@ -25,24 +21,12 @@ export class GrpcRequestInterceptor implements NestInterceptor {
     const requestId = acceptRequestId(metadata.get(REQUEST_ID_HEADER)[0]);
     const authorization = metadata.get('authorization')[0];
     const peer = (context.getArgByIndex(2) as { getPeer?: () => string } | undefined)?.getPeer?.();
-    const own = peer === undefined ? 'unknown' : peerHost(peer);
-    const forwarded = { address: metadata.get(CLIENT_ADDRESS_HEADER)[0], serviceToken: metadata.get(SERVICE_TOKEN_METADATA_KEY)[0] };
+    const clientAddress = peer === undefined ? 'unknown' : peerHost(peer);
+    const forwardedClient = { address: metadata.get(CLIENT_ADDRESS_HEADER)[0], serviceToken: metadata.get(SERVICE_TOKEN_METADATA_KEY)[0] };
     const method = `${context.getClass().name}.${context.getHandler().name}`;
-    // Synchronous where the service does not count by client, so a stream handler subscribes to its
-    // requests before the first message can arrive.
-    if (!this.clientAddresses) return this.handle(next, { requestId, clientAddress: own, authorization, method });
-    return from(this.clientAddresses.resolve(forwarded, own)).pipe(
-      switchMap((clientAddress) => this.handle(next, { requestId, clientAddress, authorization, method })),
-    );
-  }
-
-  private handle(
-    next: CallHandler,
-    call: { requestId: string; clientAddress: string; authorization: unknown; method: string },
-  ): Observable<unknown> {
-    const { requestId, clientAddress, authorization, method } = call;
+    const callContext = { requestId, clientAddress, forwardedClient, ...(typeof authorization === 'string' ? { authorization } : {}) };
     return new Observable((subscriber) =>
-      runWithRequestContext({ requestId, clientAddress, ...(typeof authorization === 'string' ? { authorization } : {}) }, () => {
+      runWithRequestContext(callContext, () => {
         const started = performance.now();
         const finish = (outcome: string) =>
           this.logger.info({ method, outcome, durationMs: Math.round(performance.now() - started) }, 'grpc call');

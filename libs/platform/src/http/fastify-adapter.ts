@@ -1,17 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import type { ClientAddresses } from '../auth/client-addresses.js';
-import { acceptRequestId, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
+import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
+import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
 
 export interface FastifyAdapterOptions {
   bodyLimit?: number;
-  /**
-   * For a service that counts by client (users-service): takes the client address an edge proved it forwarded.
-   * Without it a request's client is the address it came from, which at an edge is the client's.
-   */
-  clientAddresses?: ClientAddresses;
 }
 
 /**
@@ -29,10 +24,9 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     const authorization = request.headers.authorization;
-    const run = (clientAddress: string) =>
-      runWithRequestContext({ requestId: request.id, clientAddress, ...(authorization ? { authorization } : {}) }, done);
-    if (!options.clientAddresses) return run(request.ip);
-    options.clientAddresses.fromHeaders(request.headers, request.ip).then(run, () => run(request.ip));
+    const forwardedClient = { address: request.headers[CLIENT_ADDRESS_HEADER], serviceToken: request.headers[SERVICE_TOKEN_METADATA_KEY] };
+    const context = { requestId: request.id, clientAddress: request.ip, forwardedClient };
+    runWithRequestContext({ ...context, ...(authorization ? { authorization } : {}) }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0];

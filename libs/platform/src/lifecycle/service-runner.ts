@@ -2,7 +2,6 @@ import { NestFactory } from '@nestjs/core';
 import type { MicroserviceOptions } from '@nestjs/microservices';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
-import type { ClientAddresses } from '../auth/client-addresses.js';
 import { ConfigError } from '../config/config.js';
 import { grpcServerOptions, type GrpcServerControl } from '../grpc/grpc-server.js';
 import { createFastifyAdapter } from '../http/fastify-adapter.js';
@@ -17,7 +16,7 @@ export interface ServiceDefinition {
   /** Root module, usually `AppModule.register(config)`. */
   rootModule: Parameters<typeof NestFactory.create>[0];
   logger: Logger;
-  http: { host: string; port: number; portVariable: string; bodyLimit?: number; clientAddresses?: ClientAddresses };
+  http: { host: string; port: number; portVariable: string; bodyLimit?: number };
   grpc?: { control: GrpcServerControl; packages: readonly string[]; host: string; port: number; portVariable: string };
   /** Runs after Nest is initialised and before ports open (OpenAPI, demo data…). */
   beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
@@ -39,10 +38,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const { logger, http, grpc } = definition;
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule,
-    createFastifyAdapter(logger, {
-      ...(http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
-      ...(http.clientAddresses ? { clientAddresses: http.clientAddresses } : {}),
-    }),
+    createFastifyAdapter(logger, http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
   let closed: Promise<void> | undefined;

@@ -7,10 +7,20 @@ export interface RequestContext {
   /** The caller's bearer token as received, forwarded to the services a request calls. */
   authorization?: string;
   /**
-   * The address of the client: at an edge, the one it saw, forwarded to the services a request calls; in a
-   * service, the one an edge proved it forwarded (see `ClientAddresses`), else the caller's own.
+   * The address the call came from: at an edge, the client's, which it forwards to the services it calls; in a
+   * service, its caller's (an edge, or whoever reached the port).
    */
   clientAddress?: string;
+  /** What the caller claims about the client it serves; only `ClientAddresses` decides whether to believe it. */
+  forwardedClient?: ForwardedClient;
+}
+
+/** The two values of a call that may name its client: what an edge forwarded, and the edge's own token. */
+export interface ForwardedClient {
+  /** The `x-triad-client-address` header or metadata value. */
+  address: unknown;
+  /** The `x-triad-service-token` value: `Bearer <token>`. */
+  serviceToken: unknown;
 }
 
 /** Header and gRPC metadata key that carries the request id between processes. */
