@@ -1,7 +1,7 @@
 import { freePort } from '@triad/testing';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -118,12 +118,27 @@ function outputMatching(pattern: RegExp, timeoutMs = 30_000): Promise<void> {
   });
 }
 
-/** The PID of one of the launcher's processes, from the process table. */
+/**
+ * The PID of one of the launcher's processes, read from /proc (Linux) rather than `ps`, which a slim image
+ * such as node:24-trixie-slim does not have.
+ */
 function servicePid(name: string): number {
-  const table = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(launcher.pid)], { encoding: 'utf8' });
-  const row = table.split('\n').find((line) => line.includes(`apps/${name}/dist/main.js`));
-  if (!row) throw new Error(`No ${name} among the launcher's processes:\n${table}`);
-  return Number.parseInt(row.trim(), 10);
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      try {
+        // Field 4 of /proc/<pid>/stat is the parent; the command name before it may hold spaces, so split after ')'.
+        const parent = Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]);
+        return parent === launcher.pid
+          ? [{ pid: Number(pid), command: readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ') }]
+          : [];
+      } catch {
+        return []; // gone between the listing and the read
+      }
+    });
+  const child = children.find(({ command }) => command.includes(`apps/${name}/dist/main.js`));
+  if (!child) throw new Error(`No ${name} among the launcher's processes:\n${children.map(({ command }) => command).join('\n')}`);
+  return child.pid;
 }
 
 /** The HTTP status `url` answers with, or 0 when nothing answers. */
