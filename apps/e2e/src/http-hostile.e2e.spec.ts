@@ -3,11 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** Debian's Chromium; `.ci/run` installs it where it is missing. CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+import { hasChromium, launchChromium } from './chromium.js';
 
 let system: RunningSystem;
 let dataDir: string;
@@ -23,7 +21,7 @@ beforeAll(async () => {
     'graphql-gateway': `http://127.0.0.1:${ports.gateway}`,
     'users subgraph': `http://127.0.0.1:${ports.usersHttp}`,
   };
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  if (hasChromium) browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -109,7 +107,7 @@ describe('every HTTP server of the system, against a hostile client', () => {
   });
 });
 
-describe('the web app and the IDE under their Content-Security-Policy', () => {
+describe.skipIf(!hasChromium)('the web app and the IDE under their Content-Security-Policy', () => {
   /** A new page that records every policy violation it reports, as `directive blocked-URI`. */
   async function watchedPage(): Promise<Page> {
     const page = await browser.newPage();

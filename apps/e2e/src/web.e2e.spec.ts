@@ -2,11 +2,9 @@ import { freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-/** Debian's Chromium; `.ci/run` installs it where it is missing. CHROMIUM_PATH points elsewhere. */
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+import { hasChromium, launchChromium } from './chromium.js';
 const SCREENSHOTS = join(import.meta.dirname, '../test-output/screenshots');
 
 let system: RunningSystem;
@@ -16,36 +14,26 @@ let page: Page;
 let web: string;
 
 beforeAll(async () => {
+  if (!hasChromium) return;
   dataDir = mkdtempSync(join(tmpdir(), 'triad-e2e-web-'));
   mkdirSync(SCREENSHOTS, { recursive: true });
   const ports = await freeSystemPorts();
   // The demo warehouse moves each order along quickly, so the order page has live changes to show.
   system = await startSystem({ ports, dataDir, env: { LOG_LEVEL: 'warn', FULFILMENT_SIMULATOR: 'true', FULFILMENT_STEP_MS: '1500' } });
   web = `http://127.0.0.1:${ports.gateway}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 
 afterAll(async () => {
   await browser?.close();
   await system?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
-describe('the web app in a real browser', () => {
+describe.skipIf(!hasChromium)('the web app in a real browser', () => {
   it('lists and searches the products', async () => {
     await page.goto(`${web}/`);
     await expect
