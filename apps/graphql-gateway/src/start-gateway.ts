@@ -6,12 +6,16 @@ import { loadSupergraph } from './gateway/supergraph.loader.js';
 import { GRAPHQL_IDE_PATH, registerAltair } from './graphql-ide/altair.js';
 import { HttpErrorFilter } from './protection/http-error.filter.js';
 import { GATEWAY_SECURITY_HEADERS } from './web/security-headers.js';
-import { serveWebApp } from './web/web-app.js';
+import { serveWebApp, WEB_APP_DIR } from './web/web-app.js';
 
-/** Starts the gateway on the checked-in supergraph; main.ts runs it, and specs start it the same way. */
+/**
+ * Starts the gateway on the checked-in supergraph; main.ts runs it, and specs start it the same way (with a web
+ * app folder of their own, since the real one exists only after `nx run web:build`).
+ */
 export async function startGateway(
   config: GatewayConfig,
   logger = createLogger('graphql-gateway', config.LOG_LEVEL),
+  webAppDir = WEB_APP_DIR,
 ): Promise<RunningService> {
   const supergraph = loadSupergraph();
   logger.info({ subgraphs: supergraph.subgraphNames }, 'supergraph read');
@@ -28,7 +32,7 @@ export async function startGateway(
         await registerAltair(app, GRAPHQL_PATH);
         logger.info({ path: GRAPHQL_IDE_PATH }, 'GraphQL IDE enabled (set GRAPHQL_IDE=false to turn it off)');
       }
-      await serveWebApp(app, logger);
+      await serveWebApp(app, logger, webAppDir);
     },
   });
 }

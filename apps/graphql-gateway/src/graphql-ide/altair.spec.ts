@@ -1,13 +1,25 @@
+import { readFileSync } from 'node:fs';
+import { runInNewContext } from 'node:vm';
 import type { RunningService } from '@triad/platform';
+import { buildSchema, parse, validate } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { startTestGateway } from '../testing/gateway-client.js';
+import { GRAPHQL_IDE_EXAMPLE_QUERY } from './altair.js';
 
 // No subgraph is needed: the IDE page and its assets come from the gateway alone.
 
 /** Every `src` and `href` in a page, i.e. everything a browser loads to show it. */
 function referencedUrls(html: string): string[] {
   return [...html.matchAll(/\s(?:src|href)="([^"]+)"/g)].map((match) => match[1]!);
+}
+
+/** The settings Altair starts with: the page's inline script runs `AltairGraphQL.init({…})`, here with a stand-in. */
+function altairSettings(html: string): Record<string, unknown> {
+  const [, script] = /<script(?![^>]*\ssrc=)[^>]*>([\s\S]*?)<\/script>/.exec(html) ?? [];
+  let settings: Record<string, unknown> = {};
+  runInNewContext(script ?? '', { AltairGraphQL: { init: (given: Record<string, unknown>) => (settings = given) } });
+  return settings;
 }
 
 describe('GraphQL IDE', () => {
@@ -26,6 +38,16 @@ describe('GraphQL IDE', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(await response.text()).toMatch(/AltairGraphQL\.init\(\{[^}]*endpointURL: `\/graphql`/);
+  });
+
+  it('opens on an example query that the public schema accepts, with no banner selling its AI plugin', async () => {
+    const settings = altairSettings(await (await fetch(`${gateway.httpUrl}/altair`)).text());
+    const publicSchema = buildSchema(readFileSync(new URL('../../supergraph/public-schema.graphql', import.meta.url), 'utf8'));
+
+    expect(settings['initialQuery']).toBe(GRAPHQL_IDE_EXAMPLE_QUERY);
+    expect(GRAPHQL_IDE_EXAMPLE_QUERY).toContain('products(first: 5)');
+    expect(validate(publicSchema, parse(GRAPHQL_IDE_EXAMPLE_QUERY))).toEqual([]);
+    expect(settings['initialSettings']).toMatchObject({ 'banners.disable': true });
   });
 
   it('loads every script, style and image from the gateway itself, so it works offline', async () => {

@@ -7,6 +7,35 @@ import type { FastifyInstance } from 'fastify';
 export const GRAPHQL_IDE_PATH = '/altair';
 
 /**
+ * What the IDE's first tab holds, so that a new user has something to run at once: the catalog, which needs no
+ * sign-in, and in comments the way to one's own data. A spec checks it against the public schema.
+ */
+export const GRAPHQL_IDE_EXAMPLE_QUERY = `# The catalog needs no sign-in: press Send Request (or Ctrl+Enter).
+#
+# For your own data, sign in with a demo login from the README:
+#   mutation { login(email: "alice@triad.dev", password: "alice-password") { accessToken } }
+# put its accessToken in the Auth tab (Bearer Token) and ask for
+#   { me { name orders(first: 5) { nodes { status } } } }
+query Products {
+  products(first: 5) {
+    nodes {
+      name
+      sku
+      price {
+        amountMinor
+        currencyCode
+      }
+      inStock
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+`;
+
+/**
  * Altair's own, looser Content-Security-Policy, on its paths only, in place of the gateway's: an Angular app,
  * it adds `<style>` elements as it runs (`'unsafe-inline'` for styles), shows `data:`/`blob:` images and runs
  * `blob:` workers, and its page starts it with an inline script, allowed by its hash alone (see
@@ -62,6 +91,9 @@ export async function registerAltair(app: NestFastifyApplication, graphqlPath: s
       baseURL: `${GRAPHQL_IDE_PATH}/`,
       endpointURL: graphqlPath,
       initialName: 'Triad',
+      initialQuery: GRAPHQL_IDE_EXAMPLE_QUERY,
+      // Altair's one banner sells its AI plugin, which it would fetch from a CDN that the policy above blocks.
+      initialSettings: { 'banners.disable': true },
       disableAccount: true,
     });
     // The asset folder's own index.html is Altair without these settings: send `/altair/` to the real page.

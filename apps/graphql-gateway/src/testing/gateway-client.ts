@@ -8,12 +8,16 @@ import { startGateway } from '../start-gateway.js';
 
 /**
  * Starts the gateway as main.ts does, on a free port, quietly, trusting the tokens of the test file's shared
- * authorization server (`sharedTestAuthority`); `environment` adds to the test settings.
+ * authorization server (`sharedTestAuthority`); `environment` adds to the test settings. It serves the built web
+ * app if there is one, or the web app in `options.webAppDir`.
  */
-export async function startTestGateway(environment: Record<string, string> = {}): Promise<RunningService> {
+export async function startTestGateway(
+  environment: Record<string, string> = {},
+  options: { webAppDir?: string } = {},
+): Promise<RunningService> {
   const authority = await sharedTestAuthority();
   const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...authority.env, ...environment });
-  return startGateway(config, createLogger('graphql-gateway', 'silent'));
+  return startGateway(config, createLogger('graphql-gateway', 'silent'), options.webAppDir);
 }
 
 export interface GraphQLResponse {
