@@ -1,6 +1,6 @@
 import { OrderStatus as ProtoOrderStatus, StockAvailability, type Order as ProtoOrder } from '@triad/contracts/orders/v1';
 import { DomainError, toProtoMoney, toTimestamp } from '@triad/platform';
-import type { Availability } from '../quote-cart/quote-cart.service.js';
+import type { Availability } from '../quote-cart/cart.js';
 import type { Order, OrderStatus } from './order.js';
 import { OrdersErrors } from './orders.errors.js';
 

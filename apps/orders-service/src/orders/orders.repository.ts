@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
 import { ORDERS_DATABASE, type OrdersDatabase } from '../db/database.js';
 import { INTERNAL_STATES, orderItems, orders, type OrderItemRow, type OrderRow } from '../db/schema.js';
 import type { Money, Order, OrderStatus } from './order.js';
+import { lineTotal, type PricedItem } from './pricing.js';
 
 /** The database's clock, for every stored time that orders events across instances. */
 const NOW = sql`now()`;
@@ -15,12 +16,6 @@ export interface Claim {
   userId: string;
   idempotencyKey: string;
   requestHash: string;
-}
-
-export interface PricedItem {
-  productId: string;
-  quantity: number;
-  unitPrice: Money;
 }
 
 /** Storage of orders. Knows SQL and nothing about callers or other services. */
@@ -210,12 +205,10 @@ function toOrder(row: OrderRow, items: OrderItemRow[]): Order {
     id: row.id,
     userId: row.userId,
     status: row.status,
-    items: items.map((item) => ({
-      productId: item.productId,
-      quantity: item.quantity,
-      unitPrice: { amountMinor: item.unitAmountMinor, currencyCode: item.currencyCode },
-      lineTotal: { amountMinor: item.unitAmountMinor * BigInt(item.quantity), currencyCode: item.currencyCode },
-    })),
+    items: items.map((item) => {
+      const unitPrice = { amountMinor: item.unitAmountMinor, currencyCode: item.currencyCode };
+      return { productId: item.productId, quantity: item.quantity, unitPrice, lineTotal: lineTotal(unitPrice, item.quantity) };
+    }),
     total: { amountMinor: row.totalAmountMinor, currencyCode: row.currencyCode },
     idempotencyKey: row.idempotencyKey,
     createdAt: row.createdAt,

@@ -4,10 +4,11 @@ import { canActFor, DomainError, LOGGER, requireCaller, uuidv7, type Caller } fr
 import type { Logger } from 'pino';
 import type { OrderRow } from '../db/schema.js';
 import { parsePlaceOrder, type PlaceOrderInput } from '../orders/order-input.schema.js';
-import type { Money, Order } from '../orders/order.js';
+import type { Order } from '../orders/order.js';
 import { OrdersErrors } from '../orders/orders.errors.js';
-import { OrdersRepository, type PricedItem } from '../orders/orders.repository.js';
-import { CatalogClient, type CatalogProduct } from '../upstream/catalog-client.service.js';
+import { OrdersRepository } from '../orders/orders.repository.js';
+import { orderTotal, priceLines } from '../orders/pricing.js';
+import { CatalogClient } from '../upstream/catalog-client.service.js';
 import { UsersClient } from '../upstream/users-client.service.js';
 
 /**
@@ -44,9 +45,10 @@ export class PlaceOrderService {
     try {
       await this.users.requireUser(input.userId);
       const items = priceLines(input.lines, await this.catalog.products(input.lines.map((line) => line.productId)));
+      const total = orderTotal(items);
       reservationRequested = true;
       await this.catalog.reserveStock(orderId, input.lines);
-      return await this.orders.completePlacement(orderId, items, totalOf(items));
+      return await this.orders.completePlacement(orderId, items, total);
     } catch (error) {
       await this.abandon(orderId, reservationRequested);
       throw error;
@@ -70,23 +72,6 @@ export class PlaceOrderService {
       this.logger.warn({ orderId, err: error }, 'could not undo a failed placement now; placement recovery will finish it');
     }
   }
-}
-
-function priceLines(lines: PlaceOrderInput['lines'], products: Map<string, CatalogProduct>): PricedItem[] {
-  const items = lines.map((line) => {
-    const product = products.get(line.productId);
-    if (!product) throw OrdersErrors.productNotFound(line.productId);
-    return { productId: line.productId, quantity: line.quantity, unitPrice: product.price };
-  });
-  if (new Set(items.map((item) => item.unitPrice.currencyCode)).size > 1) throw OrdersErrors.mixedCurrencies();
-  return items;
-}
-
-function totalOf(items: readonly PricedItem[]): Money {
-  return {
-    amountMinor: items.reduce((sum, item) => sum + item.unitPrice.amountMinor * BigInt(item.quantity), 0n),
-    currencyCode: items[0]?.unitPrice.currencyCode ?? 'USD',
-  };
 }
 
 /** Same user and same lines (in any order) give the same digest. */

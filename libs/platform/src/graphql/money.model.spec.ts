@@ -18,4 +18,15 @@ describe('MoneyModel.of', () => {
     expect(() => MoneyModel.of('2147483648', 'USD')).toThrow(RangeError);
     expect(() => MoneyModel.of(-2_147_483_649n, 'USD')).toThrow(RangeError);
   });
+
+  it('keeps zero and the smallest GraphQL Int, and refuses the int64 extremes a proto Money can carry', () => {
+    expect(MoneyModel.of('0', 'USD')).toEqual({ amountMinor: 0, currencyCode: 'USD' });
+    expect(MoneyModel.of(-2_147_483_648n, 'USD').amountMinor).toBe(-2_147_483_648);
+    expect(() => MoneyModel.of('9223372036854775807', 'USD')).toThrow(RangeError);
+    expect(() => MoneyModel.of('-9223372036854775808', 'USD')).toThrow(RangeError);
+  });
+
+  it.each(['12.5', '1e3', 'abc', '19,99'])('refuses %j, which is not a whole number of minor units, rather than return NaN', (amount) => {
+    expect(() => MoneyModel.of(amount, 'USD')).toThrow(SyntaxError);
+  });
 });
