@@ -1,37 +1,28 @@
-import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/contracts/catalog/v1';
-import { createLogger, GrpcServerControl, openDatabase, startService, type RunningService } from '@triad/platform';
-import type { Logger } from 'pino';
-import { AppModule } from './app.module.js';
-import type { CatalogConfig } from './catalog.config.js';
-import { MIGRATIONS_FOLDER } from './db/database.js';
+import { defineService } from '@triad/platform';
+import { CATALOG_DATABASE, MIGRATIONS_FOLDER } from './db/database.js';
 import { schema } from './db/schema.js';
 import { seedDemoProducts } from './products/demo-products.seed.js';
+import { createProductsLoader } from './products/products.loader.js';
+import { ProductsModule } from './products/products.module.js';
+import type { CatalogGraphQLContext } from './products/products.resolver.js';
 import { ProductsRepository } from './products/products.repository.js';
 import { ProductsService } from './products/products.service.js';
 
 /**
- * Starts catalog-service: migrates its database, seeds demo products into an empty one, then serves gRPC and
- * HTTP. Used by main.ts and by the integration tests, so both run exactly the same process.
+ * catalog-service: products and stock reservations over gRPC, the `Product` entity over GraphQL. The shell
+ * (libs/platform's `defineService`) does the rest; main.ts and the integration tests start it the same way.
  */
-export async function startCatalogService(
-  config: CatalogConfig,
-  logger: Logger = createLogger('catalog-service', config.LOG_LEVEL),
-): Promise<RunningService> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder: MIGRATIONS_FOLDER });
-  logger.info({ database: database.location }, 'database ready, migrations applied');
-  return startService({
-    rootModule: AppModule.register({ config, database, logger }),
-    logger,
-    http: { host: config.HOST, port: config.CATALOG_HTTP_PORT, portVariable: 'CATALOG_HTTP_PORT' },
-    grpc: {
-      control: new GrpcServerControl([`${TRIAD_CATALOG_V1_PACKAGE_NAME}.${CATALOG_SERVICE_NAME}`]),
-      packages: [TRIAD_CATALOG_V1_PACKAGE_NAME],
-      host: config.HOST,
-      port: config.CATALOG_GRPC_PORT,
-      portVariable: 'CATALOG_GRPC_PORT',
+export const catalogService = defineService({
+  name: 'catalog-service',
+  database: { schema, migrationsFolder: MIGRATIONS_FOLDER, token: CATALOG_DATABASE },
+  parts: ({ logger }) => ({
+    imports: [ProductsModule],
+    graphql: {
+      inject: [ProductsService],
+      extend:
+        (products: ProductsService) =>
+        (base): CatalogGraphQLContext => ({ ...base, productsById: createProductsLoader(products) }),
     },
-    beforeListen: async (app) => {
-      if (config.SEED_DEMO_DATA) await seedDemoProducts(app.get(ProductsRepository), app.get(ProductsService), logger);
-    },
-  });
-}
+    seed: (app) => seedDemoProducts(app.get(ProductsRepository), app.get(ProductsService), logger),
+  }),
+});

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { runMain } from '@triad/platform';
-import { loadCatalogConfig } from './catalog.config.js';
-import { startCatalogService } from './catalog-service.js';
+import { runService } from '@triad/platform';
+import { catalogService } from './catalog-service.js';
 
-runMain('catalog-service', () => startCatalogService(loadCatalogConfig()));
+runService(catalogService);

@@ -1,4 +1,16 @@
-import { accessTokenConfig, ConfigError, env, loadConfig, requireInProduction, serviceCredentialsConfig } from '@triad/platform';
+import {
+  accessTokenConfig,
+  ConfigError,
+  defaultGrpcAddress,
+  defaultSubgraphUrl,
+  env,
+  loadConfig,
+  requireInProduction,
+  serviceCredentialsConfig,
+  subgraphProcesses,
+  subgraphUrlSetting,
+  SYSTEM,
+} from '@triad/platform';
 import { z } from 'zod';
 import type { OperationLimits } from './protection/operation-limits.js';
 
@@ -10,6 +22,11 @@ const limit = (fallback: number) =>
     .positive({ error: 'a positive whole number' })
     .default(fallback);
 
+/** One `<SCOPE>_SUBGRAPH_URL` setting per process the registry says serves a subgraph. */
+const subgraphUrlSettings = Object.fromEntries(
+  subgraphProcesses().map(({ process }) => [subgraphUrlSetting(process), env.url(defaultSubgraphUrl(process))]),
+) as Record<`${Uppercase<string>}_SUBGRAPH_URL`, ReturnType<typeof env.url>>;
+
 /** Everything graphql-gateway reads from the environment, validated before anything starts. */
 export function loadGatewayConfig(source: Record<string, string | undefined> = process.env) {
   const development = source['NODE_ENV'] !== 'production';
@@ -19,14 +36,11 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       // The gateway's own identity, with which it tells users-service which client a sign-in comes from.
       ...serviceCredentialsConfig,
       HOST: env.string('0.0.0.0'),
-      GATEWAY_PORT: env.port(4000),
-      USERS_SUBGRAPH_URL: env.url('http://localhost:4001/graphql'),
-      CATALOG_SUBGRAPH_URL: env.url('http://localhost:4002/graphql'),
-      ORDERS_SUBGRAPH_URL: env.url('http://localhost:4003/graphql'),
-      // rest-api serves the API keys subgraph on its own HTTP port, beside the REST routes.
-      REST_SUBGRAPH_URL: env.url('http://localhost:3000/graphql'),
+      GATEWAY_PORT: env.port(SYSTEM['graphql-gateway'].http.port),
+      // Where each subgraph the registry lists is (`<SCOPE>_SUBGRAPH_URL`); rest-api serves one beside its REST routes.
+      ...subgraphUrlSettings,
       // Subscriptions watch orders over gRPC (WatchOrder); queries reach orders-service through its subgraph.
-      ORDERS_SERVICE_ADDR: env.grpcAddress('localhost:50053'),
+      ORDERS_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('orders-service')),
       // A subgraph that stops answering fails its part of a query after this long instead of holding it open.
       SUBGRAPH_TIMEOUT_MS: env.duration(10_000),
       // The IDE and introspection are development tools: on unless NODE_ENV is production. Left unset,
@@ -70,14 +84,16 @@ export function operationLimits(config: GatewayConfig): OperationLimits {
 }
 
 /**
- * Where the gateway sends each subgraph's requests, by the subgraph's name in supergraph.yaml. The routing URLs
- * in the supergraph are only local defaults; a subgraph added to the YAML needs its setting here too.
+ * Where the gateway sends each subgraph's requests, by the subgraph's name in supergraph.yaml (which the
+ * registry's drift spec keeps in step with the registry). The routing URLs in the supergraph are only local
+ * defaults.
  */
 export function subgraphUrls(config: GatewayConfig): ReadonlyMap<string, { url: string; variable: string }> {
-  return new Map([
-    ['users', { url: config.USERS_SUBGRAPH_URL, variable: 'USERS_SUBGRAPH_URL' }],
-    ['catalog', { url: config.CATALOG_SUBGRAPH_URL, variable: 'CATALOG_SUBGRAPH_URL' }],
-    ['orders', { url: config.ORDERS_SUBGRAPH_URL, variable: 'ORDERS_SUBGRAPH_URL' }],
-    ['rest', { url: config.REST_SUBGRAPH_URL, variable: 'REST_SUBGRAPH_URL' }],
-  ]);
+  const settings = config as unknown as Record<string, string>;
+  return new Map(
+    subgraphProcesses().map(({ subgraph, process }) => {
+      const variable = subgraphUrlSetting(process);
+      return [subgraph, { url: settings[variable] ?? defaultSubgraphUrl(process), variable }];
+    }),
+  );
 }

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { runMain } from '@triad/platform';
-import { loadOrdersConfig } from './orders.config.js';
-import { startOrdersService } from './orders-service.js';
+import { runService } from '@triad/platform';
+import { ordersService } from './orders-service.js';
 
-runMain('orders-service', () => startOrdersService(loadOrdersConfig()));
+runService(ordersService);

@@ -1,31 +1,34 @@
-import { TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
-import { createLogger, GrpcServerControl, openDatabase, startService, type RunningService } from '@triad/platform';
-import type { Logger } from 'pino';
-import { AppModule } from './app.module.js';
-import { MIGRATIONS_FOLDER } from './db/database.js';
+import { defineService } from '@triad/platform';
+import { MIGRATIONS_FOLDER, ORDERS_DATABASE } from './db/database.js';
 import { schema } from './db/schema.js';
-import type { OrdersConfig } from './orders.config.js';
+import { ordersSettings } from './orders.config.js';
+import { createOrdersLoader } from './orders/orders.loader.js';
+import { OrdersModule } from './orders/orders.module.js';
+import type { OrdersGraphQLContext } from './orders/orders.resolver.js';
+import { OrdersService } from './orders/orders.service.js';
 
 /**
- * Starts orders-service: migrates its database, then serves gRPC and HTTP. Used by main.ts and by the
- * integration tests, so both run exactly the same process.
+ * orders-service: placing and following orders over gRPC, the `Order` entity over GraphQL; it calls
+ * users-service and catalog-service (the registry says so, and the shell makes the clients). The shell
+ * (libs/platform's `defineService`) does the rest; main.ts and the integration tests start it the same way.
  */
-export async function startOrdersService(
-  config: OrdersConfig,
-  logger: Logger = createLogger('orders-service', config.LOG_LEVEL),
-): Promise<RunningService> {
-  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder: MIGRATIONS_FOLDER });
-  logger.info({ database: database.location }, 'database ready, migrations applied');
-  return startService({
-    rootModule: AppModule.register({ config, database, logger }),
-    logger,
-    http: { host: config.HOST, port: config.ORDERS_HTTP_PORT, portVariable: 'ORDERS_HTTP_PORT' },
-    grpc: {
-      control: new GrpcServerControl([`${TRIAD_ORDERS_V1_PACKAGE_NAME}.OrdersService`]),
-      packages: [TRIAD_ORDERS_V1_PACKAGE_NAME],
-      host: config.HOST,
-      port: config.ORDERS_GRPC_PORT,
-      portVariable: 'ORDERS_GRPC_PORT',
+export const ordersService = defineService({
+  name: 'orders-service',
+  database: { schema, migrationsFolder: MIGRATIONS_FOLDER, token: ORDERS_DATABASE },
+  config: ordersSettings,
+  parts: ({ config }) => ({
+    imports: [
+      OrdersModule.register({
+        // Three calls, each bounded by the deadline, plus the database: a placement older than this has ended.
+        recovery: { abandonedAfterMs: 4 * config.GRPC_DEADLINE_MS + 10_000, intervalMs: 15_000 },
+        fulfilment: { enabled: config.FULFILMENT_SIMULATOR, stepMs: config.FULFILMENT_STEP_MS },
+      }),
+    ],
+    graphql: {
+      inject: [OrdersService],
+      extend:
+        (orders: OrdersService) =>
+        (base): OrdersGraphQLContext => ({ ...base, ordersById: createOrdersLoader(orders, base) }),
     },
-  });
-}
+  }),
+});

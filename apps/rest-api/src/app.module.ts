@@ -2,36 +2,32 @@ import type { ApolloFederationDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
-import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/contracts/catalog/v1';
-import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
-import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
 import {
   AccessTokens,
   databaseProviders,
   graphQLContextFactory,
   HealthHttpController,
+  GrpcClientModule,
   LOGGER,
   READINESS_CHECK,
-  SERVICE_GRANTS,
-  serviceAudience,
   ServiceCredentials,
+  serviceCalls,
   subgraphOptions,
+  SYSTEM,
   type DatabaseHandle,
+  type ServiceName,
 } from '@triad/platform';
 import type { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
 import { AuthModule } from './auth/auth.module.js';
-import { CatalogClientModule } from './catalog/catalog-client.module.js';
 import { REST_API_DATABASE } from './db/database.js';
 import type { schema } from './db/schema.js';
 import { GrpcHealthProbe } from './health/grpc-health.probe.js';
-import { OrdersClientModule } from './orders/orders-client.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProblemDetailsFilter } from './problems/problem-details.filter.js';
 import { requestValidationPipe } from './problems/request-validation.pipe.js';
 import { ProductsModule } from './products/products.module.js';
 import { REST_API_CONFIG, type RestApiConfig } from './rest-api.config.js';
-import { UsersClientModule } from './users/users-client.module.js';
 import { UsersModule } from './users/users.module.js';
 
 export interface RestApiDependencies {
@@ -51,14 +47,25 @@ export class AppModule {
     const deadlineMs = config.GRPC_DEADLINE_MS;
     // Ready when its database answers and every upstream says it is serving: each `/v1` resource needs its
     // service, and a half-ready API would answer some routes and fail others.
+    const addresses: Record<ServiceName, string> = {
+      'users-service': config.USERS_SERVICE_ADDR,
+      'catalog-service': config.CATALOG_SERVICE_ADDR,
+      'orders-service': config.ORDERS_SERVICE_ADDR,
+    };
+    const upstreams = serviceCalls('rest-api');
     const upstreamHealth = new GrpcHealthProbe(
-      [
-        { address: config.USERS_SERVICE_ADDR, service: `${TRIAD_USERS_V1_PACKAGE_NAME}.${USERS_SERVICE_NAME}` },
-        { address: config.CATALOG_SERVICE_ADDR, service: `${TRIAD_CATALOG_V1_PACKAGE_NAME}.${CATALOG_SERVICE_NAME}` },
-        { address: config.ORDERS_SERVICE_ADDR, service: `${TRIAD_ORDERS_V1_PACKAGE_NAME}.${ORDERS_SERVICE_NAME}` },
-      ],
+      upstreams.map((target) => ({
+        address: addresses[target],
+        service: `${SYSTEM[target].grpc.package}.${SYSTEM[target].grpc.services[0]}`,
+      })),
       deadlineMs,
     );
+    // Its own identity: users-service issues API keys' owners their tokens only to rest-api (see DelegatedTokens).
+    const credentials = new ServiceCredentials({
+      clientId: 'rest-api',
+      clientSecret: config.SERVICE_CLIENT_SECRET,
+      authServerUrl: config.AUTH_SERVER_URL,
+    });
     const isReady = async () => {
       await Promise.all([database.ping(), upstreamHealth.check()]);
     };
@@ -66,22 +73,9 @@ export class AppModule {
       module: AppModule,
       global: true,
       imports: [
-        UsersClientModule.register({
-          address: config.USERS_SERVICE_ADDR,
-          deadlineMs,
-          // For API keys' owners: users-service issues their tokens only to rest-api (see DelegatedTokens).
-          serviceIdentity: {
-            credentials: new ServiceCredentials({
-              clientId: 'rest-api',
-              clientSecret: config.SERVICE_CLIENT_SECRET,
-              authServerUrl: config.AUTH_SERVER_URL,
-            }),
-            audience: serviceAudience('users-service'),
-            scopes: SERVICE_GRANTS['rest-api']['users-service'],
-          },
-        }),
-        CatalogClientModule.register({ address: config.CATALOG_SERVICE_ADDR, deadlineMs }),
-        OrdersClientModule.register({ address: config.ORDERS_SERVICE_ADDR, deadlineMs }),
+        ...upstreams.map((target) =>
+          GrpcClientModule.register(target, { caller: 'rest-api', address: addresses[target], deadlineMs, credentials }),
+        ),
         AuthModule,
         UsersModule,
         ProductsModule,

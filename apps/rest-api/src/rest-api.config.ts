@@ -1,4 +1,12 @@
-import { accessTokenConfig, env, loadConfig, requireInProduction, serviceCredentialsConfig } from '@triad/platform';
+import {
+  accessTokenConfig,
+  defaultGrpcAddress,
+  env,
+  loadConfig,
+  requireInProduction,
+  serviceCredentialsConfig,
+  SYSTEM,
+} from '@triad/platform';
 import { z } from 'zod';
 import { httpEdgeConfig } from './http/http-edge.config.js';
 
@@ -10,10 +18,10 @@ export function loadRestApiConfig(source: Record<string, string | undefined> = p
       ...serviceCredentialsConfig,
       ...httpEdgeConfig,
       HOST: env.string('0.0.0.0'),
-      REST_PORT: env.port(3000),
-      USERS_SERVICE_ADDR: env.grpcAddress('localhost:50051'),
-      CATALOG_SERVICE_ADDR: env.grpcAddress('localhost:50052'),
-      ORDERS_SERVICE_ADDR: env.grpcAddress('localhost:50053'),
+      REST_PORT: env.port(SYSTEM['rest-api'].http.port),
+      USERS_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('users-service')),
+      CATALOG_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('catalog-service')),
+      ORDERS_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('orders-service')),
       // rest-api owns one thing itself, API keys and their usage, in its own database like a service.
       DATABASE_URL: env.optionalDatabaseUrl(),
       DATA_DIR: env.string('.data/rest-api'),

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { runMain } from '@triad/platform';
-import { loadUsersConfig } from './users.config.js';
-import { startUsersService } from './users-service.js';
+import { runService } from '@triad/platform';
+import { usersService } from './users-service.js';
 
-runMain('users-service', () => startUsersService(loadUsersConfig()));
+runService(usersService);

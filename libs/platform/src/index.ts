@@ -30,7 +30,8 @@ export { subgraphOptions } from './graphql/subgraph-options.js';
 export { ERROR_CODE_METADATA_KEY, FIELD_VIOLATIONS_METADATA_KEY, fromGrpcError, toGrpcError } from './errors/grpc-errors.js';
 export { PROBLEM_TYPE_BASE, toProblemDocument, type ProblemDocument } from './errors/problem.js';
 export { graphQLContextFactory, type GraphQLContext } from './graphql/graphql-context.js';
-export { callerFromMetadata } from './grpc/grpc-caller.js';
+export { callerFromMetadata, GrpcCaller, type WithCaller } from './grpc/grpc-caller.js';
+export { grpcClient, GrpcClientModule, type GrpcClientModuleSettings } from './grpc/grpc-client.module.js';
 export { grpcClientOptions, idempotentMethods, type GrpcClientSettings } from './grpc/grpc-client.js';
 export { GrpcController } from './grpc/grpc-controller.decorator.js';
 export { GrpcErrorFilter } from './grpc/grpc-error.filter.js';
@@ -39,7 +40,24 @@ export { GrpcServerControl, grpcServerOptions } from './grpc/grpc-server.js';
 export { createFastifyAdapter } from './http/fastify-adapter.js';
 export { HealthHttpController, READINESS_CHECK, type ReadinessCheck } from './http/health.http-controller.js';
 export { isUuid, uuidv7 } from './ids/uuid-v7.js';
-export { runMain, startService, StartupError, type RunningService, type ServiceDefinition } from './lifecycle/service-runner.js';
+export { serviceCalls } from './system/registry.js';
+export { defineService, type ServiceConfig, type ServiceContext, type ServiceDeclaration, type ServiceParts, type ShellConfig, type TriadService } from './service/define-service.js';
+export {
+  defaultGrpcAddress,
+  defaultSubgraphUrl,
+  edgeSettingNames,
+  PROCESS_NAMES,
+  SERVICE_NAMES,
+  serviceSettingNames,
+  subgraphProcesses,
+  subgraphUrlSetting,
+  SYSTEM,
+  type EdgeName,
+  type ProcessEntry,
+  type ProcessName,
+  type ServiceName,
+} from './system/registry.js';
+export { runMain, runService, startService, StartupError, type RunningService, type ServiceDefinition } from './lifecycle/service-runner.js';
 export { createLogger, LOGGER, NestPinoLogger } from './logging/logger.js';
 export { scrubLogText, serializeError } from './logging/safe-error.js';
 export {
@@ -54,7 +72,7 @@ export {
 export { DEFAULT_PAGE_SIZE, decodePageToken, encodePageToken, MAX_PAGE_SIZE, resolvePageSize } from './pagination/page-token.js';
 export { fromTimestamp, toTimestamp } from './grpc/timestamp.js';
 export { toProtoMoney, type MoneyAmount } from './grpc/money.js';
-export { databaseProviders } from './database/database.providers.js';
+export { DATABASE_HANDLE, databaseProviders } from './database/database.providers.js';
 export { isDataException, isUniqueViolation } from './database/postgres-errors.js';
 export { PageInfoModel } from './graphql/page-info.model.js';
 export { parseInput, requireUuid } from './validation/parse-input.js';

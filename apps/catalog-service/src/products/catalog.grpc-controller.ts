@@ -22,7 +22,19 @@ import {
   type UpdateProductRequest,
   type UpdateProductResponse,
 } from '@triad/contracts/catalog/v1';
-import { AccessTokens, callerFromMetadata, GrpcController, ServiceOnly, SERVICE_SCOPES, toProtoMoney, toTimestamp } from '@triad/platform';
+import { Payload } from '@nestjs/microservices';
+import {
+  AccessTokens,
+  callerFromMetadata,
+  GrpcCaller,
+  GrpcController,
+  ServiceOnly,
+  SERVICE_SCOPES,
+  toProtoMoney,
+  toTimestamp,
+  type Caller,
+  type WithCaller,
+} from '@triad/platform';
 import { finalize, from, map, ReplaySubject, switchMap, type Observable } from 'rxjs';
 import { ReservationsService, type ReservationView } from '../reservations/reservations.service.js';
 import { ProductImportService } from './product-import.service.js';
@@ -34,7 +46,7 @@ import { ProductsService, type ProductView } from './products.service.js';
  */
 @GrpcController()
 @CatalogServiceControllerMethods()
-export class CatalogGrpcController implements CatalogServiceController {
+export class CatalogGrpcController implements WithCaller<CatalogServiceController, 'importProducts'> {
   constructor(
     private readonly products: ProductsService,
     private readonly imports: ProductImportService,
@@ -55,22 +67,19 @@ export class CatalogGrpcController implements CatalogServiceController {
     return { products: page.products.map(toProtoProduct), nextPageToken: page.nextPageToken };
   }
 
-  async createProduct(request: CreateProductRequest, metadata: Metadata): Promise<CreateProductResponse> {
+  async createProduct(@Payload() request: CreateProductRequest, @GrpcCaller() caller: Caller | undefined): Promise<CreateProductResponse> {
     const { sku, name, description, price, stockOnHand } = request;
-    const product = await this.products.createProduct(
-      { sku, name, description, price, stockOnHand },
-      await callerFromMetadata(this.tokens, metadata),
-    );
+    const product = await this.products.createProduct({ sku, name, description, price, stockOnHand }, caller);
     return { product: toProtoProduct(product) };
   }
 
-  async updateProduct(request: UpdateProductRequest, metadata: Metadata): Promise<UpdateProductResponse> {
+  async updateProduct(@Payload() request: UpdateProductRequest, @GrpcCaller() caller: Caller | undefined): Promise<UpdateProductResponse> {
     // Fields the client left unset are absent (proto3 `optional`), which is what tells the use case to keep them.
     const { sku, name, description, price, stockOnHand } = request;
     const product = await this.products.updateProduct(
       request.id,
       { sku, name, description, price: price ?? undefined, stockOnHand },
-      await callerFromMetadata(this.tokens, metadata),
+      caller,
     );
     return { product: toProtoProduct(product) };
   }
@@ -88,6 +97,7 @@ export class CatalogGrpcController implements CatalogServiceController {
   }
 
   importProducts(rows: Observable<ImportProductsRequest>, metadata: Metadata): Observable<ImportProductsResponse> {
+    // Not `@GrpcCaller()`, which verifies the token before the handler runs: rows arriving meanwhile would be lost.
     // Nest hands the rows that arrived before this handler ran to whoever subscribes to `rows` by the next turn of
     // the event loop, and only after the handler has returned: so it returns an Observable at once, and holds the
     // rows (subscribed now, replayed to the import) while the caller's token is verified.

@@ -1,4 +1,4 @@
-import { createTestDatabase, freePort } from '@triad/testing';
+import { createTestDatabase } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { call } from '@triad/testing';
 import { startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
@@ -7,7 +7,7 @@ let service: TestCatalog;
 
 beforeAll(async () => {
   const database = await createTestDatabase(inject('postgresUrl'));
-  service = await startTestCatalog({ database, grpcPort: await freePort(), httpPort: await freePort() });
+  service = await startTestCatalog({ database });
 });
 
 afterAll(async () => {

@@ -1,5 +1,5 @@
 import type { CreateProductRequest, ImportProductsRequest } from '@triad/contracts/catalog/v1';
-import { createTestDatabase, freePort } from '@triad/testing';
+import { createTestDatabase } from '@triad/testing';
 import { eq } from 'drizzle-orm';
 import { from } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -11,7 +11,7 @@ let service: TestCatalog;
 
 beforeAll(async () => {
   const database = await createTestDatabase(inject('postgresUrl'));
-  service = await startTestCatalog({ database, grpcPort: await freePort(), httpPort: await freePort() });
+  service = await startTestCatalog({ database });
 });
 
 afterAll(async () => {

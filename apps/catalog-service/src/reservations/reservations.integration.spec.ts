@@ -1,7 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
 import { SERVICE_TOKEN_METADATA_KEY, serviceAudience, SERVICE_SCOPES } from '@triad/platform';
 import { randomUUID } from 'node:crypto';
-import { createTestDatabase, freePort } from '@triad/testing';
+import { createTestDatabase } from '@triad/testing';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { products, reservationLines, reservations } from '../db/schema.js';
@@ -12,7 +12,7 @@ let service: TestCatalog;
 
 beforeAll(async () => {
   const database = await createTestDatabase(inject('postgresUrl'));
-  service = await startTestCatalog({ database, grpcPort: await freePort(), httpPort: await freePort() });
+  service = await startTestCatalog({ database });
 });
 
 afterAll(async () => {

@@ -3,8 +3,7 @@ import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { createLogger, grpcClientOptions, SERVICE_TOKEN_METADATA_KEY, serviceAudience, SERVICE_SCOPES, uuidv7 } from '@triad/platform';
 import { bearer, startTestAuthority, type TestAuthority } from '@triad/testing';
-import { loadCatalogConfig } from '../catalog.config.js';
-import { startCatalogService } from '../catalog-service.js';
+import { catalogService } from '../catalog-service.js';
 import { CATALOG_DATABASE, type CatalogDatabase } from '../db/database.js';
 
 export interface GraphQLResponse {
@@ -34,30 +33,26 @@ export interface TestCatalog {
 }
 
 /**
- * Starts catalog-service exactly as main.ts does (demo products seeded) on the given database and ports.
- * The spec supplies them from `@triad/testing`, which only specs may import.
+ * Starts catalog-service exactly as main.ts does (demo products seeded) on the given database, on ports the
+ * system chooses. The spec supplies the database from `@triad/testing`, which only specs may import.
  */
-export async function startTestCatalog(setup: {
-  database: { url: string | undefined; dataDir: string };
-  grpcPort: number;
-  httpPort: number;
-}): Promise<TestCatalog> {
+export async function startTestCatalog(setup: { database: { url: string | undefined; dataDir: string } }): Promise<TestCatalog> {
   const authority = await startTestAuthority();
-  const config = loadCatalogConfig({
+  const config = catalogService.loadConfig({
     ...authority.env,
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    CATALOG_GRPC_PORT: String(setup.grpcPort),
-    CATALOG_HTTP_PORT: String(setup.httpPort),
+    CATALOG_GRPC_PORT: '0',
+    CATALOG_HTTP_PORT: '0',
     DATA_DIR: setup.database.dataDir,
     ...(setup.database.url ? { DATABASE_URL: setup.database.url } : {}),
   });
-  const service = await startCatalogService(config, createLogger('catalog-service', 'silent'));
+  const service = await catalogService.start(config, createLogger('catalog-service', 'silent'));
   const client = new ClientGrpcProxy(
     grpcClientOptions({
       name: 'catalog',
       package: TRIAD_CATALOG_V1_PACKAGE_NAME,
-      address: `127.0.0.1:${setup.grpcPort}`,
+      address: `127.0.0.1:${service.ports.grpc}`,
       deadlineMs: 20_000,
     }).options as never,
   );

@@ -1,13 +1,7 @@
 import { Metadata } from '@grpc/grpc-js';
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ClientGrpc } from '@nestjs/microservices';
-import {
-  ORDERS_SERVICE_NAME,
-  TRIAD_ORDERS_V1_PACKAGE_NAME,
-  type OrdersServiceClient,
-  type WatchOrderResponse,
-} from '@triad/contracts/orders/v1';
-import { fromGrpcError, fromTimestamp, LOGGER, REQUEST_ID_HEADER } from '@triad/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { ORDERS_SERVICE_NAME, type OrdersServiceClient, type WatchOrderResponse } from '@triad/contracts/orders/v1';
+import { fromGrpcError, fromTimestamp, grpcClient, LOGGER, REQUEST_ID_HEADER } from '@triad/platform';
 import type { Logger } from 'pino';
 import { catchError, defer, finalize, map, throwError, type Observable } from 'rxjs';
 
@@ -32,18 +26,13 @@ export interface Watcher {
  * subscription that ends, by a final status, an error or the client leaving, must bring the count back down.
  */
 @Injectable()
-export class OrderWatchService implements OnModuleInit {
-  private orders!: OrdersServiceClient;
+export class OrderWatchService {
   private open = 0;
 
   constructor(
-    @Inject(TRIAD_ORDERS_V1_PACKAGE_NAME) private readonly client: ClientGrpc,
+    @Inject(grpcClient('orders-service', ORDERS_SERVICE_NAME)) private readonly orders: OrdersServiceClient,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
-
-  onModuleInit(): void {
-    this.orders = this.client.getService<OrdersServiceClient>(ORDERS_SERVICE_NAME);
-  }
 
   /** WatchOrder calls open right now. */
   get openCalls(): number {

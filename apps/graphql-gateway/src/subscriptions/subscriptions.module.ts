@@ -1,7 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ClientsModule } from '@nestjs/microservices';
-import { TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
-import { AccessTokens, grpcClientOptions, LOGGER } from '@triad/platform';
+import { AccessTokens, GrpcClientModule, LOGGER } from '@triad/platform';
 import type { Logger } from 'pino';
 import { GATEWAY_CONFIG, type GatewayConfig } from '../gateway.config.js';
 import { SupergraphSchemaPlugin } from '../gateway/supergraph-schema.plugin.js';
@@ -23,15 +21,12 @@ export class SubscriptionsModule {
     return {
       module: SubscriptionsModule,
       imports: [
-        ClientsModule.register([
-          grpcClientOptions({
-            name: TRIAD_ORDERS_V1_PACKAGE_NAME,
-            package: TRIAD_ORDERS_V1_PACKAGE_NAME,
-            address: config.ORDERS_SERVICE_ADDR,
-            // Only unary calls get this deadline; WatchOrder is a stream, open as long as its subscriber wants.
-            deadlineMs: config.SUBGRAPH_TIMEOUT_MS,
-          }),
-        ]),
+        GrpcClientModule.register('orders-service', {
+          caller: 'graphql-gateway',
+          address: config.ORDERS_SERVICE_ADDR,
+          // Only unary calls get this deadline; WatchOrder is a stream, open as long as its subscriber wants.
+          deadlineMs: config.SUBGRAPH_TIMEOUT_MS,
+        }),
       ],
       providers: [
         OrderWatchService,

@@ -7,9 +7,6 @@ export type OrdersDatabase = Database<typeof schema>;
 /** Nest token for the service's database. */
 export const ORDERS_DATABASE = Symbol('ORDERS_DATABASE');
 
-/** Nest token for the database handle itself, for LISTEN (order status changes). */
-export const ORDERS_DATABASE_HANDLE = Symbol('ORDERS_DATABASE_HANDLE');
-
 /**
  * The SQL migrations are read at run time. Both `src/db/` and the built `dist/db/` sit two levels below the
  * project folder, so one relative path finds them from either.

@@ -1,8 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DomainError, isUuid, LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
+import { DATABASE_HANDLE, DomainError, isUuid, LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
 import type { Logger } from 'pino';
 import { concat, defer, filter, from, mergeMap, Observable, Subject, takeWhile } from 'rxjs';
-import { ORDERS_DATABASE_HANDLE } from '../db/database.js';
 import { isFinal, type OrderStatus, type OrderStatusChange } from './order.js';
 import { ORDER_STATUS_CHANNEL, OrdersRepository } from './orders.repository.js';
 import { OrdersService } from './orders.service.js';
@@ -25,7 +24,7 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
   private unlisten: Unlisten | undefined;
 
   constructor(
-    @Inject(ORDERS_DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
     private readonly orders: OrdersService,
     private readonly repository: OrdersRepository,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -131,7 +130,10 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
       }
       this.logger.info({ watchedOrders: ids.length }, 'order status notifications resumed: watched orders re-read');
     } catch (error) {
-      this.logger.warn({ err: error, watchedOrders: ids.length }, 'order status notifications resumed, but watched orders could not be re-read');
+      this.logger.warn(
+        { err: error, watchedOrders: ids.length },
+        'order status notifications resumed, but watched orders could not be re-read',
+      );
       this.interruptions.next(
         new DomainError(
           'UNAVAILABLE',

@@ -1,4 +1,4 @@
-import type { Metadata } from '@grpc/grpc-js';
+import { Payload } from '@nestjs/microservices';
 import {
   OrdersServiceControllerMethods,
   type BatchGetOrdersRequest,
@@ -19,8 +19,8 @@ import {
   type WatchOrderRequest,
   type WatchOrderResponse,
 } from '@triad/contracts/orders/v1';
-import { AccessTokens, callerFromMetadata, DomainError, GrpcController, toProtoMoney, toTimestamp } from '@triad/platform';
-import { defer, map, switchMap, type Observable } from 'rxjs';
+import { DomainError, GrpcCaller, GrpcController, toProtoMoney, toTimestamp, type Caller, type WithCaller } from '@triad/platform';
+import { map, type Observable } from 'rxjs';
 import { PlaceOrderService } from '../place-order/place-order.service.js';
 import { QuoteCartService, type CartEdit } from '../quote-cart/quote-cart.service.js';
 import { OrderEventsService } from './order-events.service.js';
@@ -31,54 +31,56 @@ import { OrdersService } from './orders.service.js';
 /** The gRPC face of orders-service: translates messages to use-case calls and back, nothing more. */
 @GrpcController()
 @OrdersServiceControllerMethods()
-export class OrdersGrpcController implements OrdersServiceController {
+export class OrdersGrpcController implements WithCaller<OrdersServiceController> {
   constructor(
     private readonly placement: PlaceOrderService,
     private readonly orders: OrdersService,
     private readonly events: OrderEventsService,
     private readonly quotes: QuoteCartService,
-    private readonly tokens: AccessTokens,
   ) {}
 
-  async placeOrder(request: PlaceOrderRequest, metadata: Metadata): Promise<PlaceOrderResponse> {
+  async placeOrder(@Payload() request: PlaceOrderRequest, @GrpcCaller() caller: Caller | undefined): Promise<PlaceOrderResponse> {
     const order = await this.placement.placeOrder(
       { idempotencyKey: request.idempotencyKey, userId: request.userId, lines: request.lines },
-      await callerFromMetadata(this.tokens, metadata),
+      caller,
     );
     return { order: orderToProto(order) };
   }
 
-  async getOrder(request: GetOrderRequest, metadata: Metadata): Promise<GetOrderResponse> {
-    return { order: orderToProto(await this.orders.getOrder(request.id, await callerFromMetadata(this.tokens, metadata))) };
+  async getOrder(@Payload() request: GetOrderRequest, @GrpcCaller() caller: Caller | undefined): Promise<GetOrderResponse> {
+    return { order: orderToProto(await this.orders.getOrder(request.id, caller)) };
   }
 
-  async batchGetOrders(request: BatchGetOrdersRequest, metadata: Metadata): Promise<BatchGetOrdersResponse> {
-    const orders = await this.orders.batchGetOrders(request.ids, await callerFromMetadata(this.tokens, metadata));
+  async batchGetOrders(
+    @Payload() request: BatchGetOrdersRequest,
+    @GrpcCaller() caller: Caller | undefined,
+  ): Promise<BatchGetOrdersResponse> {
+    const orders = await this.orders.batchGetOrders(request.ids, caller);
     return { orders: orders.map(orderToProto) };
   }
 
-  async listOrders(request: ListOrdersRequest, metadata: Metadata): Promise<ListOrdersResponse> {
-    const page = await this.orders.listOrders(
-      { userId: request.userId, pageSize: request.pageSize, pageToken: request.pageToken },
-      await callerFromMetadata(this.tokens, metadata),
-    );
+  async listOrders(@Payload() request: ListOrdersRequest, @GrpcCaller() caller: Caller | undefined): Promise<ListOrdersResponse> {
+    const page = await this.orders.listOrders({ userId: request.userId, pageSize: request.pageSize, pageToken: request.pageToken }, caller);
     return { orders: page.orders.map(orderToProto), nextPageToken: page.nextPageToken };
   }
 
-  async cancelOrder(request: CancelOrderRequest, metadata: Metadata): Promise<CancelOrderResponse> {
-    return { order: orderToProto(await this.orders.cancelOrder(request.id, await callerFromMetadata(this.tokens, metadata))) };
+  async cancelOrder(@Payload() request: CancelOrderRequest, @GrpcCaller() caller: Caller | undefined): Promise<CancelOrderResponse> {
+    return { order: orderToProto(await this.orders.cancelOrder(request.id, caller)) };
   }
 
-  async updateOrderStatus(request: UpdateOrderStatusRequest, metadata: Metadata): Promise<UpdateOrderStatusResponse> {
-    const caller = await callerFromMetadata(this.tokens, metadata);
+  async updateOrderStatus(
+    @Payload() request: UpdateOrderStatusRequest,
+    @GrpcCaller() caller: Caller | undefined,
+  ): Promise<UpdateOrderStatusResponse> {
     return { order: orderToProto(await this.orders.changeStatus(request.id, statusFromProto(request.status), caller)) };
   }
 
-  watchOrder(request: WatchOrderRequest, metadata: Metadata): Observable<WatchOrderResponse> {
-    return defer(() => callerFromMetadata(this.tokens, metadata)).pipe(
-      switchMap((caller) => this.events.watch(request.id, caller)),
-      map((change) => ({ orderId: change.orderId, status: statusToProto(change.status), changeTime: toTimestamp(change.changedAt) })),
-    );
+  watchOrder(@Payload() request: WatchOrderRequest, @GrpcCaller() caller: Caller | undefined): Observable<WatchOrderResponse> {
+    return this.events
+      .watch(request.id, caller)
+      .pipe(
+        map((change) => ({ orderId: change.orderId, status: statusToProto(change.status), changeTime: toTimestamp(change.changedAt) })),
+      );
   }
 
   quoteCart(requests: Observable<QuoteCartRequest>): Observable<QuoteCartResponse> {

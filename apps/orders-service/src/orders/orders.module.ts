@@ -11,7 +11,6 @@ import { OrdersService } from './orders.service.js';
 import { PlacementRecoveryService, RECOVERY_SETTINGS, type RecoverySettings } from './placement-recovery.service.js';
 
 export interface OrdersModuleSettings {
-  upstream: Parameters<typeof UpstreamModule.register>[0];
   recovery: RecoverySettings;
   fulfilment: FulfilmentSettings;
 }
@@ -21,7 +20,7 @@ export class OrdersModule {
   static register(settings: OrdersModuleSettings): DynamicModule {
     return {
       module: OrdersModule,
-      imports: [UpstreamModule.register(settings.upstream)],
+      imports: [UpstreamModule],
       controllers: [OrdersGrpcController],
       providers: [
         OrdersRepository,

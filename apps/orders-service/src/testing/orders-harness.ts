@@ -5,8 +5,7 @@ import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceCl
 import { createLogger, grpcClientOptions, serviceAudience, SERVICE_GRANTS, type RunningService } from '@triad/platform';
 import { createTestDatabase, freePort, startTestAuthority, type TestAuthority } from '@triad/testing';
 import { ORDERS_DATABASE, type OrdersDatabase } from '../db/database.js';
-import { loadOrdersConfig } from '../orders.config.js';
-import { startOrdersService } from '../orders-service.js';
+import { ordersService } from '../orders-service.js';
 import { FakeUpstream, startFakeUpstream } from './fake-upstream.js';
 
 const CLIENT_SECRET = 'orders-service-test-client-secret-0123456789';
@@ -43,14 +42,13 @@ export async function startOrdersHarness(postgresUrl: string | undefined, env: R
   const clients: ClientGrpcProxy[] = [];
 
   const startInstance = async () => {
-    const grpcPort = await freePort();
-    const config = loadOrdersConfig({
+    const config = ordersService.loadConfig({
       NODE_ENV: 'test',
       ...authority.env,
       SERVICE_CLIENT_SECRET: CLIENT_SECRET,
       HOST: '127.0.0.1',
-      ORDERS_GRPC_PORT: String(grpcPort),
-      ORDERS_HTTP_PORT: String(await freePort()),
+      ORDERS_GRPC_PORT: '0',
+      ORDERS_HTTP_PORT: '0',
       USERS_SERVICE_ADDR: `127.0.0.1:${upstreamPort}`,
       CATALOG_SERVICE_ADDR: `127.0.0.1:${upstreamPort}`,
       GRPC_DEADLINE_MS: '500',
@@ -58,10 +56,14 @@ export async function startOrdersHarness(postgresUrl: string | undefined, env: R
       ...(database.url ? { DATABASE_URL: database.url } : {}),
       ...env,
     });
-    const service = await startOrdersService(config, createLogger('orders-service', 'silent'));
+    const service = await ordersService.start(config, createLogger('orders-service', 'silent'));
     const client = new ClientGrpcProxy(
-      grpcClientOptions({ name: 'orders', package: TRIAD_ORDERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 })
-        .options as never,
+      grpcClientOptions({
+        name: 'orders',
+        package: TRIAD_ORDERS_V1_PACKAGE_NAME,
+        address: `127.0.0.1:${service.ports.grpc}`,
+        deadlineMs: 10_000,
+      }).options as never,
     );
     clients.push(client);
     return { service, orders: (client as ClientGrpc).getService<OrdersServiceClient>(ORDERS_SERVICE_NAME) };

@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import type { ClientGrpc } from '@nestjs/microservices';
-import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient, type Product } from '@triad/contracts/catalog/v1';
-import { unaryCall } from '@triad/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import { CATALOG_SERVICE_NAME, type CatalogServiceClient, type Product } from '@triad/contracts/catalog/v1';
+import { grpcClient, unaryCall } from '@triad/platform';
 import type { Money } from '../orders/order.js';
 
 const CATALOG = 'catalog-service';
@@ -16,14 +15,8 @@ export interface CatalogProduct {
 
 /** What orders-service asks catalog-service: prices and stock reservations. */
 @Injectable()
-export class CatalogClient implements OnModuleInit {
-  private catalog!: CatalogServiceClient;
-
-  constructor(@Inject(TRIAD_CATALOG_V1_PACKAGE_NAME) private readonly client: ClientGrpc) {}
-
-  onModuleInit(): void {
-    this.catalog = this.client.getService<CatalogServiceClient>(CATALOG_SERVICE_NAME);
-  }
+export class CatalogClient {
+  constructor(@Inject(grpcClient('catalog-service', CATALOG_SERVICE_NAME)) private readonly catalog: CatalogServiceClient) {}
 
   /** The products that exist among `ids`, by id. */
   async products(ids: readonly string[]): Promise<Map<string, CatalogProduct>> {

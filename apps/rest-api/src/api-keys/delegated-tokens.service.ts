@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { fromTimestamp, TokenCache, type CachedToken, type Caller } from '@triad/platform';
 import { firstValueFrom } from 'rxjs';
-import { USERS_CLIENT } from '../users/users-client.module.js';
+import { USERS_CLIENT } from '../users/users-client.js';
 
 /** A token is reused until this long before it expires, so it never runs out during a request's calls. */
 const RENEW_BEFORE_MS = 60_000;

@@ -4,7 +4,7 @@ import type { UsersServiceClient } from '@triad/contracts/users/v1';
 import { unaryCall } from '@triad/platform';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { isoTime } from '../resources/iso-time.js';
-import { USERS_CLIENT } from '../users/users-client.module.js';
+import { USERS_CLIENT } from '../users/users-client.js';
 import { toUserResource } from '../users/users.dto.js';
 import { AccessTokenResource, CredentialsBody } from './auth.dto.js';
 

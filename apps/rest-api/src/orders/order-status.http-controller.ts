@@ -4,7 +4,7 @@ import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { unaryCall } from '@triad/platform';
 import { RequireCaller } from '../auth/caller-auth.guard.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
-import { ORDERS_CLIENT } from './orders-client.module.js';
+import { ORDERS_CLIENT } from './orders-client.js';
 import { OrderResource, protoOrderStatus, toOrderResource } from './orders.dto.js';
 import { TransitionOrderBody } from './order-status.dto.js';
 

@@ -8,7 +8,7 @@ import { Cacheable } from '../http/http-cache.hook.js';
 import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { nextPageToken, PageQuery } from '../resources/page.dto.js';
-import { ORDERS_CLIENT } from './orders-client.module.js';
+import { ORDERS_CLIENT } from './orders-client.js';
 import { OrderListResource, OrderResource, PlaceOrderBody, toOrderResource } from './orders.dto.js';
 
 /** The header that makes placing an order safe to retry (IETF draft-ietf-httpapi-idempotency-key-header). */

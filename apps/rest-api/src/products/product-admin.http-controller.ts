@@ -4,7 +4,7 @@ import type { CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { unaryCall } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
 import { RequireCaller } from '../auth/caller-auth.guard.js';
-import { CATALOG_CLIENT } from '../catalog/catalog-client.module.js';
+import { CATALOG_CLIENT } from '../catalog/catalog-client.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { CreateProductBody, toCreateProductRequest, toUpdateProductRequest, UpdateProductBody } from './product-admin.dto.js';
 import { ProductResource, toProductResource } from './products.dto.js';

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { DomainError, unaryCall } from '@triad/platform';
-import { CATALOG_CLIENT } from '../catalog/catalog-client.module.js';
+import { CATALOG_CLIENT } from '../catalog/catalog-client.js';
 import { Cacheable } from '../http/http-cache.hook.js';
 import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';

@@ -8,7 +8,7 @@ import { Cacheable } from '../http/http-cache.hook.js';
 import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
 import { nextPageToken, PageQuery } from '../resources/page.dto.js';
-import { USERS_CLIENT } from './users-client.module.js';
+import { USERS_CLIENT } from './users-client.js';
 import { CreateUserBody, toUserResource, UserListResource, UserResource } from './users.dto.js';
 
 /**

@@ -18,8 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadUsersConfig } from '../users.config.js';
-import { startUsersService } from '../users-service.js';
+import { usersService } from '../users-service.js';
 import { writeKeysFile } from './signing-keys.loader.js';
 
 const REST_SECRET = 'rest-api-test-client-secret-0123456789abcdef';
@@ -38,7 +37,7 @@ let users: UsersServiceClient;
 let verifier: AccessTokens;
 
 async function start(): Promise<void> {
-  const config = loadUsersConfig({
+  const config = usersService.loadConfig({
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
     USERS_GRPC_PORT: String(ports.grpc),
@@ -50,7 +49,7 @@ async function start(): Promise<void> {
     ORDERS_SERVICE_CLIENT_SECRET: ORDERS_SECRET,
     GRAPHQL_GATEWAY_CLIENT_SECRET: 'graphql-gateway-test-client-secret-012345678',
   });
-  service = await startUsersService(config, createLogger('users-service', 'silent'));
+  service = await usersService.start(config, createLogger('users-service', 'silent'));
 }
 
 beforeAll(async () => {

@@ -1,10 +1,9 @@
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
-import { createTestDatabase, freePort } from '@triad/testing';
+import { createTestDatabase } from '@triad/testing';
 import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
-import { loadUsersConfig } from '../users.config.js';
-import { startUsersService } from '../users-service.js';
+import { usersService } from '../users-service.js';
 
 /** A running users-service and what a spec needs to talk to it as its clients do. */
 export interface TestUsersService {
@@ -17,25 +16,28 @@ export interface TestUsersService {
 }
 
 /**
- * Starts users-service exactly as main.ts does (demo accounts seeded) on a fresh test database and free
- * ports; `env` sets more of its environment, such as lower sign-in limits.
+ * Starts users-service exactly as main.ts does (demo accounts seeded) on a fresh test database, on ports the
+ * system chooses; `env` sets more of its environment, such as lower sign-in limits.
  */
 export async function startTestUsersService(postgresUrl: string | undefined, env: Record<string, string> = {}): Promise<TestUsersService> {
   const database = await createTestDatabase(postgresUrl);
-  const [grpcPort, httpPort] = [await freePort(), await freePort()];
-  const config = loadUsersConfig({
+  const config = usersService.loadConfig({
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
-    USERS_GRPC_PORT: String(grpcPort),
-    USERS_HTTP_PORT: String(httpPort),
+    USERS_GRPC_PORT: '0',
+    USERS_HTTP_PORT: '0',
     DATA_DIR: database.dataDir,
     ...(database.url ? { DATABASE_URL: database.url } : {}),
     ...env,
   });
-  const service = await startUsersService(config, createLogger('users-service', 'silent'));
+  const service = await usersService.start(config, createLogger('users-service', 'silent'));
   const client = new ClientGrpcProxy(
-    grpcClientOptions({ name: 'users', package: TRIAD_USERS_V1_PACKAGE_NAME, address: `127.0.0.1:${grpcPort}`, deadlineMs: 10_000 })
-      .options as never,
+    grpcClientOptions({
+      name: 'users',
+      package: TRIAD_USERS_V1_PACKAGE_NAME,
+      address: `127.0.0.1:${service.ports.grpc}`,
+      deadlineMs: 10_000,
+    }).options as never,
   );
   return {
     service,

@@ -1,4 +1,4 @@
-import type { Metadata } from '@grpc/grpc-js';
+import { Payload } from '@nestjs/microservices';
 import {
   UserRole,
   UsersServiceControllerMethods,
@@ -17,20 +17,16 @@ import {
   type User,
   type UsersServiceController,
 } from '@triad/contracts/users/v1';
-import { AccessTokens, callerFromMetadata, GrpcController, ServiceOnly, SERVICE_SCOPES, toTimestamp } from '@triad/platform';
+import { GrpcCaller, GrpcController, ServiceOnly, SERVICE_SCOPES, toTimestamp, type Caller, type WithCaller } from '@triad/platform';
 import { UsersService, type Role, type UserView } from './users.service.js';
 
 /** The gRPC face of users-service: translates messages to use-case calls and back, nothing more. */
 @GrpcController()
 @UsersServiceControllerMethods()
-export class UsersGrpcController implements UsersServiceController {
-  constructor(
-    private readonly users: UsersService,
-    private readonly tokens: AccessTokens,
-  ) {}
+export class UsersGrpcController implements WithCaller<UsersServiceController> {
+  constructor(private readonly users: UsersService) {}
 
-  async createUser(request: CreateUserRequest, metadata: Metadata): Promise<CreateUserResponse> {
-    const caller = await callerFromMetadata(this.tokens, metadata);
+  async createUser(@Payload() request: CreateUserRequest, @GrpcCaller() caller: Caller | undefined): Promise<CreateUserResponse> {
     const role = roleFromProto(request.role);
     const user = await this.users.createUser(
       { email: request.email, name: request.name, password: request.password, ...(role ? { role } : {}) },
@@ -39,21 +35,18 @@ export class UsersGrpcController implements UsersServiceController {
     return { user: toProtoUser(user) };
   }
 
-  async getUser(request: GetUserRequest, metadata: Metadata): Promise<GetUserResponse> {
-    const user = await this.users.getUser(request.id, await callerFromMetadata(this.tokens, metadata));
+  async getUser(@Payload() request: GetUserRequest, @GrpcCaller() caller: Caller | undefined): Promise<GetUserResponse> {
+    const user = await this.users.getUser(request.id, caller);
     return { user: toProtoUser(user) };
   }
 
-  async batchGetUsers(request: BatchGetUsersRequest, metadata: Metadata): Promise<BatchGetUsersResponse> {
-    const users = await this.users.batchGetUsers(request.ids, await callerFromMetadata(this.tokens, metadata));
+  async batchGetUsers(@Payload() request: BatchGetUsersRequest, @GrpcCaller() caller: Caller | undefined): Promise<BatchGetUsersResponse> {
+    const users = await this.users.batchGetUsers(request.ids, caller);
     return { users: users.map(toProtoUser) };
   }
 
-  async listUsers(request: ListUsersRequest, metadata: Metadata): Promise<ListUsersResponse> {
-    const page = await this.users.listUsers(
-      { pageSize: request.pageSize, pageToken: request.pageToken },
-      await callerFromMetadata(this.tokens, metadata),
-    );
+  async listUsers(@Payload() request: ListUsersRequest, @GrpcCaller() caller: Caller | undefined): Promise<ListUsersResponse> {
+    const page = await this.users.listUsers({ pageSize: request.pageSize, pageToken: request.pageToken }, caller);
     return { users: page.users.map(toProtoUser), nextPageToken: page.nextPageToken };
   }
 

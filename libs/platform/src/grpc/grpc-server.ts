@@ -27,6 +27,20 @@ export class GrpcServerControl {
     new ReflectionService(packageDefinition, { services: [...this.services, HEALTH_SERVICE] }).addToServer(server);
   }
 
+  /**
+   * The port the server listens on, which differs from the one asked for when that was 0 (tests). grpc-js
+   * does not expose its listeners and Nest drops the port `bindAsync` reports, so this reads the listening
+   * HTTP/2 servers grpc-js keeps; `startService`'s port-0 spec fails if a grpc-js upgrade moves them.
+   */
+  boundPort(): number {
+    const listeners = (this.server as unknown as { http2Servers?: Map<{ address(): unknown }, unknown> } | undefined)?.http2Servers;
+    for (const listener of listeners?.keys() ?? []) {
+      const address = listener.address();
+      if (typeof address === 'object' && address !== null && 'port' in address && typeof address.port === 'number') return address.port;
+    }
+    throw new Error('The gRPC server is not listening: boundPort() is only known once it has started.');
+  }
+
   setServing(serving: boolean): void {
     for (const name of ['', ...this.services]) this.health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING');
   }

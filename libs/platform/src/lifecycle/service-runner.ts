@@ -29,6 +29,8 @@ export interface RunningService {
   logger: Logger;
   httpUrl: string;
   grpcAddress?: string;
+  /** The ports it listens on: the ones asked for, or those the system chose where 0 was asked for. */
+  ports: { http: number; grpc?: number };
   /** Drains gRPC, stops HTTP, then runs every module's shutdown hooks (closing databases). */
   close(): Promise<void>;
 }
@@ -67,11 +69,13 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   grpc?.control.setServing(true);
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : http.port;
+  const grpcBound = grpc && { host: grpc.host, port: grpc.control.boundPort() };
   return {
     app,
     logger,
     httpUrl: `http://${displayHost(http.host)}:${port}`,
-    ...(grpc ? { grpcAddress: `${displayHost(grpc.host)}:${grpc.port}` } : {}),
+    ...(grpcBound ? { grpcAddress: `${displayHost(grpcBound.host)}:${grpcBound.port}` } : {}),
+    ports: { http: port, ...(grpcBound ? { grpc: grpcBound.port } : {}) },
     close,
   };
 }
@@ -86,6 +90,11 @@ function portError(error: unknown, port: number, variable: string): unknown {
 
 function displayHost(host: string): string {
   return host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+}
+
+/** The body of a service's `main.ts`: `runMain` for a service declared with `defineService`. */
+export function runService<Config>(service: { name: string; loadConfig(): Config; start(config: Config): Promise<RunningService> }): void {
+  runMain(service.name, () => service.start(service.loadConfig()));
 }
 
 /** How long a process asked to stop while starting may take to come up (and then drain) before it just exits. */

@@ -8,7 +8,7 @@ import { RequireCaller } from '../../auth/caller-auth.guard.js';
 import { RATE_LIMITED_RESPONSE } from '../../http/rate-limit.hook.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
 import { REST_API_CONFIG, type RestApiConfig } from '../../rest-api.config.js';
-import { ORDERS_CLIENT } from '../orders-client.module.js';
+import { ORDERS_CLIENT } from '../orders-client.js';
 import { startStream, whenAborted, withHeartbeats } from './event-streams.js';
 import { OpenStreams } from './open-streams.service.js';
 import {

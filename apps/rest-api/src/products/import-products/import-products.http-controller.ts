@@ -5,7 +5,7 @@ import { DomainError, fromGrpcError } from '@triad/platform';
 import type { FastifyRequest } from 'fastify';
 import { catchError, firstValueFrom, from, merge, NEVER, Subject, throwError, timeout } from 'rxjs';
 import { RequireCaller } from '../../auth/caller-auth.guard.js';
-import { CATALOG_CLIENT } from '../../catalog/catalog-client.module.js';
+import { CATALOG_CLIENT } from '../../catalog/catalog-client.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
 import { REST_API_CONFIG, type RestApiConfig } from '../../rest-api.config.js';
 import { CreateProductBody } from '../product-admin.dto.js';
