@@ -5,13 +5,14 @@
 #
 #   bash tools/ci/compose-smoke.sh          # needs a Docker engine with Compose v2, and Node 24
 #
-# SMOKE_WAIT_TIMEOUT (seconds, default 900) bounds the build and start-up.
+# SMOKE_WAIT_TIMEOUT (seconds, default 900) bounds the build and start-up. SMOKE_PROJECT names the compose
+# project (default triad-smoke); SMOKE_EXTRA_CHECK is a command run after the checks, while the stack is up.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 # A project of its own, so that `down -v` below never removes the containers or the database volume of a
 # stack someone started with plain `docker compose up`.
-project=triad-smoke
+project=${SMOKE_PROJECT:-triad-smoke}
 compose=(docker compose --project-name "$project" --ansi never)
 ports=(4000 3000 4001 4002 4003 50051 50052 50053)
 
@@ -51,3 +52,7 @@ log "stack healthy after $((SECONDS - started))s"
 "${compose[@]}" ps
 
 node tools/ci/smoke-checks.mjs
+if [[ -n ${SMOKE_EXTRA_CHECK:-} ]]; then
+  log "running: $SMOKE_EXTRA_CHECK"
+  bash -c "$SMOKE_EXTRA_CHECK"
+fi

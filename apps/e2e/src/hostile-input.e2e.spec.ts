@@ -1,6 +1,6 @@
 import { Metadata, status } from '@grpc/grpc-js';
 import { SERVICE_TOKEN_METADATA_KEY } from '@triad/platform';
-import { freeSystemPorts, startSystem, type RunningSystem, type SystemPorts } from '@triad/testing';
+import { freeSystemPorts, serviceToken, startSystem, type RunningSystem, type SystemPorts } from '@triad/testing';
 import fc from 'fast-check';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -57,8 +57,8 @@ beforeAll(async () => {
     customer: await signIn('alice@triad.dev', 'alice-password'),
     admin: await signIn('admin@triad.dev', 'admin-password'),
     // Real service tokens, so the service-only RPCs are reached with hostile bodies too.
-    ordersService: await system.serviceToken('orders-service', 'catalog-service'),
-    restApi: await system.serviceToken('rest-api', 'users-service'),
+    ordersService: await serviceToken(system, 'orders-service', 'catalog-service'),
+    restApi: await serviceToken(system, 'rest-api', 'users-service'),
   };
   const key = await post(`${rest}/v1/api-keys`, { name: 'hostile suite' }, { authorization: `Bearer ${tokens.customer}` });
   apiKey = ((await key.json()) as { secret: string }).secret;

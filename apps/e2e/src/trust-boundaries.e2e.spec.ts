@@ -3,7 +3,7 @@ import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions, SERVICE_TOKEN_METADATA_KEY } from '@triad/platform';
-import { bearer, freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing';
+import { bearer, freeSystemPorts, serviceToken, startSystem, type RunningSystem } from '@triad/testing';
 import { SignJWT } from 'jose';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -93,7 +93,7 @@ describe('stock can be held and returned only by orders-service', () => {
       return metadata;
     };
     // The REST edge is a real service of this system, but not one granted catalog:stock.
-    const restApiToken = await system.serviceToken('rest-api', 'users-service');
+    const restApiToken = await serviceToken(system, 'rest-api', 'users-service');
     const callers: [string, Metadata, number][] = [
       ['nobody', new Metadata(), status.UNAUTHENTICATED],
       ['a customer', bearer(customer), status.UNAUTHENTICATED],

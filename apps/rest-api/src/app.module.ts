@@ -11,11 +11,9 @@ import {
   LOGGER,
   READINESS_CHECK,
   ServiceCredentials,
-  serviceCalls,
   subgraphOptions,
   SYSTEM,
   type DatabaseHandle,
-  type ServiceName,
 } from '@triad/platform';
 import type { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -47,12 +45,13 @@ export class AppModule {
     const deadlineMs = config.GRPC_DEADLINE_MS;
     // Ready when its database answers and every upstream says it is serving: each `/v1` resource needs its
     // service, and a half-ready API would answer some routes and fail others.
-    const addresses: Record<ServiceName, string> = {
+    // The services the registry says rest-api calls, each where its config says it is.
+    const upstreams = SYSTEM['rest-api'].calls;
+    const addresses: Record<(typeof upstreams)[number], string> = {
       'users-service': config.USERS_SERVICE_ADDR,
       'catalog-service': config.CATALOG_SERVICE_ADDR,
       'orders-service': config.ORDERS_SERVICE_ADDR,
     };
-    const upstreams = serviceCalls('rest-api');
     const upstreamHealth = new GrpcHealthProbe(
       upstreams.map((target) => ({
         address: addresses[target],

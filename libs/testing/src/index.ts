@@ -9,6 +9,7 @@ export {
   type SystemOptions,
   type SystemPorts,
 } from './system.js';
+export { serviceToken } from './service-token.js';
 export { createTestDatabase, startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { subgraphSdl } from './subgraph-schema.js';
 export { bearer, call, failure } from './grpc-calls.js';

@@ -2,33 +2,47 @@ import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_GRANTS, serviceAudience, ServiceCredentials, type ServiceClientId } from '@triad/platform';
+import {
+  edgeSettingNames,
+  PROCESS_NAMES,
+  SERVICE_GRANTS,
+  serviceCalls,
+  serviceSettingNames,
+  subgraphProcesses,
+  subgraphUrlSetting,
+  SYSTEM,
+  type EdgeName,
+  type ProcessEntry,
+  type ProcessName,
+  type ServiceClientId,
+  type ServiceName,
+} from '@triad/platform/system';
 import { freePort } from './free-port.js';
 import { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
 import { SystemProcess } from './system-process.js';
 
-/** Every port the system listens on; defaults are the ones in the README and docker-compose.yml. */
-export interface SystemPorts {
-  gateway: number;
-  rest: number;
-  usersGrpc: number;
-  usersHttp: number;
-  catalogGrpc: number;
-  catalogHttp: number;
-  ordersGrpc: number;
-  ordersHttp: number;
+/**
+ * Every port the system listens on, named from the registry (libs/platform's `SYSTEM`): `<scope>Grpc` and
+ * `<scope>Http` for a service, `<scope>` for an edge. Defaults are the registry's, as in the README.
+ */
+export type SystemPorts = Record<ServicePortName | EdgePortName, number>;
+type ServicePortName = `${(typeof SYSTEM)[ServiceName]['scope']}${'Grpc' | 'Http'}`;
+type EdgePortName = (typeof SYSTEM)[EdgeName]['scope'];
+
+/** The names, in SystemPorts, of a process's HTTP port and, for a service, its gRPC port. */
+function portNames(name: ProcessName): { http: keyof SystemPorts; grpc?: keyof SystemPorts } {
+  const { kind, scope } = SYSTEM[name];
+  if (kind === 'edge') return { http: scope as EdgePortName };
+  return { http: `${scope}Http` as ServicePortName, grpc: `${scope}Grpc` as ServicePortName };
 }
 
-export const DEFAULT_PORTS: SystemPorts = {
-  gateway: 4000,
-  rest: 3000,
-  usersGrpc: 50051,
-  usersHttp: 4001,
-  catalogGrpc: 50052,
-  catalogHttp: 4002,
-  ordersGrpc: 50053,
-  ordersHttp: 4003,
-};
+export const DEFAULT_PORTS = Object.fromEntries(
+  PROCESS_NAMES.flatMap((name) => {
+    const names = portNames(name);
+    const entry = SYSTEM[name] as ProcessEntry;
+    return [[names.http, entry.http.port], ...(names.grpc && entry.grpc ? [[names.grpc, entry.grpc.port]] : [])];
+  }),
+) as SystemPorts;
 
 /** A free port for every process of the system, for a test that starts a whole system of its own. */
 export async function freeSystemPorts(): Promise<SystemPorts> {
@@ -82,8 +96,6 @@ export interface RunningSystem {
   recentOutput(): string;
   /** The client secret of each service that proves who it is, made for this run. */
   clientSecrets: Readonly<Record<ServiceClientId, string>>;
-  /** A token of `client`'s for calls to `service`, with the scopes it is granted there, as the client gets one. */
-  serviceToken(client: ServiceClientId, service: string): Promise<string>;
   /**
    * Resolves with a description when a process ends on its own, which a running system never should.
    * Never resolves under `supervise`, which restarts the process instead.
@@ -97,94 +109,73 @@ export interface RunningSystem {
   stop(): Promise<Record<string, number | null>>;
 }
 
-/** The OAuth client secrets of the services that call service-only RPCs (see users-service's authorization server). */
-interface ClientSecrets {
-  ordersService: string;
-  restApi: string;
-  graphqlGateway: string;
-}
-
 interface ProcessSpec {
-  name: string;
+  name: ProcessName;
   main: string;
   env: (ports: SystemPorts, dataDir: string, secrets: ClientSecrets) => Record<string, string>;
   readyUrl: (ports: SystemPorts) => string;
 }
 
+/** The OAuth client secret of each process that calls service-only RPCs (see users-service's authorization server). */
+type ClientSecrets = Record<ServiceClientId, string>;
+
 const workspaceRoot = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
-/** The processes of the system, in start order: each group starts once the one before it is ready. */
-const PROCESS_GROUPS: ProcessSpec[][] = [
-  [
-    {
-      name: 'users-service',
-      main: 'apps/users-service/dist/main.js',
-      env: (ports, dataDir, secrets) => ({
-        USERS_GRPC_PORT: String(ports.usersGrpc),
-        USERS_HTTP_PORT: String(ports.usersHttp),
-        DATA_DIR: join(dataDir, 'users-service'),
-        ORDERS_SERVICE_CLIENT_SECRET: secrets.ordersService,
-        REST_API_CLIENT_SECRET: secrets.restApi,
-        GRAPHQL_GATEWAY_CLIENT_SECRET: secrets.graphqlGateway,
-      }),
-      readyUrl: (ports) => `http://127.0.0.1:${ports.usersHttp}/readyz`,
-    },
-    {
-      name: 'catalog-service',
-      main: 'apps/catalog-service/dist/main.js',
-      env: (ports, dataDir) => ({
-        CATALOG_GRPC_PORT: String(ports.catalogGrpc),
-        CATALOG_HTTP_PORT: String(ports.catalogHttp),
-        DATA_DIR: join(dataDir, 'catalog-service'),
-      }),
-      readyUrl: (ports) => `http://127.0.0.1:${ports.catalogHttp}/readyz`,
-    },
-  ],
-  [
-    {
-      name: 'orders-service',
-      main: 'apps/orders-service/dist/main.js',
-      env: (ports, dataDir, secrets) => ({
-        SERVICE_CLIENT_SECRET: secrets.ordersService,
-        ORDERS_GRPC_PORT: String(ports.ordersGrpc),
-        ORDERS_HTTP_PORT: String(ports.ordersHttp),
-        USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
-        CATALOG_SERVICE_ADDR: `127.0.0.1:${ports.catalogGrpc}`,
-        DATA_DIR: join(dataDir, 'orders-service'),
-      }),
-      readyUrl: (ports) => `http://127.0.0.1:${ports.ordersHttp}/readyz`,
-    },
-  ],
-  [
-    {
-      name: 'rest-api',
-      main: 'apps/rest-api/dist/main.js',
-      env: (ports, dataDir, secrets) => ({
-        SERVICE_CLIENT_SECRET: secrets.restApi,
-        REST_PORT: String(ports.rest),
-        DATA_DIR: join(dataDir, 'rest-api'),
-        USERS_SERVICE_ADDR: `127.0.0.1:${ports.usersGrpc}`,
-        CATALOG_SERVICE_ADDR: `127.0.0.1:${ports.catalogGrpc}`,
-        ORDERS_SERVICE_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
-      }),
-      readyUrl: (ports) => `http://127.0.0.1:${ports.rest}/readyz`,
-    },
-    {
-      name: 'graphql-gateway',
-      main: 'apps/graphql-gateway/dist/main.js',
-      env: (ports, _dataDir, secrets) => ({
-        SERVICE_CLIENT_SECRET: secrets.graphqlGateway,
-        GATEWAY_PORT: String(ports.gateway),
-        USERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.usersHttp}/graphql`,
-        CATALOG_SUBGRAPH_URL: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
-        ORDERS_SUBGRAPH_URL: `http://127.0.0.1:${ports.ordersHttp}/graphql`,
-        ORDERS_SERVICE_ADDR: `127.0.0.1:${ports.ordersGrpc}`,
-        REST_SUBGRAPH_URL: `http://127.0.0.1:${ports.rest}/graphql`,
-      }),
-      readyUrl: (ports) => `http://127.0.0.1:${ports.gateway}/readyz`,
-    },
-  ],
-];
+/** How a process is started, all from the registry: its ports, the addresses of what it calls, its secrets. */
+function processSpec(name: ProcessName): ProcessSpec {
+  const ports = portNames(name);
+  return {
+    name,
+    main: `apps/${name}/dist/main.js`,
+    env: (port, dataDir, secrets) => ({
+      ...(SYSTEM[name].kind === 'service'
+        ? {
+            [serviceSettingNames(name as ServiceName).httpPort]: String(port[ports.http]),
+            [serviceSettingNames(name as ServiceName).grpcPort]: String(port[ports.grpc as keyof SystemPorts]),
+          }
+        : { [edgeSettingNames(name as EdgeName).httpPort]: String(port[ports.http]) }),
+      DATA_DIR: join(dataDir, name),
+      ...Object.fromEntries(
+        serviceCalls(name).map((target) => [
+          serviceSettingNames(target).address,
+          `127.0.0.1:${port[portNames(target).grpc as keyof SystemPorts]}`,
+        ]),
+      ),
+      ...(name in secrets ? { SERVICE_CLIENT_SECRET: secrets[name as ServiceClientId] } : {}),
+      // users-service's authorization server knows every client's secret.
+      ...(name === 'users-service'
+        ? Object.fromEntries(
+            Object.entries(secrets).map(([client, secret]) => [`${client.toUpperCase().replaceAll('-', '_')}_CLIENT_SECRET`, secret]),
+          )
+        : {}),
+      // The gateway finds every subgraph the registry lists.
+      ...(name === 'graphql-gateway'
+        ? Object.fromEntries(
+            subgraphProcesses().map(({ process }) => [
+              subgraphUrlSetting(process),
+              `http://127.0.0.1:${port[portNames(process).http]}/graphql`,
+            ]),
+          )
+        : {}),
+    }),
+    readyUrl: (port) => `http://127.0.0.1:${port[ports.http]}/readyz`,
+  };
+}
+
+/**
+ * The processes of the system in start order, in groups: each group starts once the one before it is ready, and
+ * a process starts after everything it calls or, for the gateway, routes to.
+ */
+const PROCESS_GROUPS: ProcessSpec[][] = (() => {
+  const dependencies = (name: ProcessName): ProcessName[] => [
+    ...serviceCalls(name),
+    ...(name === 'graphql-gateway' ? subgraphProcesses().map(({ process }) => process) : []),
+  ];
+  const level = (name: ProcessName): number => Math.max(-1, ...dependencies(name).map(level)) + 1;
+  const groups: ProcessSpec[][] = [];
+  for (const name of PROCESS_NAMES) (groups[level(name)] ??= []).push(processSpec(name));
+  return groups;
+})();
 
 /**
  * Starts the built system as separate Node processes on embedded PGlite, as `npm start` and the end-to-end
@@ -208,7 +199,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const stop = () => (stopped ??= stopAll(processes));
   // Made afresh for each run and known only to the processes of this run, so no secret lives in a file.
   const secret = () => randomBytes(32).toString('base64url');
-  const secrets: ClientSecrets = { ordersService: secret(), restApi: secret(), graphqlGateway: secret() };
+  const secrets = Object.fromEntries(Object.keys(SERVICE_GRANTS).map((client) => [client, secret()])) as ClientSecrets;
   // Beside the captured log, so the check for secrets in logs can look for these too.
   if (logFile) appendFileSync(`${logFile}.secrets`, `${Object.values(secrets).join('\n')}\n`);
   try {
@@ -241,14 +232,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     await stop();
     throw error;
   }
-  const clientSecrets = { 'orders-service': secrets.ordersService, 'rest-api': secrets.restApi, 'graphql-gateway': secrets.graphqlGateway };
-  const serviceToken = (client: ServiceClientId, service: string) =>
-    new ServiceCredentials({
-      clientId: client,
-      clientSecret: clientSecrets[client],
-      authServerUrl: `http://127.0.0.1:${ports.usersHttp}`,
-    }).tokenFor(serviceAudience(service), (SERVICE_GRANTS[client] as Record<string, readonly string[]>)[service] ?? []);
-  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, serviceToken, unexpectedExit, stop };
+  const clientSecrets = secrets;
+  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, unexpectedExit, stop };
 }
 
 function supervisionOf(options: SupervisionOptions | undefined) {
