@@ -30,7 +30,8 @@ export class GrpcServerControl {
   /**
    * The port the server listens on, which differs from the one asked for when that was 0 (tests). grpc-js
    * does not expose its listeners and Nest drops the port `bindAsync` reports, so this reads the listening
-   * HTTP/2 servers grpc-js keeps; `startService`'s port-0 spec fails if a grpc-js upgrade moves them.
+   * HTTP/2 servers grpc-js keeps. Every service's integration specs start it on port 0, so they fail if a
+   * grpc-js upgrade moves them.
    */
   boundPort(): number {
     const listeners = (this.server as unknown as { http2Servers?: Map<{ address(): unknown }, unknown> } | undefined)?.http2Servers;
