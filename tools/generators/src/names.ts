@@ -31,7 +31,8 @@ export interface ServiceNames {
 }
 
 export function serviceNames(tree: Tree, name: string, resource?: string): ServiceNames {
-  if (!/^[a-z][a-z0-9]{1,19}$/.test(name)) throw new Error(`"${name}" is not a service name: use 2 to 20 lowercase letters and digits, such as reviews.`);
+  if (!/^[a-z][a-z0-9]{1,19}$/.test(name))
+    throw new Error(`"${name}" is not a service name: use 2 to 20 lowercase letters and digits, such as reviews.`);
   const singular = resource ?? singularOf(name);
   if (!/^[a-z][a-z0-9]{1,19}$/.test(singular)) throw new Error(`"${singular}" is not a resource name: use lowercase letters and digits.`);
   const plural = name;
@@ -68,7 +69,9 @@ function singularOf(plural: string): string {
 /** One past the highest gRPC port and the highest service HTTP port (below 4000 + 100) in the registry. */
 function nextPorts(registry: string): { grpcPort: number; httpPort: number } {
   const grpc = [...registry.matchAll(/grpc: \{ port: (\d+)/g)].map((match) => Number(match[1]));
-  const http = [...registry.matchAll(/http: \{ port: (\d+)/g)].map((match) => Number(match[1])).filter((port) => port > 4000 && port < 4100);
+  const http = [...registry.matchAll(/http: \{ port: (\d+)/g)]
+    .map((match) => Number(match[1]))
+    .filter((port) => port > 4000 && port < 4100);
   return { grpcPort: Math.max(50050, ...grpc) + 1, httpPort: Math.max(4000, ...http) + 1 };
 }
 
@@ -78,8 +81,6 @@ export function registeredServiceNames(tree: Tree, name: string): ServiceNames {
   const entry = new RegExp(`'${name}-service': \\{[^}]*?grpc: \\{ port: (\\d+)[^]*?http: \\{ port: (\\d+)`).exec(registry);
   if (!entry) throw new Error(`The registry has no ${name}-service.`);
   // The generated proto declares the resource first.
-  const resource = /^message (\w+) \{/m.exec(
-    tree.read(`proto/triad/${name}/v1/${name}_service.proto`, 'utf-8') ?? '',
-  )?.[1];
+  const resource = /^message (\w+) \{/m.exec(tree.read(`proto/triad/${name}/v1/${name}_service.proto`, 'utf-8') ?? '')?.[1];
   return { ...serviceNames(tree, name, resource?.toLowerCase()), grpcPort: Number(entry[1]), httpPort: Number(entry[2]) };
 }

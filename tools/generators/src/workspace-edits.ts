@@ -150,7 +150,8 @@ export const WORKSPACE_EDITS: WorkspaceEdit[] = [
     },
     remove: (tree, n) => {
       tree.write(COMPOSE, read(tree, COMPOSE).replace(new RegExp(`(SERVICE_DATABASES: [a-z0-9 ]+) ${n.scope}\\n`), '$1\n'));
-      for (const text of [composePassword(n), composeService(n), composeSubgraphUrl(n), composeGatewayDependency(n)]) removeText(tree, COMPOSE, text);
+      for (const text of [composePassword(n), composeService(n), composeSubgraphUrl(n), composeGatewayDependency(n)])
+        removeText(tree, COMPOSE, text);
     },
   },
 ];

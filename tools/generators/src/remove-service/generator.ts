@@ -1,7 +1,7 @@
 import { execSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { GeneratorCallback, Tree } from '@nx/devkit';
+import { logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { registeredServiceNames, type ServiceNames } from '../names.ts';
 import { WORKSPACE_EDITS } from '../workspace-edits.ts';
 
@@ -29,7 +29,13 @@ export default async function removeServiceGenerator(tree: Tree, options: Remove
   }
   return () => {
     if (options.skipFinish) return;
-    for (const step of ['npm run proto:generate', 'npm run supergraph:compose', recordPublicSchema(tree.root, names)]) {
+    const steps = [
+      'npm install --no-audit --no-fund',
+      'npm run proto:generate',
+      'npm run supergraph:compose',
+      recordPublicSchema(tree.root, names),
+    ];
+    for (const step of steps) {
       logger.info(`\n> ${step}`);
       execSync(step, { stdio: 'inherit' });
     }

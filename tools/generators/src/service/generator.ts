@@ -15,9 +15,10 @@ export interface ServiceGeneratorOptions {
  * catalog-service. It writes the proto contract (Get, BatchGet, List and Create of one resource), the app
  * (declaration, gRPC controller, federated entity with `@key`, use cases, repository, schema, tests), and adds
  * the service to every shared file that lists services: the registry, the contracts' exports,
- * supergraph.yaml, docker-compose.yml and the ESLint scopes. Then, unless `--skipFinish`, it generates the
- * contracts, the first migration, the subgraph schema, the supergraph and the public schema, so that the
- * workspace builds and its tests pass at once. `remove-service` undoes all of it.
+ * supergraph.yaml, docker-compose.yml and the ESLint scopes. Then, unless `--skipFinish`, it records the new
+ * workspace package in the lock file and generates the contracts, the first migration, the subgraph schema,
+ * the supergraph and the public schema, so that the workspace builds and its tests pass at once.
+ * `remove-service` undoes all of it.
  */
 export default async function serviceGenerator(tree: Tree, options: ServiceGeneratorOptions): Promise<GeneratorCallback> {
   const names = serviceNames(tree, options.name, options.resource);
@@ -50,6 +51,8 @@ async function formatNewFiles(tree: Tree): Promise<void> {
 /** What only running the tools can write: generated code, the migration, the schemas composed from the code. */
 function finish(names: ServiceNames): void {
   const steps = [
+    // The app is a workspace package: the lock file records it and npm links it, as `npm ci` (and the image build) expect.
+    'npm install --no-audit --no-fund',
     'npm run proto:generate',
     `npx drizzle-kit generate --config apps/${names.service}/drizzle.config.ts --name create_${names.table}`,
     'npx nx run-many -t build --projects=contracts,platform,testing --outputStyle=static',
