@@ -38,7 +38,11 @@ say(`reflection at ${grpcAddress} lists ${service} and its four methods`);
 async function graphql(query, variables = {}, token) {
   const response = await fetch(`${gateway}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'content-type': 'application/json',
+      'apollo-require-preflight': 'true',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
     body: JSON.stringify({ query, variables }),
   });
   const body = await response.json();
@@ -46,14 +50,21 @@ async function graphql(query, variables = {}, token) {
   return body.data;
 }
 
-const { login } = await graphql('mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }', {
-  email: 'alice@triad.dev',
-  password: 'alice-password',
-});
+const { login } = await graphql(
+  'mutation ($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken } }',
+  {
+    email: 'alice@triad.dev',
+    password: 'alice-password',
+  },
+);
 const label = `made through the gateway at ${new Date().toISOString()}`;
-const created = (await graphql(`mutation ($name: String!) { create${pascal(singular)}(input: { name: $name }) { id name } }`, { name: label }, login.accessToken))[
-  `create${pascal(singular)}`
-];
+const created = (
+  await graphql(
+    `mutation ($name: String!) { create${pascal(singular)}(input: { name: $name }) { id name } }`,
+    { name: label },
+    login.accessToken,
+  )
+)[`create${pascal(singular)}`];
 if (created.name !== label) fail(`create${pascal(singular)} returned ${JSON.stringify(created)}`);
 const read = (await graphql(`query ($id: ID!) { ${singular}(id: $id) { name } }`, { id: created.id }))[singular];
 if (read?.name !== label) fail(`${singular}(id) returned ${JSON.stringify(read)}`);
