@@ -15,3 +15,5 @@ export { subgraphSdl } from './subgraph-schema.js';
 export { bearer, call, failure } from './grpc-calls.js';
 export { rawExchange, type RawResponse } from './raw-http.js';
 export { sharedTestAuthority, startTestAuthority, type TestAuthority, type TestServiceClient } from './test-authority.js';
+export { startServiceProcesses, type RunningServices, type ServiceAddresses, type ServiceProcessOptions } from './service-processes.js';
+export { startFaultProxy, type CallFault, type FaultProxy, type LateAnswer } from './fault-proxy.js';

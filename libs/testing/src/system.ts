@@ -94,8 +94,10 @@ export interface RunningSystem {
   };
   /** The last lines each process printed, for a failing test's message. */
   recentOutput(): string;
-  /** The client secret of each service that proves who it is, made for this run. */
+  /** The client secret of each service that proves who it is, made for this run (see `serviceToken`). */
   clientSecrets: Readonly<Record<ServiceClientId, string>>;
+  /** users-service's HTTP address: its JWKS and token endpoint. */
+  authServerUrl: string;
   /**
    * Resolves with a description when a process ends on its own, which a running system never should.
    * Never resolves under `supervise`, which restarts the process instead.
@@ -233,7 +235,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     throw error;
   }
   const clientSecrets = secrets;
-  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, unexpectedExit, stop };
+  const authServerUrl = `http://127.0.0.1:${ports.usersHttp}`;
+  return { ports, urls: urlsOf(ports), recentOutput, clientSecrets, authServerUrl, unexpectedExit, stop };
 }
 
 function supervisionOf(options: SupervisionOptions | undefined) {

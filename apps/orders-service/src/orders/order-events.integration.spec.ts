@@ -4,35 +4,35 @@ import { sql } from 'drizzle-orm';
 import type { Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
+import type { Account } from '../testing/upstream-services.js';
 import { OrderEventsService } from './order-events.service.js';
 import { OrdersRepository } from './orders.repository.js';
 
 const postgresUrl = inject('postgresUrl');
 
 let harness: OrdersHarness;
-let alice: string;
-let admin: string;
+let alice: Account;
 let lamp: string;
 
 beforeAll(async () => {
   harness = await startOrdersHarness(postgresUrl);
-  [alice, admin] = [harness.fake.addUser(), harness.fake.addUser()];
-  lamp = harness.fake.addProduct('Lamp', 2500, 100);
+  alice = harness.accounts.alice;
+  lamp = await harness.upstream.addProduct('Lamp', 2500, 100);
 });
 afterAll(() => harness?.close());
 
 let keys = 0;
 const placeOrder = async () => {
-  const request = { idempotencyKey: `events-${++keys}`, userId: alice, lines: [{ productId: lamp, quantity: 1 }] };
-  return (await call(harness.orders.placeOrder(request, await harness.as(alice)))).order!;
+  const request = { idempotencyKey: `events-${++keys}`, userId: alice.id, lines: [{ productId: lamp, quantity: 1 }] };
+  return (await call(harness.orders.placeOrder(request, harness.as(alice)))).order!;
 };
 const setStatus = async (id: string, status: string) =>
-  (await call(harness.orders.updateOrderStatus({ id, status: status as never }, await harness.as(admin, 'admin')))).order!;
+  (await call(harness.orders.updateOrderStatus({ id, status: status as never }, harness.as(harness.accounts.admin)))).order!;
 
 /** Alice's watch of an order, once its first status has come: the statuses received, and how the stream ended. */
 const watch = async (orderId: string) => {
   const statuses: string[] = [];
-  const metadata = await harness.as(alice);
+  const metadata = harness.as(alice);
   let subscription: Subscription | undefined;
   const ended = new Promise<unknown>((resolve) => {
     subscription = harness.orders.watchOrder({ id: orderId }, metadata).subscribe({
@@ -106,7 +106,7 @@ describe.skipIf(!postgresUrl)('WatchOrder when the LISTEN connection is lost and
     await vi.waitFor(() => expect(rereads).toHaveBeenCalled(), { timeout: 10_000 });
     await rereads.mock.results[0]!.value;
     rereads.mockRestore();
-    await call(harness.orders.cancelOrder({ id: order.id }, await harness.as(alice)));
+    await call(harness.orders.cancelOrder({ id: order.id }, harness.as(alice)));
 
     expect(await watching.ended).toBe('completed');
     expect(watching.statuses).toEqual(['PENDING', 'CANCELLED']);

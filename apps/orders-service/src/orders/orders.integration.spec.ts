@@ -3,41 +3,44 @@ import type { OrdersServiceClient, QuoteCartRequest, WatchOrderResponse } from '
 import { fromGrpcError } from '@triad/platform';
 import { firstValueFrom, from, Subject, take, toArray } from 'rxjs';
 import { call, failure } from '@triad/testing';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
+import type { Account } from '../testing/upstream-services.js';
 import { PlacementRecoveryService } from './placement-recovery.service.js';
 
 let harness: OrdersHarness;
-let alice: string;
-let bob: string;
-let admin: string;
+let alice: Account;
+let bob: Account;
 let lamp: string;
 
 beforeAll(async () => {
   harness = await startOrdersHarness(inject('postgresUrl'));
-  [alice, bob, admin] = [harness.fake.addUser(), harness.fake.addUser(), harness.fake.addUser()];
-  lamp = harness.fake.addProduct('Lamp', 2500, 100);
+  ({ alice, bob } = harness.accounts);
+  lamp = await harness.upstream.addProduct('Lamp', 2500, 100);
 });
 
 afterAll(() => harness?.close());
 
+// Whatever a test broke between orders-service and catalog-service works again for the next one.
+afterEach(() => harness.upstream.heal());
+
 let keys = 0;
-async function placeFor(userId: string, quantity = 1, orders: OrdersServiceClient = harness.orders) {
+async function placeFor(buyer: Account, quantity = 1, orders: OrdersServiceClient = harness.orders) {
   const { order } = await call(
-    orders.placeOrder({ idempotencyKey: `k${++keys}`, userId, lines: [{ productId: lamp, quantity }] }, await harness.as(userId)),
+    orders.placeOrder({ idempotencyKey: `k${++keys}`, userId: buyer.id, lines: [{ productId: lamp, quantity }] }, harness.as(buyer)),
   );
   return order!;
 }
-const asAdmin = () => harness.as(admin, 'admin');
+const asAdmin = () => harness.as(harness.accounts.admin);
 const setStatus = async (id: string, status: string, metadata?: Metadata) =>
-  call(harness.orders.updateOrderStatus({ id, status: status as never }, metadata ?? (await asAdmin())));
+  call(harness.orders.updateOrderStatus({ id, status: status as never }, metadata ?? asAdmin()));
 
 describe('reading orders', () => {
   it('shows an order to its owner and to admins, and to nobody else', async () => {
     const order = await placeFor(alice);
-    expect((await call(harness.orders.getOrder({ id: order.id }, await harness.as(alice)))).order?.id).toBe(order.id);
-    expect((await call(harness.orders.getOrder({ id: order.id }, await asAdmin()))).order?.id).toBe(order.id);
-    expect(await failure(harness.orders.getOrder({ id: order.id }, await harness.as(bob)))).toMatchObject({
+    expect((await call(harness.orders.getOrder({ id: order.id }, harness.as(alice)))).order?.id).toBe(order.id);
+    expect((await call(harness.orders.getOrder({ id: order.id }, asAdmin()))).order?.id).toBe(order.id);
+    expect(await failure(harness.orders.getOrder({ id: order.id }, harness.as(bob)))).toMatchObject({
       kind: 'NOT_FOUND',
       code: 'ORDERS.NOT_FOUND',
     });
@@ -45,25 +48,26 @@ describe('reading orders', () => {
   });
 
   it("lists a user's orders newest first, page by page, and refuses another user's list", async () => {
-    const carol = harness.fake.addUser();
+    // Only this test places orders for carol.
+    const carol = harness.accounts.carol;
     const placed = [await placeFor(carol), await placeFor(carol), await placeFor(carol)];
-    const first = await call(harness.orders.listOrders({ userId: carol, pageSize: 2, pageToken: '' }, await harness.as(carol)));
+    const first = await call(harness.orders.listOrders({ userId: carol.id, pageSize: 2, pageToken: '' }, harness.as(carol)));
     const second = await call(
-      harness.orders.listOrders({ userId: carol, pageSize: 2, pageToken: first.nextPageToken }, await harness.as(carol)),
+      harness.orders.listOrders({ userId: carol.id, pageSize: 2, pageToken: first.nextPageToken }, harness.as(carol)),
     );
     expect([...first.orders, ...second.orders].map((order) => order.id)).toEqual(placed.map((order) => order.id).reverse());
     expect(second.nextPageToken).toBe('');
-    expect(await failure(harness.orders.listOrders({ userId: carol, pageSize: 2, pageToken: '' }, await harness.as(bob)))).toMatchObject({
+    expect(await failure(harness.orders.listOrders({ userId: carol.id, pageSize: 2, pageToken: '' }, harness.as(bob)))).toMatchObject({
       kind: 'PERMISSION_DENIED',
     });
     expect(
-      await failure(harness.orders.listOrders({ userId: bob, pageSize: 2, pageToken: first.nextPageToken }, await harness.as(bob))),
+      await failure(harness.orders.listOrders({ userId: bob.id, pageSize: 2, pageToken: first.nextPageToken }, harness.as(bob))),
     ).toMatchObject({ kind: 'INVALID_ARGUMENT', fieldViolations: [{ field: 'page_token' }] });
   });
 
   it('batch-gets the orders a caller may see, in request order', async () => {
     const [a, b] = [await placeFor(alice), await placeFor(bob)];
-    const { orders } = await call(harness.orders.batchGetOrders({ ids: [b.id, a.id] }, await harness.as(alice)));
+    const { orders } = await call(harness.orders.batchGetOrders({ ids: [b.id, a.id] }, harness.as(alice)));
     expect(orders.map((order) => order.id)).toEqual([a.id]);
   });
 });
@@ -72,7 +76,7 @@ describe('the order lifecycle', () => {
   it('moves an order along PENDING → CONFIRMED → SHIPPED → DELIVERED, admins only, one step at a time', async () => {
     const order = await placeFor(alice);
     expect(
-      await failure(harness.orders.updateOrderStatus({ id: order.id, status: 'ORDER_STATUS_CONFIRMED' as never }, await harness.as(alice))),
+      await failure(harness.orders.updateOrderStatus({ id: order.id, status: 'ORDER_STATUS_CONFIRMED' as never }, harness.as(alice))),
     ).toMatchObject({
       kind: 'PERMISSION_DENIED',
     });
@@ -83,34 +87,34 @@ describe('the order lifecycle', () => {
   });
 
   it('cancels an order, returns its stock once, and refuses to cancel a shipped one', async () => {
-    const stock = harness.fake.stockOf(lamp);
+    const stock = await harness.upstream.stockOf(lamp);
     const order = await placeFor(alice, 4);
-    expect(harness.fake.stockOf(lamp)).toBe(stock - 4);
-    const cancelled = await call(harness.orders.cancelOrder({ id: order.id }, await harness.as(alice)));
+    expect(await harness.upstream.stockOf(lamp)).toBe(stock - 4);
+    const cancelled = await call(harness.orders.cancelOrder({ id: order.id }, harness.as(alice)));
     expect(cancelled.order?.status).toBe('ORDER_STATUS_CANCELLED');
-    await call(harness.orders.cancelOrder({ id: order.id }, await harness.as(alice)));
-    expect(harness.fake.stockOf(lamp)).toBe(stock);
+    await call(harness.orders.cancelOrder({ id: order.id }, harness.as(alice)));
+    expect(await harness.upstream.stockOf(lamp)).toBe(stock);
 
     const shipped = await placeFor(alice);
     await setStatus(shipped.id, 'ORDER_STATUS_CONFIRMED');
     await setStatus(shipped.id, 'ORDER_STATUS_SHIPPED');
-    expect(await failure(harness.orders.cancelOrder({ id: shipped.id }, await harness.as(alice)))).toMatchObject({
+    expect(await failure(harness.orders.cancelOrder({ id: shipped.id }, harness.as(alice)))).toMatchObject({
       kind: 'FAILED_PRECONDITION',
       message: 'An order that is shipped cannot become cancelled.',
     });
-    expect(await failure(harness.orders.cancelOrder({ id: order.id }, await harness.as(bob)))).toMatchObject({ kind: 'NOT_FOUND' });
+    expect(await failure(harness.orders.cancelOrder({ id: order.id }, harness.as(bob)))).toMatchObject({ kind: 'NOT_FOUND' });
   });
 
   it('keeps a cancellation whose stock release failed, and recovery returns the stock', async () => {
-    const stock = harness.fake.stockOf(lamp);
+    const stock = await harness.upstream.stockOf(lamp);
     const order = await placeFor(alice, 2);
-    harness.fake.failures.releaseStock = 'unavailable';
-    const cancelled = await call(harness.orders.cancelOrder({ id: order.id }, await harness.as(alice)));
+    harness.upstream.toCatalog.fail('ReleaseStock', 'no-answer');
+    const cancelled = await call(harness.orders.cancelOrder({ id: order.id }, harness.as(alice)));
     expect(cancelled.order?.status).toBe('ORDER_STATUS_CANCELLED');
-    expect(harness.fake.stockOf(lamp)).toBe(stock - 2);
-    harness.fake.failures.releaseStock = 'none';
+    expect(await harness.upstream.stockOf(lamp)).toBe(stock - 2);
+    await harness.upstream.heal();
     await harness.service.app.get(PlacementRecoveryService).runOnce();
-    expect(harness.fake.stockOf(lamp)).toBe(stock);
+    expect(await harness.upstream.stockOf(lamp)).toBe(stock);
   });
 });
 
@@ -120,13 +124,9 @@ describe('WatchOrder', () => {
     const events: WatchOrderResponse[] = [];
     const anonymous = firstValueFrom(harness.orders.watchOrder({ id: order.id }));
     const watched = new Promise<void>((resolve, reject) => {
-      harness
-        .as(alice)
-        .then((metadata) =>
-          harness.orders
-            .watchOrder({ id: order.id }, metadata)
-            .subscribe({ next: (event) => events.push(event), error: reject, complete: resolve }),
-        );
+      harness.orders
+        .watchOrder({ id: order.id }, harness.as(alice))
+        .subscribe({ next: (event) => events.push(event), error: reject, complete: resolve });
     });
     expect(await anonymous.catch(fromGrpcError)).toMatchObject({ kind: 'UNAUTHENTICATED' });
     await waitFor(() => events.length === 1);
@@ -142,7 +142,7 @@ describe('WatchOrder', () => {
 
   it("refuses to show someone else's order", async () => {
     const order = await placeFor(alice);
-    const error = await firstValueFrom(harness.orders.watchOrder({ id: order.id }, await harness.as(bob))).catch(fromGrpcError);
+    const error = await firstValueFrom(harness.orders.watchOrder({ id: order.id }, harness.as(bob))).catch(fromGrpcError);
     expect(error).toMatchObject({ kind: 'NOT_FOUND' });
   });
 
@@ -150,10 +150,10 @@ describe('WatchOrder', () => {
     const other = await harness.startAnotherInstance();
     try {
       const order = await placeFor(alice);
-      const events = firstValueFrom(harness.orders.watchOrder({ id: order.id }, await harness.as(alice)).pipe(take(3), toArray()));
+      const events = firstValueFrom(harness.orders.watchOrder({ id: order.id }, harness.as(alice)).pipe(take(3), toArray()));
       await new Promise((resolve) => setTimeout(resolve, 300));
-      await call(other.orders.updateOrderStatus({ id: order.id, status: 'ORDER_STATUS_CONFIRMED' as never }, await asAdmin()));
-      await call(other.orders.cancelOrder({ id: order.id }, await harness.as(alice)));
+      await call(other.orders.updateOrderStatus({ id: order.id, status: 'ORDER_STATUS_CONFIRMED' as never }, asAdmin()));
+      await call(other.orders.cancelOrder({ id: order.id }, harness.as(alice)));
       expect((await events).map((event) => event.status)).toEqual([
         'ORDER_STATUS_PENDING',
         'ORDER_STATUS_CONFIRMED',
@@ -168,21 +168,12 @@ describe('WatchOrder', () => {
 describe('shutting down', () => {
   it('ends open watches with UNAVAILABLE at once, so clients reconnect elsewhere', async () => {
     const other = await harness.startAnotherInstance();
-    const { order } = await call(
-      other.orders.placeOrder(
-        { idempotencyKey: `k${++keys}`, userId: alice, lines: [{ productId: lamp, quantity: 1 }] },
-        await harness.as(alice),
-      ),
-    );
+    const order = await placeFor(alice, 1, other.orders);
     const events: string[] = [];
     const ended = new Promise<unknown>((resolve) =>
-      harness
-        .as(alice)
-        .then((metadata) =>
-          other.orders
-            .watchOrder({ id: order!.id }, metadata)
-            .subscribe({ next: (event) => events.push(event.status), error: resolve, complete: () => resolve('completed') }),
-        ),
+      other.orders
+        .watchOrder({ id: order.id }, harness.as(alice))
+        .subscribe({ next: (event) => events.push(event.status), error: resolve, complete: () => resolve('completed') }),
     );
     await waitFor(() => events.length === 1);
     const started = Date.now();
@@ -194,7 +185,7 @@ describe('shutting down', () => {
 
 describe('QuoteCart', () => {
   it('answers each cart edit with the cart re-priced, in order', async () => {
-    const scarce = harness.fake.addProduct('Rare vase', 100_00, 1);
+    const scarce = await harness.upstream.addProduct('Rare vase', 100_00, 1);
     const unknown = '01900000-0000-7000-8000-0000000000ff';
     const edits: QuoteCartRequest[] = [
       { setLine: { productId: lamp, quantity: 2 } },
@@ -223,14 +214,14 @@ describe('QuoteCart', () => {
 
 describe('the fulfilment simulator', () => {
   it('moves a new order to DELIVERED on its own when switched on', async () => {
-    const demo = await startOrdersHarness(inject('postgresUrl'), { FULFILMENT_SIMULATOR: 'true', FULFILMENT_STEP_MS: '200' });
+    // On a database of its own: the simulator moves on every order it finds there.
+    const demo = await harness.startAnotherInstance({
+      env: { FULFILMENT_SIMULATOR: 'true', FULFILMENT_STEP_MS: '200' },
+      freshDatabase: true,
+    });
     try {
-      const user = demo.fake.addUser();
-      const product = demo.fake.addProduct('Demo', 100, 5);
-      const { order } = await call(
-        demo.orders.placeOrder({ idempotencyKey: 'demo', userId: user, lines: [{ productId: product, quantity: 1 }] }, await demo.as(user)),
-      );
-      const events = await firstValueFrom(demo.orders.watchOrder({ id: order!.id }, await demo.as(user)).pipe(toArray()));
+      const order = await placeFor(alice, 1, demo.orders);
+      const events = await firstValueFrom(demo.orders.watchOrder({ id: order.id }, harness.as(alice)).pipe(toArray()));
       expect(events.map((event) => event.status)).toEqual([
         'ORDER_STATUS_PENDING',
         'ORDER_STATUS_CONFIRMED',

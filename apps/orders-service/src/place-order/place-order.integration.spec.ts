@@ -1,57 +1,52 @@
-import { fromGrpcError } from '@triad/platform';
+import { fromGrpcError, uuidv7 } from '@triad/platform';
 import { count, sql } from 'drizzle-orm';
 import { orders } from '../db/schema.js';
 import { call, failure } from '@triad/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { PlacementRecoveryService } from '../orders/placement-recovery.service.js';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
+import type { Account } from '../testing/upstream-services.js';
 
 let harness: OrdersHarness;
-let alice: string;
+let alice: Account;
 let keyboard: string;
 let mouse: string;
 
 beforeAll(async () => {
   harness = await startOrdersHarness(inject('postgresUrl'));
-  alice = harness.fake.addUser();
-  keyboard = harness.fake.addProduct('Keyboard', 4999, 10);
-  mouse = harness.fake.addProduct('Mouse', 1999, 3);
+  alice = harness.accounts.alice;
+  keyboard = await harness.upstream.addProduct('Keyboard', 4999, 10);
+  mouse = await harness.upstream.addProduct('Mouse', 1999, 3);
 });
 
 afterAll(() => harness?.close());
 
-beforeEach(() => {
-  for (const rpc of Object.keys(harness.fake.failures) as (keyof OrdersHarness['fake']['failures'])[]) harness.fake.failures[rpc] = 'none';
-});
+// Whatever a test broke between orders-service and the services it calls works again for the next one.
+afterEach(() => harness.upstream.heal());
 
 const storedOrders = async () => (await harness.db.select({ n: count() }).from(orders))[0]?.n;
+const stock = async () => ({ keyboard: await harness.upstream.stockOf(keyboard), mouse: await harness.upstream.stockOf(mouse) });
 let keys = 0;
 const newKey = () => `key-${++keys}-${Date.now()}`;
 
-/** Stock and orders as a user would see them: nothing held, nothing stored, beyond what `expected` says. */
-async function expectNothingLeftBehind(ordersBefore: number, stockBefore: { keyboard: number; mouse: number }) {
-  expect(await storedOrders()).toBe(ordersBefore);
-  expect({ keyboard: harness.fake.stockOf(keyboard), mouse: harness.fake.stockOf(mouse) }).toEqual(stockBefore);
+/** Stock and orders as a user would see them: catalog-service holds no stock and orders-service stores no order beyond `before`. */
+async function expectNothingLeftBehind(before: { orders: number | undefined; stock: { keyboard: number; mouse: number } }) {
+  expect(await storedOrders()).toBe(before.orders);
+  expect(await stock()).toEqual(before.stock);
 }
+
+const snapshot = async () => ({ orders: await storedOrders(), stock: await stock() });
 
 describe('PlaceOrder', () => {
   it('stores the order with the prices charged and reserves its stock under the order id', async () => {
-    const { order } = await call(
-      harness.orders.placeOrder(
-        {
-          idempotencyKey: newKey(),
-          userId: alice,
-          lines: [
-            { productId: keyboard, quantity: 2 },
-            { productId: mouse, quantity: 1 },
-          ],
-        },
-        await harness.as(alice),
-      ),
-    );
+    const lines = [
+      { productId: keyboard, quantity: 2 },
+      { productId: mouse, quantity: 1 },
+    ];
+    const { order } = await call(harness.orders.placeOrder({ idempotencyKey: newKey(), userId: alice.id, lines }, harness.as(alice)));
     expect(order).toMatchObject({
-      userId: alice,
+      userId: alice.id,
       status: 'ORDER_STATUS_PENDING',
       items: [
         { productId: keyboard, quantity: 2, unitPrice: { amountMinor: '4999', currencyCode: 'USD' }, lineTotal: { amountMinor: '9998' } },
@@ -59,153 +54,132 @@ describe('PlaceOrder', () => {
       ],
       total: { amountMinor: '11997', currencyCode: 'USD' },
     });
-    expect(harness.fake.reservations.get(order!.id)).toEqual({
-      lines: [
-        { productId: keyboard, quantity: 2 },
-        { productId: mouse, quantity: 1 },
-      ],
-      released: false,
-    });
-    expect(harness.fake.stockOf(keyboard)).toBe(8);
+    expect(await stock()).toEqual({ keyboard: 8, mouse: 2 });
+    // Reserving is idempotent: the same reservation again is the one orders-service made, and takes nothing more.
+    expect(await harness.upstream.reserveStock(order!.id, lines)).toMatchObject({ status: 'RESERVATION_STATUS_RESERVED', lines });
+    expect(await stock()).toEqual({ keyboard: 8, mouse: 2 });
   });
 
   it('returns the same order for the same key, and reserves once', async () => {
-    const key = newKey();
-    const request = { idempotencyKey: key, userId: alice, lines: [{ productId: keyboard, quantity: 1 }] };
-    const first = await call(harness.orders.placeOrder(request, await harness.as(alice)));
-    const stock = harness.fake.stockOf(keyboard);
-    const again = await call(harness.orders.placeOrder(request, await harness.as(alice)));
+    const request = { idempotencyKey: newKey(), userId: alice.id, lines: [{ productId: keyboard, quantity: 1 }] };
+    const first = await call(harness.orders.placeOrder(request, harness.as(alice)));
+    const stockAfterFirst = await harness.upstream.stockOf(keyboard);
+    const again = await call(harness.orders.placeOrder(request, harness.as(alice)));
     expect(again.order?.id).toBe(first.order?.id);
-    expect(harness.fake.stockOf(keyboard)).toBe(stock);
+    expect(await harness.upstream.stockOf(keyboard)).toBe(stockAfterFirst);
   });
 
   it('places one order when the same key arrives many times at once', async () => {
-    const ordersBefore = await storedOrders();
-    const stockBefore = harness.fake.stockOf(keyboard);
-    const request = { idempotencyKey: newKey(), userId: alice, lines: [{ productId: keyboard, quantity: 1 }] };
-    const auth = await harness.as(alice);
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => call(harness.orders.placeOrder(request, auth))));
+    const before = await snapshot();
+    const request = { idempotencyKey: newKey(), userId: alice.id, lines: [{ productId: keyboard, quantity: 1 }] };
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => call(harness.orders.placeOrder(request, harness.as(alice)))));
     const placed = new Set(results.flatMap((result) => (result.status === 'fulfilled' ? [result.value.order?.id] : [])));
     const refused = results.flatMap((result) => (result.status === 'rejected' ? [fromGrpcError(result.reason).code] : []));
     expect(placed.size).toBe(1);
     expect(new Set(refused)).toEqual(new Set(refused.length > 0 ? ['ORDERS.PLACEMENT_IN_PROGRESS'] : []));
-    expect(await storedOrders()).toBe(ordersBefore + 1);
-    expect(harness.fake.stockOf(keyboard)).toBe(stockBefore - 1);
+    expect(await storedOrders()).toBe(before.orders! + 1);
+    expect(await harness.upstream.stockOf(keyboard)).toBe(before.stock.keyboard - 1);
   });
 
   it('refuses a key reused for a different order', async () => {
     const key = newKey();
     await call(
-      harness.orders.placeOrder(
-        { idempotencyKey: key, userId: alice, lines: [{ productId: mouse, quantity: 1 }] },
-        await harness.as(alice),
-      ),
+      harness.orders.placeOrder({ idempotencyKey: key, userId: alice.id, lines: [{ productId: mouse, quantity: 1 }] }, harness.as(alice)),
     );
     const error = await failure(
-      harness.orders.placeOrder(
-        { idempotencyKey: key, userId: alice, lines: [{ productId: mouse, quantity: 2 }] },
-        await harness.as(alice),
-      ),
+      harness.orders.placeOrder({ idempotencyKey: key, userId: alice.id, lines: [{ productId: mouse, quantity: 2 }] }, harness.as(alice)),
     );
     expect(error).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'ORDERS.IDEMPOTENCY_KEY_REUSED' });
   });
 
-  it('lists each invalid field and touches nothing', async () => {
+  it('lists each invalid field without asking another service, and stores nothing', async () => {
     const before = await storedOrders();
-    const reservationsBefore = harness.fake.calls['ReserveStock'] ?? 0;
+    // Both unreachable: the answer can only come from orders-service itself.
+    harness.upstream.toUsers.down();
+    harness.upstream.toCatalog.down();
     const error = await failure(
-      harness.orders.placeOrder(
-        { idempotencyKey: '', userId: alice, lines: [{ productId: 'nope', quantity: 0 }] },
-        await harness.as(alice),
-      ),
+      harness.orders.placeOrder({ idempotencyKey: '', userId: alice.id, lines: [{ productId: 'nope', quantity: 0 }] }, harness.as(alice)),
     );
     expect(error).toMatchObject({ kind: 'INVALID_ARGUMENT', code: 'ORDERS.INVALID_INPUT' });
     expect(error.fieldViolations.map((v) => v.field)).toEqual(['idempotency_key', 'lines[0].product_id', 'lines[0].quantity']);
     expect(await storedOrders()).toBe(before);
-    expect(harness.fake.calls['ReserveStock'] ?? 0).toBe(reservationsBefore);
   });
 
   it('lets a customer place orders only for themselves', async () => {
-    const bob = harness.fake.addUser();
     const error = await failure(
       harness.orders.placeOrder(
-        { idempotencyKey: newKey(), userId: alice, lines: [{ productId: mouse, quantity: 1 }] },
-        await harness.as(bob),
+        { idempotencyKey: newKey(), userId: alice.id, lines: [{ productId: mouse, quantity: 1 }] },
+        harness.as(harness.accounts.bob),
       ),
     );
     expect(error).toMatchObject({ kind: 'PERMISSION_DENIED' });
   });
 
   it('names the product that is out of stock and leaves nothing behind', async () => {
-    const before = await storedOrders();
-    const stock = { keyboard: harness.fake.stockOf(keyboard), mouse: harness.fake.stockOf(mouse) };
+    const before = await snapshot();
     const error = await failure(
       harness.orders.placeOrder(
         {
           idempotencyKey: newKey(),
-          userId: alice,
+          userId: alice.id,
           lines: [
             { productId: keyboard, quantity: 1 },
             { productId: mouse, quantity: 50 },
           ],
         },
-        await harness.as(alice),
+        harness.as(alice),
       ),
     );
     expect(error).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'CATALOG.OUT_OF_STOCK' });
     expect(error.message).toContain('Mouse');
-    await expectNothingLeftBehind(before, stock);
+    await expectNothingLeftBehind(before);
   });
 });
 
 describe('PlaceOrder when a downstream call fails midway', () => {
-  const place = async () =>
+  const place = (buyer: Account = alice, userId = buyer.id) =>
     failure(
-      harness.orders.placeOrder(
-        { idempotencyKey: newKey(), userId: alice, lines: [{ productId: keyboard, quantity: 1 }] },
-        await harness.as(alice),
-      ),
+      harness.orders.placeOrder({ idempotencyKey: newKey(), userId, lines: [{ productId: keyboard, quantity: 1 }] }, harness.as(buyer)),
     );
-  const snapshot = async () => ({
-    orders: await storedOrders(),
-    stock: { keyboard: harness.fake.stockOf(keyboard), mouse: harness.fake.stockOf(mouse) },
-  });
 
   it('stores nothing when users-service is down', async () => {
     const before = await snapshot();
-    harness.fake.failures.getUser = 'unavailable';
+    harness.upstream.toUsers.down();
     expect(await place()).toMatchObject({ kind: 'UNAVAILABLE' });
-    await expectNothingLeftBehind(before.orders, before.stock);
+    await expectNothingLeftBehind(before);
   });
 
   it('refuses an order for a user that does not exist', async () => {
     const before = await snapshot();
-    harness.fake.failures.getUser = 'missing';
-    expect(await place()).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'ORDERS.USER_NOT_FOUND' });
-    await expectNothingLeftBehind(before.orders, before.stock);
+    // Only an admin may place an order for someone else, here an id users-service does not know.
+    expect(await place(harness.accounts.admin, uuidv7())).toMatchObject({ kind: 'FAILED_PRECONDITION', code: 'ORDERS.USER_NOT_FOUND' });
+    await expectNothingLeftBehind(before);
   });
 
   it('stores nothing when pricing fails', async () => {
     const before = await snapshot();
-    harness.fake.failures.batchGetProducts = 'unavailable';
+    harness.upstream.toCatalog.down();
     expect(await place()).toMatchObject({ kind: 'UNAVAILABLE' });
-    await expectNothingLeftBehind(before.orders, before.stock);
+    await expectNothingLeftBehind(before);
   });
 
   it('releases stock that was reserved when the answer to ReserveStock was lost', async () => {
     const before = await snapshot();
-    harness.fake.failures.reserveStock = 'fail-after-reserving';
+    harness.upstream.toCatalog.fail('ReserveStock', 'lost-answer');
     expect(await place()).toMatchObject({ kind: 'UNAVAILABLE' });
-    await expectNothingLeftBehind(before.orders, before.stock);
+    await expectNothingLeftBehind(before);
   });
 
-  it('settles the reservation when ReserveStock does not answer before the deadline', async () => {
+  it('settles the reservation when ReserveStock does not answer before the deadline, so that it takes nothing when it arrives', async () => {
     const before = await snapshot();
-    harness.fake.failures.reserveStock = 'hang';
+    harness.upstream.toCatalog.fail('ReserveStock', 'no-answer');
     expect(await place()).toMatchObject({ kind: 'DEADLINE_EXCEEDED' });
-    await expectNothingLeftBehind(before.orders, before.stock);
-    const settled = [...harness.fake.reservations.values()].at(-1);
-    expect(settled).toEqual({ lines: [], released: true });
+    await expectNothingLeftBehind(before);
+    // The ReserveStock that was held back reaches catalog-service after the release that settled it.
+    expect(await harness.upstream.toCatalog.deliverHeld()).toEqual([
+      { method: 'ReserveStock', kind: 'FAILED_PRECONDITION', code: 'CATALOG.RESERVATION_RELEASED' },
+    ]);
+    await expectNothingLeftBehind(before);
   });
 
   it('releases the reservation when storing the order fails', async () => {
@@ -218,7 +192,7 @@ describe('PlaceOrder when a downstream call fails midway', () => {
     );
     try {
       expect(await place()).toMatchObject({ kind: 'INTERNAL' });
-      await expectNothingLeftBehind(before.orders, before.stock);
+      await expectNothingLeftBehind(before);
     } finally {
       await harness.db.execute(sql`drop trigger refuse_order_items on order_items`);
     }
@@ -226,36 +200,39 @@ describe('PlaceOrder when a downstream call fails midway', () => {
 
   it('keeps a record of a placement it could not undo, and recovery releases it later', async () => {
     const before = await snapshot();
-    harness.fake.failures.reserveStock = 'fail-after-reserving';
-    harness.fake.failures.releaseStock = 'unavailable';
+    harness.upstream.toCatalog.fail('ReserveStock', 'lost-answer');
+    harness.upstream.toCatalog.fail('ReleaseStock', 'no-answer');
     await place();
-    expect(harness.fake.stockOf(keyboard)).toBe(before.stock.keyboard - 1);
-    expect(await storedOrders()).toBe(before.orders + 1);
+    expect(await harness.upstream.stockOf(keyboard)).toBe(before.stock.keyboard - 1);
+    expect(await storedOrders()).toBe(before.orders! + 1);
 
-    harness.fake.failures.releaseStock = 'none';
+    await harness.upstream.heal();
     await harness.db.execute(sql`update orders set created_at = now() - interval '1 hour' where status = 'placing'`);
     await harness.service.app.get(PlacementRecoveryService).runOnce();
-    await expectNothingLeftBehind(before.orders, before.stock);
+    await expectNothingLeftBehind(before);
   });
 
   it('releases the stock of a placement whose process died after reserving', async () => {
     const before = await snapshot();
-    const orderId = '01900000-0000-7000-8000-0000000000aa';
-    harness.fake.reserve({ reservationId: orderId, lines: [{ productId: mouse, quantity: 1 }] });
+    const orderId = uuidv7();
+    const lines = [{ productId: mouse, quantity: 1 }];
+    await harness.upstream.reserveStock(orderId, lines);
     await harness.db.execute(
-      sql`insert into orders (id, user_id, status, idempotency_key, request_hash, created_at) values (${orderId}, ${alice}, 'placing', 'crashed', 'x', now() - interval '1 hour')`,
+      sql`insert into orders (id, user_id, status, idempotency_key, request_hash, created_at) values (${orderId}, ${alice.id}, 'placing', 'crashed', 'x', now() - interval '1 hour')`,
     );
     await harness.service.app.get(PlacementRecoveryService).runOnce();
-    await expectNothingLeftBehind(before.orders, before.stock);
-    expect(harness.fake.reservations.get(orderId)?.released).toBe(true);
+    await expectNothingLeftBehind(before);
+    expect(await harness.upstream.reserveStock(orderId, lines).catch(fromGrpcError)).toMatchObject({
+      code: 'CATALOG.RESERVATION_RELEASED',
+    });
   });
 
   it('lets no placement complete after recovery gave up on it and released its stock', async () => {
     const before = await snapshot();
     const repository = harness.service.app.get(OrdersRepository);
-    const orderId = '01900000-0000-7000-8000-0000000000bb';
-    await repository.claim({ id: orderId, userId: alice, idempotencyKey: 'slow-placement', requestHash: 'x' });
-    harness.fake.reserve({ reservationId: orderId, lines: [{ productId: keyboard, quantity: 1 }] });
+    const orderId = uuidv7();
+    await repository.claim({ id: orderId, userId: alice.id, idempotencyKey: 'slow-placement', requestHash: 'x' });
+    await harness.upstream.reserveStock(orderId, [{ productId: keyboard, quantity: 1 }]);
     await harness.db.execute(sql`update orders set created_at = now() - interval '1 hour' where id = ${orderId}`);
 
     await harness.service.app.get(PlacementRecoveryService).runOnce();
@@ -263,27 +240,26 @@ describe('PlaceOrder when a downstream call fails midway', () => {
     await expect(repository.completePlacement(orderId, [{ productId: keyboard, quantity: 1, unitPrice: price }], price)).rejects.toThrow(
       /given up/,
     );
-    await expectNothingLeftBehind(before.orders, before.stock);
+    await expectNothingLeftBehind(before);
   });
 });
 
 describe('PlaceOrder without a service identity', () => {
   it('holds no stock and stores no order when users-service refuses orders-service a token', async () => {
-    const impostor = await startOrdersHarness(inject('postgresUrl'), { SERVICE_CLIENT_SECRET: 'not-the-registered-client-secret-0123456789' });
-    try {
-      const buyer = impostor.fake.addUser();
-      const product = impostor.fake.addProduct('Lamp', 2500, 5);
-      const error = await failure(
-        impostor.orders.placeOrder(
-          { idempotencyKey: newKey(), userId: buyer, lines: [{ productId: product, quantity: 2 }] },
-          await impostor.as(buyer),
-        ),
-      );
-      expect(error).toMatchObject({ kind: 'UNAUTHENTICATED', code: 'AUTH.SERVICE_TOKEN_REFUSED' });
-      expect(impostor.fake.stockOf(product)).toBe(5);
-      expect(impostor.fake.calls['ReserveStock'] ?? 0).toBe(0);
-    } finally {
-      await impostor.close();
-    }
+    const impostor = await harness.startAnotherInstance({
+      env: { SERVICE_CLIENT_SECRET: 'not-the-registered-client-secret-0123456789' },
+      freshDatabase: true,
+    });
+    const lamp = await harness.upstream.addProduct('Lamp', 2500, 5);
+    const error = await failure(
+      impostor.orders.placeOrder(
+        { idempotencyKey: newKey(), userId: alice.id, lines: [{ productId: lamp, quantity: 2 }] },
+        harness.as(alice),
+      ),
+    );
+    expect(error).toMatchObject({ kind: 'UNAUTHENTICATED', code: 'AUTH.SERVICE_TOKEN_REFUSED' });
+    expect(await harness.upstream.stockOf(lamp)).toBe(5);
+    expect((await impostor.db.select({ n: count() }).from(orders))[0]?.n).toBe(0);
+    await impostor.close();
   });
 });
