@@ -1,109 +1,75 @@
-import { DomainError, type Caller, type RunningService } from '@triad/platform';
-import { sharedTestAuthority, startTestAuthority } from '@triad/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { postGraphQL, startTestGateway as startGateway } from '../testing/gateway-client.js';
-import { startStandInSubgraph, type StandInContext } from '../testing/stand-in-subgraph.js';
-
-const alice = { userId: 'user-alice', role: 'customer' } as const;
-/** A token of the authority the test gateway trusts; a negative lifetime makes an expired one. */
-const tokenFor = async (caller: Caller, ttlSeconds?: number) => (await sharedTestAuthority()).tokenFor(caller, ttlSeconds);
-
-/**
- * A stand-in for users-service's subgraph: like the real one it checks the forwarded token itself, and an admin-only
- * field fails for everyone else.
- */
-function startUsersSubgraph() {
-  return startStandInSubgraph(
-    `extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"])
-     type User @key(fields: "id") { id: ID! email: String name: String! }
-     type UserConnection { nodes: [User!]! }
-     type Query { me: User users: UserConnection! }`,
-    {
-      Query: {
-        me: async (_: unknown, __: unknown, { authorization }: StandInContext) => {
-          const caller = await (await sharedTestAuthority()).tokens.fromAuthorization(authorization);
-          return caller ? { id: caller.userId, email: 'alice@triad.dev', name: 'Alice Customer' } : null;
-        },
-        users: () => {
-          throw DomainError.permissionDenied('Only an admin can list users.');
-        },
-      },
-    },
-  );
-}
-
-/** The address of a subgraph that has gone away: connections to it are refused. */
-async function stoppedSubgraphUrl(): Promise<string> {
-  const gone = await startUsersSubgraph();
-  await gone.stop();
-  return gone.url;
-}
-
-function startTestGateway(usersSubgraphUrl: string): Promise<RunningService> {
-  return startGateway({ USERS_SUBGRAPH_URL: usersSubgraphUrl, SUBGRAPH_TIMEOUT_MS: '500' });
-}
-
-function graphql(gateway: RunningService, query: string, headers: Record<string, string> = {}) {
-  return postGraphQL(gateway, { query }, headers);
-}
+import { generateSigningKey, UserTokenSigner, type RunningService } from '@triad/platform';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
+import { postGraphQL, startTestGateway } from '../testing/gateway-client.js';
+import { startSubgraphProxy, type SubgraphProxy } from '../testing/subgraph-proxy.js';
 
 describe('graphql-gateway', () => {
-  let subgraph: Awaited<ReturnType<typeof startUsersSubgraph>>;
+  let services: GraphServices;
+  /** The network between the gateway and users-service's subgraph, which some tests break. */
+  let toUsers: SubgraphProxy;
   let gateway: RunningService;
+  let alice: GraphServices['accounts']['alice'];
+
+  const graphql = (query: string, headers: Record<string, string> = {}) => postGraphQL(gateway, { query }, headers);
+  const asAlice = (headers: Record<string, string> = {}) => ({ authorization: `Bearer ${alice.token}`, ...headers });
+  /** The subgraph requests users-service served for the gateway request with this id. */
+  const usersServed = async (requestId: string) =>
+    (await services.requestsServed(requestId)).filter(({ service, path }) => service === 'users-service' && path === '/graphql');
 
   beforeAll(async () => {
-    subgraph = await startUsersSubgraph();
-    gateway = await startTestGateway(subgraph.url);
+    services = await startGraphServices();
+    toUsers = await startSubgraphProxy(services.gatewayEnv['USERS_SUBGRAPH_URL']!);
+    gateway = await startTestGateway({ ...services.gatewayEnv, USERS_SUBGRAPH_URL: toUsers.url });
+    alice = services.accounts.alice;
   });
   afterAll(async () => {
     await gateway?.close();
-    await subgraph?.stop();
+    await toUsers?.close();
+    await services?.stop();
   });
-  beforeEach(() => {
-    subgraph.received.length = 0;
-    subgraph.answerAfter(0);
+  afterEach(() => {
+    toUsers.heal();
+    vi.useRealTimers();
   });
 
   it('answers a query from the users subgraph for the signed-in caller', async () => {
-    const token = await tokenFor(alice);
-
-    const { status, body } = await graphql(gateway, '{ me { id name } }', { authorization: `Bearer ${token}` });
+    const { status, body } = await graphql('{ me { id name } }', asAlice());
 
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { me: { id: 'user-alice', name: 'Alice Customer' } } });
+    expect(body).toEqual({ data: { me: { id: alice.id, name: 'Alice Customer' } } });
   });
 
   it('forwards the Authorization header and the request id to the subgraph', async () => {
-    const token = await tokenFor(alice);
-
-    const { headers } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${token}`, 'x-request-id': 'spec-request-1' });
+    const { headers, body } = await graphql('{ me { id } }', asAlice({ 'x-request-id': 'spec-request-1' }));
 
     expect(headers.get('x-request-id')).toBe('spec-request-1');
-    expect(subgraph.received).toHaveLength(1);
-    expect(subgraph.received[0]).toMatchObject({ authorization: `Bearer ${token}`, 'x-request-id': 'spec-request-1' });
+    // users-service knows the caller only from the token the gateway forwarded.
+    expect(body).toEqual({ data: { me: { id: alice.id } } });
+    expect(await usersServed('spec-request-1')).toHaveLength(1);
   });
 
   it('gives a request without an id one of its own, and sends the subgraph the same id', async () => {
-    const { headers } = await graphql(gateway, '{ me { id } }');
+    const { headers } = await graphql('{ me { id } }');
 
-    const requestId = headers.get('x-request-id');
+    const requestId = headers.get('x-request-id')!;
     expect(requestId).toMatch(/^[\w-]{8,}$/);
-    expect(subgraph.received[0]?.['x-request-id']).toBe(requestId);
+    expect(await usersServed(requestId)).toHaveLength(1);
   });
 
   it('lets an anonymous request through and leaves the subgraph to decide', async () => {
-    const { body } = await graphql(gateway, '{ me { id } }');
+    const { headers, body } = await graphql('{ me { id } }');
 
     expect(body).toEqual({ data: { me: null } });
-    expect(subgraph.received[0]?.authorization).toBeUndefined();
+    expect(await usersServed(headers.get('x-request-id')!)).toHaveLength(1);
   });
 
   it('refuses an invalid token with UNAUTHENTICATED without calling any subgraph', async () => {
-    const impostor = await startTestAuthority();
-    const forged = await impostor.tokenFor(alice);
-    await impostor.close();
+    // Alice's claims under users-service's issuer, signed with a key that is not users-service's.
+    const forger = await UserTokenSigner.create([await generateSigningKey()], services.gatewayEnv['AUTH_ISSUER']!);
+    const { token: forged } = await forger.sign({ userId: alice.id, role: 'admin' }, 3600);
 
-    const { status, headers, body } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${forged}` });
+    const { status, headers, body } = await graphql('{ me { id } }', { authorization: `Bearer ${forged}`, 'x-request-id': 'forged-1' });
 
     expect(status).toBe(401);
     expect(headers.get('www-authenticate')).toContain('Bearer');
@@ -114,23 +80,23 @@ describe('graphql-gateway', () => {
         extensions: { code: 'UNAUTHENTICATED', errorCode: 'AUTH.UNAUTHENTICATED' },
       },
     ]);
-    expect(subgraph.received).toHaveLength(0);
+    expect(await services.requestsServed('forged-1')).toEqual([]);
   });
 
   it('says so when the token has expired', async () => {
-    const token = await tokenFor(alice, -3600);
+    // Alice's token from sign-in, presented after its lifetime (JWT_TTL_SECONDS, an hour) has passed.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 2 * 3600_000 });
 
-    const { status, body } = await graphql(gateway, '{ me { id } }', { authorization: `Bearer ${token}` });
+    const { status, body } = await graphql('{ me { id } }', asAlice({ 'x-request-id': 'expired-1' }));
+    vi.useRealTimers();
 
     expect(status).toBe(401);
     expect(body.errors?.[0]?.message).toBe('The access token has expired: sign in again.');
-    expect(subgraph.received).toHaveLength(0);
+    expect(await services.requestsServed('expired-1')).toEqual([]);
   });
 
   it('keeps the code of an error a subgraph raises, with no stack trace', async () => {
-    const token = await tokenFor(alice);
-
-    const { status, body } = await graphql(gateway, '{ users { nodes { id } } }', { authorization: `Bearer ${token}` });
+    const { status, body } = await graphql('{ users { nodes { id } } }', asAlice());
 
     expect(status).toBe(200);
     expect(body.errors).toHaveLength(1);
@@ -138,42 +104,56 @@ describe('graphql-gateway', () => {
       message: 'Only an admin can list users.',
       extensions: { code: 'FORBIDDEN', errorCode: 'AUTH.PERMISSION_DENIED' },
     });
-    expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.ts:/);
+    expect(JSON.stringify(body)).not.toMatch(/stacktrace|at .*\.[jt]s:/);
   });
 
   it('answers DEADLINE_EXCEEDED when a subgraph does not answer in time', async () => {
-    subgraph.answerAfter(2_000);
+    // A gateway of its own, so the others keep the default deadline however busy the machine is.
+    const impatient = await startTestGateway({ ...services.gatewayEnv, USERS_SUBGRAPH_URL: toUsers.url, SUBGRAPH_TIMEOUT_MS: '500' });
+    try {
+      toUsers.hold();
 
-    const { body } = await graphql(gateway, '{ me { id } }');
+      const startedAt = performance.now();
+      const { body } = await postGraphQL(impatient, { query: '{ me { id } }' }, asAlice());
 
-    expect(body.data).toEqual({ me: null });
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'DEADLINE_EXCEEDED', errorCode: 'GATEWAY.SUBGRAPH_TIMEOUT' });
+      expect(performance.now() - startedAt).toBeGreaterThanOrEqual(450);
+      expect(body.data).toEqual({ me: null });
+      expect(body.errors?.[0]).toMatchObject({
+        message: 'The users service did not answer in time; try again shortly.',
+        extensions: { code: 'DEADLINE_EXCEEDED', errorCode: 'GATEWAY.SUBGRAPH_TIMEOUT' },
+      });
+    } finally {
+      await impatient.close();
+    }
   });
 
   it('answers SERVICE_UNAVAILABLE when a subgraph cannot be reached', async () => {
-    const nowhere = await startTestGateway(await stoppedSubgraphUrl());
-    try {
-      const { body } = await graphql(nowhere, '{ me { id } }');
+    toUsers.down();
 
-      expect(body.errors?.[0]).toMatchObject({
-        message: 'The users service is unavailable; try again shortly.',
-        extensions: { code: 'SERVICE_UNAVAILABLE', errorCode: 'GATEWAY.SUBGRAPH_UNAVAILABLE' },
-      });
-    } finally {
-      await nowhere.close();
-    }
+    const { body } = await graphql('{ me { id } }', asAlice());
+
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'The users service is unavailable; try again shortly.',
+      extensions: { code: 'SERVICE_UNAVAILABLE', errorCode: 'GATEWAY.SUBGRAPH_UNAVAILABLE' },
+    });
   });
 
   it('is live and ready once the supergraph is loaded, whether or not subgraphs answer', async () => {
-    const nowhere = await startTestGateway(await stoppedSubgraphUrl());
-    try {
-      for (const path of ['/healthz', '/readyz']) {
-        const response = await fetch(`${nowhere.httpUrl}${path}`);
-        expect(response.status).toBe(200);
-        expect(await response.json()).toEqual({ status: 'ok' });
-      }
-    } finally {
-      await nowhere.close();
+    toUsers.down();
+
+    for (const path of ['/healthz', '/readyz']) {
+      const response = await fetch(`${gateway.httpUrl}${path}`);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ status: 'ok' });
     }
+  });
+
+  it('answers again as soon as the subgraph is back', async () => {
+    toUsers.down();
+    expect((await graphql('{ me { id } }', asAlice())).body.errors?.[0]?.extensions?.['code']).toBe('SERVICE_UNAVAILABLE');
+
+    toUsers.heal();
+
+    expect((await graphql('{ me { id } }', asAlice())).body).toEqual({ data: { me: { id: alice.id } } });
   });
 });

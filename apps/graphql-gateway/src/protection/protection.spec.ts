@@ -1,8 +1,8 @@
 import type { RunningService } from '@triad/platform';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadGatewayConfig } from '../gateway.config.js';
 import { postGraphQL, startTestGateway, subscribe } from '../testing/gateway-client.js';
-import { startStandInGraph, type StandInGraph } from '../testing/stand-in-graph.js';
+import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
 
 const BODY_LIMIT = 2048;
 
@@ -12,34 +12,37 @@ function refusal(errorCode: string, message: string) {
 }
 
 describe('protection', () => {
-  let graph: StandInGraph;
+  let services: GraphServices;
   let gateway: RunningService;
   let alice: string;
+  let lamp: string;
+  let requests = 0;
+  /** The id the gateway gave the last request `post` sent, to ask the services whether they served it. */
+  let requestId = '';
 
-  /** Requests the stand-in subgraphs received since the test began. */
-  const subgraphCalls = () => Object.values(graph.subgraphs).reduce((sum, subgraph) => sum + subgraph.received.length, 0);
   const post = async (body: object, headers: Record<string, string> = { authorization: `Bearer ${alice}` }) => {
-    const { status, body: response } = await postGraphQL(gateway, body, headers);
+    requestId = `protection-${++requests}`;
+    const { status, body: response } = await postGraphQL(gateway, body, { ...headers, 'x-request-id': requestId });
     return { status, body: response };
   };
+  /** The services that served a subgraph request for the gateway request with this id. */
+  const servedBy = async (id: string) => (await services.requestsServed(id)).map(({ service }) => service);
 
   beforeAll(async () => {
-    graph = await startStandInGraph();
-    gateway = await startTestGateway({ ...graph.environment, GRAPHQL_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
-    alice = await graph.tokenFor('alice');
+    services = await startGraphServices('catalog-service');
+    gateway = await startTestGateway({ ...services.gatewayEnv, GRAPHQL_BODY_LIMIT_BYTES: String(BODY_LIMIT) });
+    alice = services.accounts.alice.token;
+    lamp = await services.addProduct('Desk lamp');
   });
   afterAll(async () => {
     await gateway?.close();
-    await graph?.stop();
-  });
-  beforeEach(() => {
-    for (const subgraph of Object.values(graph.subgraphs)) subgraph.received.length = 0;
+    await services?.stop();
   });
 
   it('answers ordinary operations that keep to every limit', async () => {
     const aliases = Array.from({ length: 14 }, (_, index) => `n${index}: name`).join(' ');
 
-    expect(await post({ query: `{ me { name ${aliases} } product(id: "lamp") { name } }` })).toEqual({
+    expect(await post({ query: `{ me { name ${aliases} } product(id: "${lamp}") { name } }` })).toEqual({
       status: 200,
       body: {
         data: {
@@ -56,21 +59,25 @@ describe('protection', () => {
     expect(await post({ query })).toEqual(
       refusal('GATEWAY.MAX_DEPTH_EXCEEDED', 'The operation nests fields 11 levels deep; the limit is 10: ask for fewer nested levels.'),
     );
-    expect(subgraphCalls()).toBe(0);
+    expect(await servedBy(requestId)).toEqual([]);
   });
 
   it('refuses an operation over GRAPHQL_MAX_COST, counting the page sizes its variables ask for', async () => {
-    const query = 'query ($n: Int) { me { orders(first: $n) { nodes { items { product { name } } } } } }';
+    const query = 'query ($n: Int) { products(first: $n) { nodes { id name sku inStock } } }';
 
-    expect(await post({ query, variables: { n: 20 } })).toEqual({ status: 200, body: { data: { me: { orders: { nodes: [] } } } } });
+    expect(await post({ query, variables: { n: 20 } })).toEqual({
+      status: 200,
+      body: { data: { products: { nodes: [{ id: lamp, name: 'Desk lamp', sku: expect.any(String), inStock: true }] } } },
+    });
+    expect(await servedBy(requestId)).toEqual(['catalog-service']);
     expect(await post({ query, variables: { n: 1000 } })).toEqual(
       refusal(
         'GATEWAY.MAX_COST_EXCEEDED',
-        "The operation's cost is 5001; the limit is 5000. Each field costs 1 and a page of `first: n` costs n times what it selects: " +
+        "The operation's cost is 6000; the limit is 5000. Each field costs 1 and a page of `first: n` costs n times what it selects: " +
           'ask for smaller pages or fewer fields.',
       ),
     );
-    expect(subgraphCalls()).toBe(2);
+    expect(await servedBy(requestId)).toEqual([]);
   });
 
   it('refuses more aliases than GRAPHQL_MAX_ALIASES', async () => {
@@ -91,7 +98,7 @@ describe('protection', () => {
         'The operation calls login or signUp 2 times; the limit is 1 per operation: send each in its own request.',
       ),
     );
-    expect(subgraphCalls()).toBe(0);
+    expect(await servedBy(requestId)).toEqual([]);
   });
 
   it('refuses a request body over GRAPHQL_BODY_LIMIT_BYTES with a GraphQL error that names the limit', async () => {
@@ -128,7 +135,7 @@ describe('protection', () => {
       data: { __schema: { subscriptionType: { fields: [{ name: 'orderStatusChanged' }] } } },
     });
 
-    const closed = await startTestGateway({ ...graph.environment, GRAPHQL_IDE: 'false', GRAPHQL_INTROSPECTION: 'false' });
+    const closed = await startTestGateway({ ...services.gatewayEnv, GRAPHQL_IDE: 'false', GRAPHQL_INTROSPECTION: 'false' });
     try {
       const { status, body } = await postGraphQL(closed, { query });
       expect(status).toBe(400);

@@ -1,5 +1,4 @@
-import { createLogger, type RunningService } from '@triad/platform';
-import { sharedTestAuthority } from '@triad/testing';
+import { createLogger, subgraphProcesses, subgraphUrlSetting, type RunningService } from '@triad/platform';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
@@ -7,16 +6,29 @@ import { loadGatewayConfig } from '../gateway.config.js';
 import { startGateway } from '../start-gateway.js';
 
 /**
- * Starts the gateway as main.ts does, on a free port, quietly, trusting the tokens of the test file's shared
- * authorization server (`sharedTestAuthority`); `environment` adds to the test settings. It serves the built web
- * app if there is one, or the web app in `options.webAppDir`.
+ * Where nothing answers: port 1 is privileged, so no test process listens there, and a free port (port 0)
+ * is never it. The gateway's defaults are the ports of a running `npm start`, which a spec must not reach.
+ */
+const NOTHING_LISTENS = '127.0.0.1:1';
+
+/** Every service the gateway reaches, and the authority whose tokens it trusts, at {@link NOTHING_LISTENS}. */
+const UNREACHABLE = {
+  AUTH_SERVER_URL: `http://${NOTHING_LISTENS}`,
+  ORDERS_SERVICE_ADDR: NOTHING_LISTENS,
+  ...Object.fromEntries(subgraphProcesses().map(({ process }) => [subgraphUrlSetting(process), `http://${NOTHING_LISTENS}/graphql`])),
+};
+
+/**
+ * Starts the gateway as main.ts does, on a free port, quietly. `environment` adds to the test settings: a spec
+ * that starts services passes their `gatewayEnv` (see graph-services.ts); every subgraph and service it does
+ * not point at is where nothing answers. It serves the built web app if there is one, or the one in
+ * `options.webAppDir`.
  */
 export async function startTestGateway(
   environment: Record<string, string> = {},
   options: { webAppDir?: string } = {},
 ): Promise<RunningService> {
-  const authority = await sharedTestAuthority();
-  const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...authority.env, ...environment });
+  const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...UNREACHABLE, ...environment });
   return startGateway(config, createLogger('graphql-gateway', 'silent'), options.webAppDir);
 }
 
