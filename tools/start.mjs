@@ -1,22 +1,14 @@
 // `npm start`: runs the whole built system on this machine, on embedded PGlite, with the demo data seeded, and
 // prints where to go. A process that crashes is restarted with backoff while the others keep serving. Ctrl-C
 // (or SIGTERM) stops every process cleanly; a second one while they stop only says so.
-// Ports are the defaults in the README; the same variables the services read (GATEWAY_PORT, REST_PORT,
-// USERS_GRPC_PORT, USERS_HTTP_PORT, CATALOG_*, ORDERS_*) move them. TRIAD_DATA_DIR moves the data (default
+// Ports are the registry's defaults (the README's); the same variables the processes read (GATEWAY_PORT,
+// REST_PORT, USERS_GRPC_PORT, USERS_HTTP_PORT, CATALOG_*, ORDERS_*…) move them. TRIAD_DATA_DIR moves the data (default
 // .data/). FULFILMENT_SIMULATOR=false keeps orders PENDING.
-import { DEFAULT_PORTS, startSystem } from '@triad/testing';
+// The system entry alone: the package's main entry also brings the test helpers (Nest, testcontainers...), which
+// this launcher, that only spawns and watches processes, does not need.
+import { portsFromEnvironment, startSystem } from '@triad/testing/system';
 
-const port = (variable, fallback) => (process.env[variable] ? Number(process.env[variable]) : fallback);
-const ports = {
-  gateway: port('GATEWAY_PORT', DEFAULT_PORTS.gateway),
-  rest: port('REST_PORT', DEFAULT_PORTS.rest),
-  usersGrpc: port('USERS_GRPC_PORT', DEFAULT_PORTS.usersGrpc),
-  usersHttp: port('USERS_HTTP_PORT', DEFAULT_PORTS.usersHttp),
-  catalogGrpc: port('CATALOG_GRPC_PORT', DEFAULT_PORTS.catalogGrpc),
-  catalogHttp: port('CATALOG_HTTP_PORT', DEFAULT_PORTS.catalogHttp),
-  ordersGrpc: port('ORDERS_GRPC_PORT', DEFAULT_PORTS.ordersGrpc),
-  ordersHttp: port('ORDERS_HTTP_PORT', DEFAULT_PORTS.ordersHttp),
-};
+const ports = portsFromEnvironment(process.env);
 const dataDir = process.env.TRIAD_DATA_DIR || '.data';
 
 /** One readable line per JSON log line: time, process, level, message and the fields that matter. */

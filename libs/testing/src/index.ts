@@ -3,6 +3,7 @@ export { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from '
 export {
   DEFAULT_PORTS,
   freeSystemPorts,
+  portsFromEnvironment,
   startSystem,
   type RunningSystem,
   type SupervisionOptions,

@@ -44,6 +44,27 @@ export const DEFAULT_PORTS = Object.fromEntries(
   }),
 ) as SystemPorts;
 
+/**
+ * The system's ports as the environment sets them, by the variables each process reads (`GATEWAY_PORT`,
+ * `CATALOG_GRPC_PORT`…), and the registry's defaults for the rest: how `npm start` lets each be moved.
+ */
+export function portsFromEnvironment(env: Record<string, string | undefined>): SystemPorts {
+  const ports = { ...DEFAULT_PORTS };
+  for (const name of PROCESS_NAMES) {
+    const names = portNames(name);
+    const variables =
+      SYSTEM[name].kind === 'service'
+        ? { http: serviceSettingNames(name as ServiceName).httpPort, grpc: serviceSettingNames(name as ServiceName).grpcPort }
+        : { http: edgeSettingNames(name as EdgeName).httpPort };
+    for (const kind of ['http', 'grpc'] as const) {
+      const key = names[kind];
+      const value = kind === 'grpc' ? variables.grpc && env[variables.grpc] : env[variables.http];
+      if (key && value) ports[key] = Number(value);
+    }
+  }
+  return ports;
+}
+
 /** A free port for every process of the system, for a test that starts a whole system of its own. */
 export async function freeSystemPorts(): Promise<SystemPorts> {
   const ports: Partial<SystemPorts> = {};
