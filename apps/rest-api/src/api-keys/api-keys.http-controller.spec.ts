@@ -3,25 +3,23 @@ import type { ProblemDocument } from '@triad/platform';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys } from '../db/schema.js';
-import type { StoredUser } from '../testing/in-memory-users.grpc-controller.js';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+import type { Account } from '../testing/test-services.js';
 import type { ApiKeyListResource, ApiKeyResource, CreatedApiKeyResource } from './api-keys.dto.js';
 
 describe('/v1/api-keys', () => {
   let api: TestRestApi;
-  let alice: StoredUser;
+  let alice: Account;
   let aliceToken: string;
   let bobToken: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    api = await startTestRestApi();
-    alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
-    aliceToken = await api.tokenFor(alice);
-    bobToken = await api.tokenFor(api.users.add({ email: 'bob@triad.dev', name: 'Bob', password: 'bob-password', role: 'customer' }));
-    adminToken = await api.tokenFor(
-      api.users.add({ email: 'admin@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' }),
-    );
+    api = await startTestRestApi({ services: ['users-service'] });
+    ({ alice } = api.services.accounts);
+    aliceToken = alice.token;
+    bobToken = api.services.accounts.bob.token;
+    adminToken = api.services.accounts.admin.token;
   });
   afterAll(() => api?.close());
 

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredUser } from '../testing/in-memory-users.grpc-controller.js';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+import type { Account } from '../testing/test-services.js';
 
 interface GraphQLResult {
   status: number;
@@ -16,19 +16,17 @@ const USER_KEYS = `query ($id: ID!) { _entities(representations: [{ __typename: 
 /** rest-api's subgraph, queried the way the gateway queries it: POST /graphql with the caller's bearer token. */
 describe('API keys subgraph', () => {
   let api: TestRestApi;
-  let alice: StoredUser;
+  let alice: Account;
   let aliceToken: string;
   let bobToken: string;
   let adminToken: string;
 
   beforeAll(async () => {
-    api = await startTestRestApi();
-    alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
-    aliceToken = await api.tokenFor(alice);
-    bobToken = await api.tokenFor(api.users.add({ email: 'bob@triad.dev', name: 'Bob', password: 'bob-password', role: 'customer' }));
-    adminToken = await api.tokenFor(
-      api.users.add({ email: 'admin@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' }),
-    );
+    api = await startTestRestApi({ services: ['users-service'] });
+    ({ alice } = api.services.accounts);
+    aliceToken = alice.token;
+    bobToken = api.services.accounts.bob.token;
+    adminToken = api.services.accounts.admin.token;
   });
   afterAll(() => api?.close());
 
@@ -66,7 +64,7 @@ describe('API keys subgraph', () => {
 
   it("resolves User.apiKeys for the user themselves, as the gateway asks for another subgraph's User", async () => {
     const key = await api.apiKeyFor(alice, 'listed');
-    await api.call('GET', '/v1/products', { headers: { 'x-api-key': key.secret } });
+    await api.call('GET', '/v1/users/me', { headers: { 'x-api-key': key.secret } });
 
     const { data, errors } = await graphql(USER_KEYS, { id: alice.id }, aliceToken);
 

@@ -8,8 +8,7 @@ describe('POST /v1/auth/token', () => {
   let api: TestRestApi;
 
   beforeAll(async () => {
-    api = await startTestRestApi();
-    api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
+    api = await startTestRestApi({ services: ['users-service'] });
   });
   afterAll(() => api?.close());
 
@@ -21,7 +20,10 @@ describe('POST /v1/auth/token', () => {
 
     expect(status).toBe(200);
     expect(headers.get('cache-control')).toBe('no-store');
-    expect(body).toMatchObject({ token_type: 'Bearer', user: { email: 'alice@triad.dev', name: 'Alice', role: 'customer' } });
+    expect(body).toMatchObject({
+      token_type: 'Bearer',
+      user: { email: 'alice@triad.dev', name: api.services.accounts.alice.name, role: 'customer' },
+    });
     expect(Date.parse(body.expires_at)).toBeGreaterThan(before);
 
     const me = await api.call<UserResource>('GET', '/v1/users/me', { token: body.access_token });

@@ -4,13 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { apiKeys, apiKeyUsage } from '../db/schema.js';
 import { API_KEYS_CONTRACTS } from '../testing/contract/api-keys.contracts.js';
 import { seedContractFixtures, type ContractFixtures } from '../testing/contract/contract-fixtures.js';
-import { startFailingUpstream, type FailingUpstream } from '../testing/contract/failing-upstream.js';
 import { OpenApiResponseValidator, type DocumentedOperation } from '../testing/contract/openapi-response.validator.js';
 import { BODY_LIMIT_BYTES, successRequest, type ContractRequest, type OperationContract } from '../testing/contract/operation-contract.js';
 import { ORDERS_CONTRACTS } from '../testing/contract/orders.contracts.js';
 import { PRODUCTS_CONTRACTS } from '../testing/contract/products.contracts.js';
 import { USERS_CONTRACTS } from '../testing/contract/users.contracts.js';
-import { startTestRestApi, type ApiResponse, type TestRestApi } from '../testing/rest-api.harness.js';
+import { rpcNames, startTestRestApi, type ApiResponse, type TestRestApi, type Upstream } from '../testing/rest-api.harness.js';
 
 /** How each operation of openapi.json is exercised, by operationId: a new operation needs an entry. */
 const CONTRACTS: Record<string, OperationContract> = {
@@ -37,35 +36,42 @@ const validator = new OpenApiResponseValidator({ Link: 'only when there is a nex
  */
 describe('the OpenAPI contract (openapi.json)', () => {
   let api: TestRestApi;
+  // Each of the others is another rest-api in front of the same services, where the 2xx requests must fail.
   /** Lets each client send one request a minute. */
   let limited: TestRestApi;
-  /** Its services are stopped. */
+  /** Reaches no service: each is out of reach. */
   let down: TestRestApi;
-  /** Every service it calls is the failing stand-in, and its own database has lost its tables. */
+  /**
+   * Reaches every service at another's address, a deployment mistake: each call is answered UNIMPLEMENTED,
+   * which the edge does not expect. And its own database has lost its tables.
+   */
   let broken: TestRestApi;
-  let failing: FailingUpstream;
+  /** Waits 0.3 s for each call (and an import), which no service answers. */
+  let slow: TestRestApi;
   let fixtures: ContractFixtures;
 
   beforeAll(async () => {
-    api = await startTestRestApi({ REST_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), REST_IMPORT_LIMIT_BYTES: String(BODY_LIMIT_BYTES) });
-    limited = await startTestRestApi({ RATE_LIMIT_PER_MINUTE: '1' });
-    down = await startTestRestApi();
-    await Promise.all((['users', 'catalog', 'orders'] as const).map((upstream) => down.stopUpstream(upstream)));
-    failing = await startFailingUpstream();
-    const address = failing.address;
-    broken = await startTestRestApi({
-      USERS_SERVICE_ADDR: address,
-      CATALOG_SERVICE_ADDR: address,
-      ORDERS_SERVICE_ADDR: address,
-      GRPC_DEADLINE_MS: '300',
+    api = await startTestRestApi({
+      env: { REST_BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), REST_IMPORT_LIMIT_BYTES: String(BODY_LIMIT_BYTES) },
     });
+    const { 'users-service': users, 'catalog-service': catalog, 'orders-service': orders } = api.services.addresses;
+    [limited, down, broken, slow] = await Promise.all([
+      api.startAnother({ RATE_LIMIT_PER_MINUTE: '1' }),
+      api.startAnother(),
+      api.startAnother({ USERS_SERVICE_ADDR: catalog!.grpc, CATALOG_SERVICE_ADDR: orders!.grpc, ORDERS_SERVICE_ADDR: users!.grpc }),
+      api.startAnother({ GRPC_DEADLINE_MS: '300', REST_IMPORT_DEADLINE_MS: '300' }),
+    ]);
+    for (const proxy of Object.values(down.upstream)) proxy.down();
     // Without its tables every API-key query fails, as it would with the database gone.
     await broken.database.execute(sql`drop table ${apiKeyUsage}, ${apiKeys}`);
+    for (const [upstream, proxy] of Object.entries(slow.upstream)) {
+      for (const rpc of rpcNames(upstream as Upstream)) proxy.fail(rpc, 'no-answer');
+    }
     fixtures = await seedContractFixtures(api);
   });
   afterAll(async () => {
-    await Promise.all([api, limited, down, broken].map((started) => started?.close()));
-    await failing?.close();
+    await Promise.all([limited, down, broken, slow].map((another) => another?.close()));
+    await api?.close();
   });
 
   const send = (target: TestRestApi, { method, path, ...options }: ContractRequest) => target.call(method, path, options);
@@ -77,8 +83,7 @@ describe('the OpenAPI contract (openapi.json)', () => {
       return send(limited, request);
     }
     if (status === 503) return send(down, request);
-    failing.failWith(status === 504 ? 'silence' : 'internal');
-    return send(broken, request);
+    return send(status === 504 ? slow : broken, request);
   };
 
   const expectConforms = (operation: DocumentedOperation, status: number, request: ContractRequest, response: ApiResponse<unknown>) => {

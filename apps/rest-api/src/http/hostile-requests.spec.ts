@@ -18,8 +18,10 @@ describe('hostile requests', () => {
     return (await response.json()) as ProblemDocument;
   };
 
+  // The edge alone: every request here is refused before it could reach a service, and one that reached one
+  // would answer 503, since none runs.
   beforeAll(async () => {
-    api = await startTestRestApi();
+    api = await startTestRestApi({ services: [] });
   });
   afterAll(() => api?.close());
 
@@ -43,7 +45,6 @@ describe('hostile requests', () => {
 
     expect(response.status).toBe(400);
     expect(await problemOf(response)).toMatchObject({ code: 'REQUEST.INVALID_UTF8', status: 400 });
-    expect(api.users.findByEmail('\uFFFD(@x.dev')).toBeUndefined();
   });
 
   it('answers an empty JSON body with a 400 problem', async () => {

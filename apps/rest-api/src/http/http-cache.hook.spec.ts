@@ -1,28 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ProductResource } from '../products/products.dto.js';
-import type { StoredProduct } from '../testing/in-memory-catalog.grpc-controller.js';
-import type { StoredUser } from '../testing/in-memory-users.grpc-controller.js';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+import type { Account } from '../testing/test-services.js';
 
 describe('HTTP caching', () => {
   let api: TestRestApi;
-  let mug: StoredProduct;
-  let alice: StoredUser;
+  let mug: { id: string };
+  let alice: Account;
   let aliceToken: string;
   let orderPath: string;
 
   beforeAll(async () => {
     api = await startTestRestApi();
-    mug = api.catalog.add({
-      sku: 'MUG',
-      name: 'Blue mug',
-      description: '',
-      price: { amountMinor: 1299n, currencyCode: 'USD' },
-      stockOnHand: 10,
-    });
-    alice = api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' });
-    aliceToken = await api.tokenFor(alice);
+    mug = await api.services.addProduct({ sku: 'MUG', name: 'Blue mug', amountMinor: 1299, stockOnHand: 10 });
+    ({ alice } = api.services.accounts);
+    aliceToken = alice.token;
     const placed = await api.call('POST', '/v1/orders', {
       token: aliceToken,
       body: { items: [{ product_id: mug.id, quantity: 1 }] },
@@ -100,8 +93,7 @@ describe('HTTP caching', () => {
     });
 
     it("keeps a user's own data in their client only, revalidated before each use, and varying by token or key", async () => {
-      const admin = api.users.add({ email: 'admin@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' });
-      const adminToken = await api.tokenFor(admin);
+      const adminToken = api.services.accounts.admin.token;
       const paths = ['/v1/users/me', `/v1/users/${alice.id}`, '/v1/users', orderPath, `/v1/users/${alice.id}/orders`];
 
       for (const path of paths) {

@@ -5,8 +5,9 @@ import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.
 describe('unsupported methods and unknown paths', () => {
   let api: TestRestApi;
 
+  // The edge alone: it answers these itself, without a service.
   beforeAll(async () => {
-    api = await startTestRestApi();
+    api = await startTestRestApi({ services: [] });
   });
   afterAll(() => api?.close());
 

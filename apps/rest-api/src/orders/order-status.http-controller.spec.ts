@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ProblemDocument } from '@triad/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRestApi, type TestRestApi } from '../testing/rest-api.harness.js';
+import type { ProductResource } from '../products/products.dto.js';
 import type { OrderResource } from './orders.dto.js';
 
 describe('POST /v1/orders/{id}:transition', () => {
@@ -11,24 +12,14 @@ describe('POST /v1/orders/{id}:transition', () => {
 
   beforeAll(async () => {
     api = await startTestRestApi();
-    aliceToken = await api.tokenFor(
-      api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' }),
-    );
-    adminToken = await api.tokenFor(
-      api.users.add({ email: 'ada@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' }),
-    );
+    aliceToken = api.services.accounts.alice.token;
+    adminToken = api.services.accounts.admin.token;
   });
   afterAll(() => api?.close());
 
   /** A pending order of Alice's for two mugs, of a product of its own. */
   const placeOrder = async () => {
-    const mug = api.catalog.add({
-      sku: `MUG-${randomUUID()}`,
-      name: 'Blue mug',
-      description: '',
-      price: { amountMinor: 1299n, currencyCode: 'USD' },
-      stockOnHand: 5,
-    });
+    const mug = await api.services.addProduct({ sku: `MUG-${randomUUID()}`, name: 'Blue mug', amountMinor: 1299, stockOnHand: 5 });
     const { body } = await api.call<OrderResource>('POST', '/v1/orders', {
       token: aliceToken,
       body: { items: [{ product_id: mug.id, quantity: 2 }] },
@@ -58,7 +49,7 @@ describe('POST /v1/orders/{id}:transition', () => {
 
     expect(status).toBe(200);
     expect(body.status).toBe('cancelled');
-    expect(api.catalog.byId.get(mug.id)?.stockOnHand).toBe(5);
+    expect((await api.call<ProductResource>('GET', `/v1/products/${mug.id}`)).body.stock_on_hand).toBe(5);
   });
 
   it('answers 422 for a move the lifecycle does not allow', async () => {

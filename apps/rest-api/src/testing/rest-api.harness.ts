@@ -1,34 +1,27 @@
-import type { INestMicroservice, Provider, Type } from '@nestjs/common';
-import type { MicroserviceOptions } from '@nestjs/microservices';
-import { Test } from '@nestjs/testing';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME } from '@triad/contracts/catalog/v1';
+import { loadPackageDefinition } from '@triad/contracts';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
-import {
-  AccessTokens,
-  createLogger,
-  GrpcServerControl,
-  grpcServerOptions,
-  LOGGER,
-  SERVICE_AUDIENCE,
-  SERVICE_GRANTS,
-  serviceAudience,
-  type RunningService,
-} from '@triad/platform';
-import { createTestDatabase, freePort, startTestAuthority, type TestAuthority } from '@triad/testing';
+import { createLogger, type RunningService } from '@triad/platform';
+import { serviceSettingNames, type ServiceName } from '@triad/platform/system';
+import { createTestDatabase, startFaultProxy, type FaultProxy } from '@triad/testing';
 import { inject } from 'vitest';
 import { REST_API_DATABASE, type RestApiDatabase } from '../db/database.js';
+import type { ProductListResource, ProductResource } from '../products/products.dto.js';
 import { loadRestApiConfig } from '../rest-api.config.js';
 import { startRestApi } from '../rest-api.js';
-import { InMemoryCatalog, InMemoryCatalogGrpcController } from './in-memory-catalog.grpc-controller.js';
-import { InMemoryOrders, InMemoryOrdersGrpcController } from './in-memory-orders.grpc-controller.js';
-import { InMemoryUsers, InMemoryUsersGrpcController, TOKEN_SIGNER, type StoredUser } from './in-memory-users.grpc-controller.js';
+import { launchTestServices, type Account, type TestServices } from './test-services.js';
 
-const environment = { NODE_ENV: 'test', LOG_LEVEL: 'silent' };
-const CLIENT_SECRET = 'rest-api-specs-client-secret-0123456789abcdef';
-
-/** The services rest-api calls, each stood in for by an in-memory gRPC server. */
+/** The services rest-api calls. */
 export type Upstream = 'users' | 'catalog' | 'orders';
+const UPSTREAMS: Record<Upstream, { service: ServiceName; fullName: string }> = {
+  users: { service: 'users-service', fullName: `${TRIAD_USERS_V1_PACKAGE_NAME}.${USERS_SERVICE_NAME}` },
+  catalog: { service: 'catalog-service', fullName: `${TRIAD_CATALOG_V1_PACKAGE_NAME}.${CATALOG_SERVICE_NAME}` },
+  orders: { service: 'orders-service', fullName: `${TRIAD_ORDERS_V1_PACKAGE_NAME}.${ORDERS_SERVICE_NAME}` },
+};
+
+/** Every service rest-api calls, for a spec that reaches all of them. */
+export const ALL_SERVICES: readonly ServiceName[] = ['users-service', 'catalog-service', 'orders-service'];
 
 /** What a spec answers to: an HTTP exchange with the API, reduced to what a client sees. */
 export interface ApiResponse<Body> {
@@ -42,165 +35,139 @@ export interface TestRestApi {
   url: string;
   /** rest-api's own database (API keys), to read what it stored. */
   database: RestApiDatabase;
-  /** The stand-in services' data, to seed and inspect. */
-  users: InMemoryUsers;
-  catalog: InMemoryCatalog;
-  orders: InMemoryOrders;
-  /** Each stand-in service's gRPC health, to take it out of service. */
-  health: Record<Upstream, GrpcServerControl>;
+  /** The services behind it, their demo accounts and what adds to them. */
+  services: TestServices;
+  /**
+   * Where this instance reaches each service: a proxy of its own that a spec can break (down, no answer, lost
+   * answer). A service the spec did not start is a proxy that is down, so a call to it answers 503.
+   */
+  upstream: Record<Upstream, FaultProxy>;
   /** Sends a request the way a client would; a `token` goes in `Authorization: Bearer`. */
   call<Body = unknown>(
     method: string,
     path: string,
     options?: { token?: string; body?: unknown; headers?: Record<string, string> },
   ): Promise<ApiResponse<Body>>;
-  /** An access token for a stored user, signed as users-service signs them. */
-  tokenFor(user: StoredUser): Promise<string>;
-  /** The stand-in authorization server the API and the stand-ins trust, to make other tokens (expired, forged). */
-  authority: TestAuthority;
-  /** A new API key of a stored user's, created as a client would, through `POST /v1/api-keys`. */
-  apiKeyFor(user: StoredUser, name?: string): Promise<{ id: string; secret: string }>;
-  /** Stops a stand-in service, as if its process had died. */
-  stopUpstream(upstream: Upstream): Promise<void>;
+  /** A new API key of an account's, created as a client would, through `POST /v1/api-keys`. */
+  apiKeyFor(account: Account, name?: string): Promise<{ id: string; secret: string }>;
+  /** The product with `sku` as a client finds it, through `GET /v1/products?search=`; undefined when there is none. */
+  productWithSku(sku: string): Promise<ProductResource | undefined>;
+  /** Another rest-api with more `env`, on a database of its own, in front of the same services. */
+  startAnother(env?: Record<string, string>): Promise<TestRestApi>;
   close(): Promise<void>;
 }
 
-interface StandIn {
-  address: string;
-  health: GrpcServerControl;
-  stop(): Promise<void>;
+export interface TestRestApiOptions {
+  /** The services the spec reaches (see `startTestServices`); default all three, `[]` for the edge alone. */
+  services?: readonly ServiceName[];
+  /** More of rest-api's environment, such as a short `REST_SSE_HEARTBEAT_MS`. */
+  env?: Record<string, string>;
 }
 
 /**
- * Starts rest-api exactly as `main.ts` does, on a free HTTP port and a fresh database of its own, in front of
- * real gRPC servers on free ports that serve the users, catalog and orders contracts from memory. `settings`
- * sets more of rest-api's environment, such as a short `REST_SSE_HEARTBEAT_MS`.
+ * Starts the services a spec file needs, each a process of its own, then rest-api in this process exactly as
+ * `main.ts` starts it, on a free port and a fresh database of its own. `close()` stops both.
  */
-export async function startTestRestApi(settings: Record<string, string> = {}): Promise<TestRestApi> {
-  const database = await createTestDatabase(inject('postgresUrl'));
-  const authority = await harnessAuthority();
-  const users = new InMemoryUsers();
-  const catalog = new InMemoryCatalog();
-  const orders = new InMemoryOrders();
-  const standIns = await startStandIns(authority, {
-    users: { package: TRIAD_USERS_V1_PACKAGE_NAME, service: USERS_SERVICE_NAME, controller: InMemoryUsersGrpcController, data: [users] },
-    catalog: {
-      package: TRIAD_CATALOG_V1_PACKAGE_NAME,
-      service: CATALOG_SERVICE_NAME,
-      controller: InMemoryCatalogGrpcController,
-      data: [catalog],
-    },
-    orders: {
-      package: TRIAD_ORDERS_V1_PACKAGE_NAME,
-      service: ORDERS_SERVICE_NAME,
-      controller: InMemoryOrdersGrpcController,
-      data: [orders, catalog],
-    },
-  });
-  const stopStandIns = () => Promise.all(Object.values(standIns).map((standIn) => standIn.stop())).then(() => undefined);
-
-  const config = loadRestApiConfig({
-    ...environment,
-    ...authority.env,
-    SERVICE_CLIENT_SECRET: CLIENT_SECRET,
-    HOST: '127.0.0.1',
-    REST_PORT: '0',
-    DATA_DIR: database.dataDir,
-    ...(database.url ? { DATABASE_URL: database.url } : {}),
-    USERS_SERVICE_ADDR: standIns.users.address,
-    CATALOG_SERVICE_ADDR: standIns.catalog.address,
-    ORDERS_SERVICE_ADDR: standIns.orders.address,
-    GRPC_DEADLINE_MS: '2000',
-    ...settings,
-  });
-  let api: RunningService;
-  try {
-    api = await startRestApi(config, createLogger('rest-api', config.LOG_LEVEL));
-  } catch (error) {
-    await stopStandIns();
-    throw error;
+export async function startTestRestApi(options: TestRestApiOptions = {}): Promise<TestRestApi> {
+  // rest-api's database is made, and the demo accounts sign in, while the other starts.
+  const database = createTestDatabase(inject('postgresUrl'));
+  database.catch(() => undefined);
+  const { services, signedIn } = await launchTestServices(options.services ?? ALL_SERVICES);
+  const [started, signIn] = await Promise.allSettled([startInstance(services, database, options.env), signedIn]);
+  if (started.status === 'rejected' || signIn.status === 'rejected') {
+    if (started.status === 'fulfilled') await started.value.close();
+    await services.close();
+    throw started.status === 'rejected' ? started.reason : (signIn as PromiseRejectedResult).reason;
   }
-
-  const tokenFor = (user: StoredUser) => authority.tokenFor({ userId: user.id, role: user.role });
+  const api = started.value;
   return {
-    url: api.httpUrl,
-    database: api.app.get(REST_API_DATABASE),
-    users,
-    catalog,
-    orders,
-    health: { users: standIns.users.health, catalog: standIns.catalog.health, orders: standIns.orders.health },
-    call: (method, path, options = {}) => send(api.httpUrl, method, path, options),
-    tokenFor,
-    authority,
-    apiKeyFor: async (user, name = 'spec key') => {
-      const created = await send<{ id: string; secret: string }>(api.httpUrl, 'POST', '/v1/api-keys', {
-        token: await tokenFor(user),
-        body: { name },
-      });
-      if (created.status !== 201) throw new Error(`creating an API key answered ${created.status}: ${JSON.stringify(created.body)}`);
-      return { id: created.body.id, secret: created.body.secret };
-    },
-    stopUpstream: (upstream) => standIns[upstream].stop(),
+    ...api,
     close: async () => {
       await api.close();
-      await stopStandIns();
+      await services.close();
     },
   };
 }
 
-let authority: Promise<TestAuthority> | undefined;
-
-/**
- * The authorization server every rest-api of a test file trusts, so a token made for one is good at another
- * (as one users-service's tokens are at every replica). It knows rest-api as a client; it is never closed.
- */
-function harnessAuthority(): Promise<TestAuthority> {
-  authority ??= startTestAuthority({
-    'rest-api': { secret: CLIENT_SECRET, grants: { [serviceAudience('users-service')]: SERVICE_GRANTS['rest-api']['users-service'] } },
-  });
-  return authority;
+/** Starts rest-api in front of `services`, which go on running after it closes. */
+export function startRestApiOver(services: TestServices, env: Record<string, string> = {}): Promise<TestRestApi> {
+  return startInstance(services, createTestDatabase(inject('postgresUrl')), env);
 }
 
-interface StandInSpec {
-  package: string;
-  service: string;
-  controller: Type;
-  /** The in-memory stores its controller reads, provided by their classes. */
-  data: object[];
-}
-
-/** Starts every stand-in, or none: one that fails to start stops those already running. */
-async function startStandIns(authority: TestAuthority, specs: Record<Upstream, StandInSpec>): Promise<Record<Upstream, StandIn>> {
-  const started: Partial<Record<Upstream, StandIn>> = {};
+async function startInstance(
+  services: TestServices,
+  newDatabase: Promise<{ url: string | undefined; dataDir: string }>,
+  env: Record<string, string> = {},
+): Promise<TestRestApi> {
+  const upstream = await proxiesTo(services);
+  const closeProxies = () => Promise.all(Object.values(upstream).map((proxy) => proxy.close()));
+  let api: RunningService;
   try {
-    for (const [name, spec] of Object.entries(specs) as [Upstream, StandInSpec][])
-      started[name] = await startStandIn(name, spec, authority);
-    return started as Record<Upstream, StandIn>;
+    const database = await newDatabase;
+    const config = loadRestApiConfig({
+      NODE_ENV: 'test',
+      LOG_LEVEL: 'silent',
+      // Without users-service, tokens are checked against keys from nowhere: refused, never someone else's.
+      AUTH_SERVER_URL: `http://${upstream.users.address}`,
+      ...services.restApiEnv,
+      HOST: '127.0.0.1',
+      REST_PORT: '0',
+      DATA_DIR: database.dataDir,
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ...Object.fromEntries(
+        Object.entries(UPSTREAMS).map(([name, { service }]) => [serviceSettingNames(service).address, upstream[name as Upstream].address]),
+      ),
+      GRPC_DEADLINE_MS: '2000',
+      ...env,
+    });
+    api = await startRestApi(config, createLogger('rest-api', config.LOG_LEVEL));
   } catch (error) {
-    await Promise.all(Object.values(started).map((standIn) => standIn.stop()));
+    await closeProxies();
     throw error;
   }
+
+  const call: TestRestApi['call'] = (method, path, options = {}) => send(api.httpUrl, method, path, options);
+  return {
+    url: api.httpUrl,
+    database: api.app.get(REST_API_DATABASE),
+    services,
+    upstream,
+    call,
+    apiKeyFor: async (account, name = 'spec key') => {
+      const created = await call<{ id: string; secret: string }>('POST', '/v1/api-keys', { token: account.token, body: { name } });
+      if (created.status !== 201) throw new Error(`creating an API key answered ${created.status}: ${JSON.stringify(created.body)}`);
+      return { id: created.body.id, secret: created.body.secret };
+    },
+    productWithSku: async (sku) => {
+      const found = await call<ProductListResource>('GET', `/v1/products?search=${encodeURIComponent(sku)}&page_size=100`);
+      if (found.status !== 200) throw new Error(`searching the catalog answered ${found.status}: ${JSON.stringify(found.body)}`);
+      return found.body.products.find((product) => product.sku === sku);
+    },
+    startAnother: (more = {}) => startRestApiOver(services, { ...env, ...more }),
+    close: async () => {
+      await api.close();
+      await closeProxies();
+    },
+  };
 }
 
-async function startStandIn(name: Upstream, spec: StandInSpec, authority: TestAuthority): Promise<StandIn> {
-  const address = `127.0.0.1:${await freePort()}`;
-  const health = new GrpcServerControl([`${spec.package}.${spec.service}`]);
-  const providers: Provider[] = [
-    ...spec.data.map((store) => ({ provide: store.constructor, useValue: store })),
-    { provide: AccessTokens, useValue: authority.tokens },
-    { provide: TOKEN_SIGNER, useValue: authority },
-    { provide: SERVICE_AUDIENCE, useValue: serviceAudience(`${name}-service`) },
-    { provide: LOGGER, useValue: createLogger(`${name}-service`, 'silent') },
-  ];
-  const moduleRef = await Test.createTestingModule({ controllers: [spec.controller], providers }).compile();
-  const service: INestMicroservice = moduleRef.createNestMicroservice<MicroserviceOptions>({
-    ...grpcServerOptions(health, [spec.package], address),
-    logger: false,
-  });
-  await service.listen();
-  health.setServing(true);
-  let stopped: Promise<void> | undefined;
-  return { address, health, stop: () => (stopped ??= service.close()) };
+/** The name of every RPC of `upstream`'s service as the .proto spells it, for `FaultProxy.fail`. */
+export function rpcNames(upstream: Upstream): string[] {
+  return Object.keys(loadPackageDefinition()[UPSTREAMS[upstream].fullName] ?? {});
+}
+
+/** A proxy in front of each service that was started, and one that is down for each that was not. */
+async function proxiesTo(services: TestServices): Promise<Record<Upstream, FaultProxy>> {
+  const entries = await Promise.all(
+    (Object.keys(UPSTREAMS) as Upstream[]).map(async (name) => {
+      const target = services.addresses[UPSTREAMS[name].service]?.grpc;
+      // A proxy that is down never dials its target, so the one of a service that is not running is no matter.
+      const proxy = await startFaultProxy(target ?? '127.0.0.1:9');
+      if (target === undefined) proxy.down();
+      return [name, proxy] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<Upstream, FaultProxy>;
 }
 
 async function send<Body>(

@@ -1,8 +1,8 @@
-import type { AddressInfo } from 'node:net';
-import { constants, createServer, type Http2Session } from 'node:http2';
 import type { ProblemDocument } from '@triad/platform';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openGrpcCalls } from '../../testing/open-grpc-calls.js';
 import { startTestRestApi, type TestRestApi } from '../../testing/rest-api.harness.js';
+import type { ProductResource } from '../products.dto.js';
 import type { ImportSummaryResource } from './import-products.dto.js';
 
 const NDJSON = { 'content-type': 'application/x-ndjson' };
@@ -18,13 +18,9 @@ describe('POST /v1/products:import', () => {
 
   beforeAll(async () => {
     // A small limit, so the specs can send a body that is too large.
-    api = await startTestRestApi({ REST_IMPORT_LIMIT_BYTES: '2000' });
-    adminToken = await api.tokenFor(
-      api.users.add({ email: 'ada@triad.dev', name: 'Ada Admin', password: 'admin-password', role: 'admin' }),
-    );
-    customerToken = await api.tokenFor(
-      api.users.add({ email: 'alice@triad.dev', name: 'Alice', password: 'alice-password', role: 'customer' }),
-    );
+    api = await startTestRestApi({ services: ['catalog-service'], env: { REST_IMPORT_LIMIT_BYTES: '2000' } });
+    adminToken = api.services.accounts.admin.token;
+    customerToken = api.services.accounts.alice.token;
   });
   afterAll(() => api?.close());
 
@@ -32,13 +28,7 @@ describe('POST /v1/products:import', () => {
     api.call<ImportSummaryResource>('POST', '/v1/products:import', { token, headers: NDJSON, body: lines.join('\n') });
 
   it('creates new SKUs, updates known ones, and lists each row it skipped by its line number', async () => {
-    const known = api.catalog.add({
-      sku: 'IMP-KNOWN',
-      name: 'Old name',
-      description: '',
-      price: { amountMinor: 100n, currencyCode: 'USD' },
-      stockOnHand: 1,
-    });
+    const known = await api.services.addProduct({ sku: 'IMP-KNOWN', name: 'Old name', amountMinor: 100, stockOnHand: 1 });
 
     const { status, body } = await importLines([
       line('IMP-NEW-1'),
@@ -62,10 +52,10 @@ describe('POST /v1/products:import', () => {
         { row: 7, sku: '', message: 'the line must be one JSON object with the fields of a product, such as {"sku": "MUG-001", …}' },
       ],
     });
-    expect(api.catalog.findBySku('IMP-NEW-1')).toMatchObject({ name: 'Product IMP-NEW-1', stockOnHand: 5 });
-    expect(api.catalog.findBySku('IMP-NEW-2')).toBeDefined();
-    expect(api.catalog.byId.get(known.id)).toMatchObject({ name: 'New name', stockOnHand: 9 });
-    expect(api.catalog.findBySku('IMP-EMPTY-NAME')).toBeUndefined();
+    expect(await api.productWithSku('IMP-NEW-1')).toMatchObject({ name: 'Product IMP-NEW-1', stock_on_hand: 5 });
+    expect(await api.productWithSku('IMP-NEW-2')).toBeDefined();
+    expect((await api.call<ProductResource>('GET', `/v1/products/${known.id}`)).body).toMatchObject({ name: 'New name', stock_on_hand: 9 });
+    expect(await api.productWithSku('IMP-EMPTY-NAME')).toBeUndefined();
   });
 
   it('applies each row while the rest of the body is still on its way', async () => {
@@ -86,8 +76,8 @@ describe('POST /v1/products:import', () => {
       duplex: 'half',
     } as RequestInit);
 
-    await vi.waitFor(() => expect(api.catalog.findBySku('IMP-EARLY')).toBeDefined());
-    expect(api.catalog.findBySku('IMP-LATE')).toBeUndefined();
+    await vi.waitFor(async () => expect(await api.productWithSku('IMP-EARLY')).toBeDefined());
+    expect(await api.productWithSku('IMP-LATE')).toBeUndefined();
     sendRest();
 
     expect(await (await response).json()).toEqual({ created_count: 2, updated_count: 0, errors: [] });
@@ -109,7 +99,7 @@ describe('POST /v1/products:import', () => {
 
     expect(status).toBe(403);
     expect((body as unknown as ProblemDocument).code).toBe('AUTH.PERMISSION_DENIED');
-    expect(api.catalog.findBySku('IMP-BY-CUSTOMER')).toBeUndefined();
+    expect(await api.productWithSku('IMP-BY-CUSTOMER')).toBeUndefined();
   });
 
   it('answers 415 to a body sent as JSON, saying which type to send', async () => {
@@ -143,7 +133,7 @@ describe('POST /v1/products:import', () => {
 
     expect(status).toBe(413);
     expect((body as unknown as ProblemDocument).detail).toMatch(/^The body is \d+ bytes; this operation reads at most 2000/);
-    expect(api.catalog.findBySku('IMP-BIG-0')).toBeUndefined();
+    expect(await api.productWithSku('IMP-BIG-0')).toBeUndefined();
   });
 
   it('answers 413 once a body sent without a Content-Length grows over the limit', async () => {
@@ -167,12 +157,13 @@ describe('POST /v1/products:import', () => {
     expect(((await response.json()) as ProblemDocument).detail).toMatch(
       /^The body is larger than 2000 bytes, the most this operation reads; it was read up to line \d+/,
     );
-    expect(api.catalog.findBySku('IMP-CHUNKED-19')).toBeUndefined();
+    expect(await api.productWithSku('IMP-CHUNKED-19')).toBeUndefined();
   });
 
   it('answers 504 when catalog-service does not finish within the deadline, and cancels the call to it', async () => {
-    const hung = await startHungUpstream();
-    const slow = await startTestRestApi({ CATALOG_SERVICE_ADDR: hung.address, REST_IMPORT_DEADLINE_MS: '300' });
+    const slow = await api.startAnother({ REST_IMPORT_DEADLINE_MS: '300' });
+    const toCatalog = slow.upstream.catalog;
+    toCatalog.fail('ImportProducts', 'no-answer');
     try {
       const started = Date.now();
       const { status, body } = await slow.call<ProblemDocument>('POST', '/v1/products:import', {
@@ -187,39 +178,9 @@ describe('POST /v1/products:import', () => {
         detail: expect.stringMatching(/^catalog-service did not finish the import within 0.3 seconds, and it was stopped/),
       });
       expect(Date.now() - started).toBeLessThan(5_000);
-      expect(await hung.callEnded).toBe(constants.NGHTTP2_CANCEL);
+      await vi.waitFor(async () => expect(await openGrpcCalls(toCatalog.address)).toBe(0), { timeout: 5_000 });
     } finally {
       await slow.close();
-      await hung.close();
     }
   });
 });
-
-/**
- * A gRPC server that takes every call and never answers, as a stuck service does. `callEnded` settles with the
- * HTTP/2 reset code of the first call the caller gives up on.
- */
-async function startHungUpstream() {
-  const server = createServer();
-  const sessions = new Set<Http2Session>();
-  let ended!: (code: number) => void;
-  const callEnded = new Promise<number>((resolve) => (ended = resolve));
-  server.on('session', (session) => {
-    sessions.add(session);
-    session.once('close', () => sessions.delete(session));
-  });
-  server.on('stream', (stream) => {
-    stream.on('error', () => undefined);
-    stream.on('close', () => ended(stream.rstCode));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
-    callEnded,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const session of sessions) session.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}

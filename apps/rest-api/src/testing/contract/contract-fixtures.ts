@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { OrderStatus } from '@triad/contracts/orders/v1';
 import { parseEventStream } from '../event-stream.reader.js';
 import type { TestRestApi } from '../rest-api.harness.js';
-
-/** A stored user, with what it takes to act as them. */
-export interface Member {
-  id: string;
-  email: string;
-  password: string;
-  token: string;
-}
+import type { Account } from '../test-services.js';
 
 /** Alice's orders, one in each state an exchange needs. */
 export type OrderFixture = 'toCancel' | 'toConfirm' | 'shipped' | 'delivered' | 'cancelled';
@@ -18,15 +10,15 @@ export type OrderFixture = 'toCancel' | 'toConfirm' | 'shipped' | 'delivered' | 
 export type ApiKeyFixture = 'inUse' | 'spare' | 'revoked';
 
 /**
- * What the contract's requests are built from. The tokens are signed with the harness's one JWT secret, so they
- * are valid credentials on every rest-api the harness starts, not only the one the fixtures were seeded in.
+ * What the contract's requests are built from. The tokens are signed by users-service, so they are valid
+ * credentials on every rest-api in front of it, not only the one the fixtures were seeded in.
  */
 export interface ContractFixtures {
-  admin: Member;
+  admin: Account;
   /** A customer with orders. */
-  alice: Member;
+  alice: Account;
   /** Another customer, who may not see Alice's orders. */
-  bob: Member;
+  bob: Account;
   /** A product with stock to spare, and one with none. */
   product: { id: string; sku: string };
   soldOut: { id: string; sku: string };
@@ -36,39 +28,34 @@ export interface ContractFixtures {
   apiKeys: Record<ApiKeyFixture, { id: string; secret: string }>;
 }
 
-const STATUS_OF: Record<OrderFixture, OrderStatus | undefined> = {
-  toCancel: undefined,
-  toConfirm: undefined,
-  shipped: OrderStatus.ORDER_STATUS_SHIPPED,
-  delivered: OrderStatus.ORDER_STATUS_DELIVERED,
-  cancelled: OrderStatus.ORDER_STATUS_CANCELLED,
+/** The steps that take each order from pending to the status its exchanges need. */
+const STEPS_TO: Record<OrderFixture, string[]> = {
+  toCancel: [],
+  toConfirm: [],
+  shipped: ['confirmed', 'shipped'],
+  delivered: ['confirmed', 'shipped', 'delivered'],
+  cancelled: ['cancelled'],
 };
 
-/** Seeds users and products in the stand-ins, then places and moves orders and creates keys through the API. */
+/** Adds products to the catalog, then places and moves orders and creates keys through the API. */
 export async function seedContractFixtures(api: TestRestApi): Promise<ContractFixtures> {
-  const member = async (name: string, role: 'customer' | 'admin'): Promise<Member> => {
-    const email = `${name.toLowerCase()}@triad.dev`;
-    const password = `${name.toLowerCase()}-password`;
-    const user = api.users.add({ email, name, password, role });
-    return { id: user.id, email, password, token: await api.tokenFor(user) };
-  };
-  const admin = await member('Ada', 'admin');
-  const alice = await member('Alice', 'customer');
-  const bob = await member('Bob', 'customer');
-  const stocked = (sku: string, stockOnHand: number) =>
-    api.catalog.add({ sku, name: sku, description: '', price: { amountMinor: 1299n, currencyCode: 'USD' }, stockOnHand });
-  const product = stocked('MUG-BLUE-350', 1000);
-  const soldOut = stocked('MUG-GOLD-350', 0);
+  const { admin, alice, bob } = api.services.accounts;
+  const stocked = (sku: string, stockOnHand: number) => api.services.addProduct({ sku, name: sku, amountMinor: 1299, stockOnHand });
+  const product = await stocked('MUG-BLUE-350', 1000);
+  const soldOut = await stocked('MUG-GOLD-350', 0);
 
   const orders = {} as Record<OrderFixture, string>;
-  for (const [fixture, status] of Object.entries(STATUS_OF) as [OrderFixture, OrderStatus | undefined][]) {
+  for (const [fixture, steps] of Object.entries(STEPS_TO) as [OrderFixture, string[]][]) {
     const placed = await api.call<{ id: string }>('POST', '/v1/orders', {
       token: alice.token,
       headers: { 'idempotency-key': randomUUID() },
       body: { items: [{ product_id: product.id, quantity: 1 }] },
     });
     if (placed.status !== 201) throw new Error(`seeding the ${fixture} order failed with ${placed.status}`);
-    if (status !== undefined) api.orders.setStatus(placed.body.id, status);
+    for (const status of steps) {
+      const moved = await api.call('POST', `/v1/orders/${placed.body.id}:transition`, { token: admin.token, body: { status } });
+      if (moved.status !== 200) throw new Error(`moving the ${fixture} order to ${status} failed with ${moved.status}`);
+    }
     orders[fixture] = placed.body.id;
   }
   const stream = await api.call<string>('GET', `/v1/orders/${orders.cancelled}/events`, { token: alice.token });

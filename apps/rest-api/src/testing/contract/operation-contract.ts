@@ -55,6 +55,7 @@ export const OVERSIZED = { padding: 'x'.repeat(BODY_LIMIT_BYTES) };
 /** `If-None-Match: *` matches whatever copy is current, so a cacheable GET answers 304. */
 export const ANY_COPY = { 'if-none-match': '*' };
 
-/** Why a streaming operation never answers 504 in the harness. */
+/** Why watching an order never answers 504. */
 export const STREAM_HAS_NO_DEADLINE =
-  'rest-api gives a stream no deadline (only unary calls get GRPC_DEADLINE_MS), so a silent service holds the request open';
+  'rest-api gives a watch no deadline (only unary calls get GRPC_DEADLINE_MS, and an import REST_IMPORT_DEADLINE_MS), ' +
+  'so a silent service holds the request open';

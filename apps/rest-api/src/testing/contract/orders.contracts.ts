@@ -32,7 +32,11 @@ export const ORDERS_CONTRACTS: Record<string, OperationContract> = {
       413: when('the body is over the limit', (f) => ({ ...placing(f, f.product.id), body: OVERSIZED })),
       422: when('a product is out of stock', (f) => placing(f, f.soldOut.id)),
     },
-    unreachable: { 409: 'the stand-in orders-service places an order within one call, so no placement is ever still in progress' },
+    unreachable: {
+      409:
+        'a placement is in progress only while orders-service waits for users- or catalog-service, which it calls directly, ' +
+        'so no spec can hold it there',
+    },
   },
   getOrder: {
     answers: {

@@ -6,7 +6,6 @@ import {
   OVERSIZED,
   patch,
   post,
-  STREAM_HAS_NO_DEADLINE,
   UNKNOWN_API_KEY,
   UNKNOWN_ID,
   when,
@@ -80,6 +79,5 @@ export const PRODUCTS_CONTRACTS: Record<string, OperationContract> = {
       413: when('the body is over the import limit', (f) => importing(productLine('x'.repeat(BODY_LIMIT_BYTES)), f.admin.token)),
       415: when('the body is JSON', (f) => post('/v1/products:import', { token: f.admin.token, body: [newProduct('TEA-4')] })),
     },
-    unreachable: { 504: STREAM_HAS_NO_DEADLINE },
   },
 };
