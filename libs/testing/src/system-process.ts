@@ -20,12 +20,13 @@ export interface ProcessLaunch {
 
 /**
  * Memory settings for every process. V8 and glibc size a process as if it had the machine to itself; here six
- * share it (`npm run memory` measures them). None of these measurably changed CPU per request.
- * - V8 lets the young generation's semi-spaces grow to 64 MB on a machine with plenty of memory and keeps
- *   them once grown: 128 MB resident in every process after start-up. 8 MB semi-spaces are plenty.
+ * share it (`npm run memory` measures them). The price, under a burst of GraphQL requests: about a fifth more CPU
+ * per request in the gateway and catalog-service, mostly from the old generation's limit (more collections).
+ * - V8 lets the young generation's semi-spaces grow to 64 MB on a machine with plenty of memory: after start-up
+ *   every process holds ~115 MB of them for minutes, a busy one for good. 8 MB semi-spaces are plenty.
  * - Under its default limit (4 GB on such a machine) V8 lets the old generation grow to up to four times what
  *   is live before collecting; under 512 MB (several times the largest live heap, ~80 MB) it grows by less
- *   than twice. The gateway then stays near 250 MB under load instead of reaching 450 MB.
+ *   than twice. The gateway then stays near 250 MB under load instead of reaching 450-570 MB.
  * - glibc raises its trim and mmap thresholds whenever a large block is freed, and from then on keeps freed
  *   memory in the process. PGlite's start-up (initdb, WebAssembly compilation) frees hundreds of MB: pinning
  *   both thresholds at their initial 128 KiB hands that back to the system. Other C libraries ignore this.
