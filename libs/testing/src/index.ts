@@ -14,6 +14,7 @@ export { serviceToken } from './service-token.js';
 export { createTestDatabase, startTestPostgres, type TestPostgres } from './test-postgres.js';
 export { subgraphSdl } from './subgraph-schema.js';
 export { bearer, call, failure } from './grpc-calls.js';
+export { DEMO_ACCOUNTS, signIn, signInDemoAccounts, type DemoAccount, type SignedInAccount } from './demo-accounts.js';
 export { rawExchange, type RawResponse } from './raw-http.js';
 export { sharedTestAuthority, startTestAuthority, type TestAuthority, type TestServiceClient } from './test-authority.js';
 export { startServiceProcesses, type RunningServices, type ServiceAddresses, type ServiceProcessOptions } from './service-processes.js';

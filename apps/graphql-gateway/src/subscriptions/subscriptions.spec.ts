@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningService } from '@triad/platform';
-import { startFaultProxy } from '@triad/testing';
+import { startFaultProxy, type SignedInAccount } from '@triad/testing';
 import type { FormattedExecutionResult } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import { postGraphQL, startTestGateway, subscribe, type SubscriptionEnd } from '../testing/gateway-client.js';
-import { startGraphServices, type Account, type GraphServices } from '../testing/graph-services.js';
+import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
 import { startSubgraphProxy, type SubgraphProxy } from '../testing/subgraph-proxy.js';
 import { OrderWatchService } from './order-watch.service.js';
 
@@ -27,7 +27,7 @@ describe('orderStatusChanged', () => {
   /** The network between the gateway and users-service's subgraph, which one test breaks. */
   let toUsers: SubgraphProxy;
   let gateway: RunningService;
-  let buyer: Account;
+  let buyer: SignedInAccount;
   let alice: string;
   let bob: string;
   let lamp: string;

@@ -5,24 +5,19 @@ import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServic
 import { ORDERS_SERVICE_NAME, OrderStatus, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions, subgraphUrlSetting } from '@triad/platform';
-import { bearer, call, startServiceProcesses, type RunningServices, type ServiceAddresses } from '@triad/testing';
+import {
+  bearer,
+  call,
+  signInDemoAccounts,
+  startServiceProcesses,
+  type DemoAccount,
+  type RunningServices,
+  type ServiceAddresses,
+  type SignedInAccount,
+} from '@triad/testing';
 
 /** The services behind the gateway that specs start; the REST edge's API-keys subgraph is not among them (see gatewayEnv). */
 export type GraphService = 'users-service' | 'catalog-service' | 'orders-service';
-
-/** A demo account of users-service (README, "Demo logins"), signed in. */
-export interface Account {
-  id: string;
-  name: string;
-  /** Its access token, signed by users-service at sign-in. */
-  token: string;
-}
-
-const DEMO_ACCOUNTS = {
-  admin: { email: 'admin@triad.dev', password: 'admin-password' },
-  alice: { email: 'alice@triad.dev', password: 'alice-password' },
-  bob: { email: 'bob@triad.dev', password: 'bob-password' },
-};
 
 /** One line a service logged while serving a request: its `http request` line, or its `grpc call` line. */
 export interface LoggedRequest {
@@ -43,11 +38,11 @@ export interface GraphServices {
   gatewayEnv: Record<string, string>;
   addresses: Partial<Record<GraphService, ServiceAddresses>>;
   /** The demo accounts users-service seeds, signed in. */
-  accounts: Record<keyof typeof DEMO_ACCOUNTS, Account>;
+  accounts: Record<DemoAccount, SignedInAccount>;
   /** Adds a product with plenty of stock to the catalog, as an admin; resolves with its id. */
   addProduct(name: string): Promise<string>;
   /** Places an order as `buyer` does, over orders-service's PlaceOrder; resolves with its id. PENDING at first. */
-  placeOrder(buyer: Account, lines: { productId: string; quantity: number }[]): Promise<string>;
+  placeOrder(buyer: SignedInAccount, lines: { productId: string; quantity: number }[]): Promise<string>;
   /** Moves an order one step along, as an admin does over orders-service's UpdateOrderStatus. */
   moveOrder(orderId: string, status: 'CONFIRMED' | 'SHIPPED' | 'DELIVERED'): Promise<void>;
   /**
@@ -78,7 +73,7 @@ export async function startGraphServices(...others: Exclude<GraphService, 'users
     const users = connect<UsersServiceClient>('users-service', TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME);
     const catalog = () => connect<CatalogServiceClient>('catalog-service', TRIAD_CATALOG_V1_PACKAGE_NAME, CATALOG_SERVICE_NAME);
     const orders = () => connect<OrdersServiceClient>('orders-service', TRIAD_ORDERS_V1_PACKAGE_NAME, ORDERS_SERVICE_NAME);
-    const accounts = await signIn(users);
+    const accounts = await signInDemoAccounts(users);
     const asAdmin = () => bearer(accounts.admin.token);
     let products = 0;
     return {
@@ -145,16 +140,6 @@ function client<T extends object>(
   const proxy = new ClientGrpcProxy(grpcClientOptions({ name, package: protoPackage, address, deadlineMs: 10_000 }).options as never);
   opened.set(name, proxy);
   return (proxy as ClientGrpc).getService<T>(service);
-}
-
-async function signIn(users: UsersServiceClient): Promise<GraphServices['accounts']> {
-  const entries = await Promise.all(
-    Object.entries(DEMO_ACCOUNTS).map(async ([name, credentials]) => {
-      const { accessToken, user } = await call(users.authenticate(credentials));
-      return [name, { id: user!.id, name: user!.name, token: accessToken }] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as GraphServices['accounts'];
 }
 
 /**

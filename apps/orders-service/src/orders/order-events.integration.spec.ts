@@ -1,17 +1,16 @@
 import { fromTimestamp } from '@triad/platform';
-import { call } from '@triad/testing';
+import { call, type SignedInAccount } from '@triad/testing';
 import { sql } from 'drizzle-orm';
 import type { Subscription } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
-import type { Account } from '../testing/upstream-services.js';
 import { OrderEventsService } from './order-events.service.js';
 import { OrdersRepository } from './orders.repository.js';
 
 const postgresUrl = inject('postgresUrl');
 
 let harness: OrdersHarness;
-let alice: Account;
+let alice: SignedInAccount;
 let lamp: string;
 
 beforeAll(async () => {

@@ -2,15 +2,14 @@ import type { Metadata } from '@grpc/grpc-js';
 import type { OrdersServiceClient, QuoteCartRequest, WatchOrderResponse } from '@triad/contracts/orders/v1';
 import { fromGrpcError } from '@triad/platform';
 import { firstValueFrom, from, Subject, take, toArray } from 'rxjs';
-import { call, failure } from '@triad/testing';
+import { call, failure, type SignedInAccount } from '@triad/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
-import type { Account } from '../testing/upstream-services.js';
 import { PlacementRecoveryService } from './placement-recovery.service.js';
 
 let harness: OrdersHarness;
-let alice: Account;
-let bob: Account;
+let alice: SignedInAccount;
+let bob: SignedInAccount;
 let lamp: string;
 
 beforeAll(async () => {
@@ -25,7 +24,7 @@ afterAll(() => harness?.close());
 afterEach(() => harness.upstream.heal());
 
 let keys = 0;
-async function placeFor(buyer: Account, quantity = 1, orders: OrdersServiceClient = harness.orders) {
+async function placeFor(buyer: SignedInAccount, quantity = 1, orders: OrdersServiceClient = harness.orders) {
   const { order } = await call(
     orders.placeOrder({ idempotencyKey: `k${++keys}`, userId: buyer.id, lines: [{ productId: lamp, quantity }] }, harness.as(buyer)),
   );

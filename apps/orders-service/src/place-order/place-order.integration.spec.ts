@@ -1,15 +1,14 @@
 import { fromGrpcError, uuidv7 } from '@triad/platform';
 import { count, sql } from 'drizzle-orm';
 import { orders } from '../db/schema.js';
-import { call, failure } from '@triad/testing';
+import { call, failure, type SignedInAccount } from '@triad/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { OrdersRepository } from '../orders/orders.repository.js';
 import { PlacementRecoveryService } from '../orders/placement-recovery.service.js';
 import { startOrdersHarness, type OrdersHarness } from '../testing/orders-harness.js';
-import type { Account } from '../testing/upstream-services.js';
 
 let harness: OrdersHarness;
-let alice: Account;
+let alice: SignedInAccount;
 let keyboard: string;
 let mouse: string;
 
@@ -137,7 +136,7 @@ describe('PlaceOrder', () => {
 });
 
 describe('PlaceOrder when a downstream call fails midway', () => {
-  const place = (buyer: Account = alice, userId = buyer.id) =>
+  const place = (buyer: SignedInAccount = alice, userId = buyer.id) =>
     failure(
       harness.orders.placeOrder({ idempotencyKey: newKey(), userId, lines: [{ productId: keyboard, quantity: 1 }] }, harness.as(buyer)),
     );

@@ -2,10 +2,10 @@ import type { Metadata } from '@grpc/grpc-js';
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME, type OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
-import { bearer, createTestDatabase } from '@triad/testing';
+import { bearer, createTestDatabase, type SignedInAccount } from '@triad/testing';
 import { ORDERS_DATABASE, type OrdersDatabase } from '../db/database.js';
 import { ordersService } from '../orders-service.js';
-import { startUpstreamServices, type Account, type UpstreamServices } from './upstream-services.js';
+import { startUpstreamServices, type UpstreamServices } from './upstream-services.js';
 
 /** One running orders-service and a real gRPC client of it. */
 export interface OrdersInstance {
@@ -21,7 +21,7 @@ export interface OrdersHarness extends OrdersInstance {
   /** users-service's demo accounts, signed in. */
   accounts: UpstreamServices['accounts'];
   /** Metadata carrying `account`'s access token, as an edge would forward it. */
-  as(account: Account): Metadata;
+  as(account: SignedInAccount): Metadata;
   /**
    * Another orders-service, calling the same users-service and catalog-service: on the same database, or on
    * an empty one of its own with `freshDatabase` (embedded PGlite in memory is always its own).

@@ -9,21 +9,17 @@ import {
 } from '@triad/contracts/catalog/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions, SERVICE_TOKEN_METADATA_KEY } from '@triad/platform';
-import { bearer, call, startFaultProxy, startServiceProcesses, type FaultProxy, type RunningServices } from '@triad/testing';
-
-/** A demo account of users-service (README, "Demo logins"), signed in. */
-export interface Account {
-  id: string;
-  /** Its access token, signed by users-service. */
-  token: string;
-}
-
-const DEMO_ACCOUNTS = {
-  admin: { email: 'admin@triad.dev', password: 'admin-password' },
-  alice: { email: 'alice@triad.dev', password: 'alice-password' },
-  bob: { email: 'bob@triad.dev', password: 'bob-password' },
-  carol: { email: 'carol@triad.dev', password: 'carol-password' },
-};
+import {
+  bearer,
+  call,
+  signInDemoAccounts,
+  startFaultProxy,
+  startServiceProcesses,
+  type DemoAccount,
+  type FaultProxy,
+  type RunningServices,
+  type SignedInAccount,
+} from '@triad/testing';
 
 /**
  * users-service and catalog-service as they run, each its own process on an in-memory database, and the
@@ -37,7 +33,7 @@ export interface UpstreamServices {
   /** What orders-service needs to trust users-service's tokens and to get its own (`SERVICE_CLIENT_SECRET`). */
   ordersServiceEnv: Record<string, string>;
   /** The demo accounts, which users-service seeds, signed in. */
-  accounts: Record<keyof typeof DEMO_ACCOUNTS, Account>;
+  accounts: Record<DemoAccount, SignedInAccount>;
   /** Adds a product to the catalog, as an admin; resolves with its id. */
   addProduct(name: string, amountMinor: number, stock: number): Promise<string>;
   /** The stock on hand of a product, as catalog-service has it now. */
@@ -66,7 +62,7 @@ export async function startUpstreamServices(): Promise<UpstreamServices> {
     opened.push(toUsers, toCatalog);
     const users = client<UsersServiceClient>(processes, 'users-service', TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, opened);
     const catalog = client<CatalogServiceClient>(processes, 'catalog-service', TRIAD_CATALOG_V1_PACKAGE_NAME, CATALOG_SERVICE_NAME, opened);
-    const accounts = await signIn(users);
+    const accounts = await signInDemoAccounts(users);
     let products = 0;
     const asAdmin = () => bearer(accounts.admin.token);
     const asOrdersService = async (): Promise<Metadata> => {
@@ -114,14 +110,4 @@ function client<T extends object>(
   );
   opened.push(proxy);
   return (proxy as ClientGrpc).getService<T>(service);
-}
-
-async function signIn(users: UsersServiceClient): Promise<Record<keyof typeof DEMO_ACCOUNTS, Account>> {
-  const entries = await Promise.all(
-    Object.entries(DEMO_ACCOUNTS).map(async ([name, credentials]) => {
-      const { accessToken, user } = await call(users.authenticate(credentials));
-      return [name, { id: user!.id, token: accessToken }] as const;
-    }),
-  );
-  return Object.fromEntries(entries) as Record<keyof typeof DEMO_ACCOUNTS, Account>;
 }

@@ -4,29 +4,23 @@ import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServic
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, UserRole, type UsersServiceClient } from '@triad/contracts/users/v1';
 import { grpcClientOptions } from '@triad/platform';
 import { serviceCalls, type ServiceName } from '@triad/platform/system';
-import { bearer, call, createTestDatabase, startServiceProcesses, type ServiceAddresses } from '@triad/testing';
+import {
+  bearer,
+  call,
+  createTestDatabase,
+  signIn,
+  signInDemoAccounts,
+  startServiceProcesses,
+  type DemoAccount,
+  type ServiceAddresses,
+  type SignedInAccount,
+} from '@triad/testing';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { inject } from 'vitest';
 
 /** An account of users-service, signed in. */
-export interface Account {
-  id: string;
-  email: string;
-  name: string;
-  password: string;
-  /** Its access token, signed by users-service. */
-  token: string;
-}
-
-/** The accounts users-service seeds (README, "Demo logins"). */
-const DEMO_ACCOUNTS = {
-  admin: { email: 'admin@triad.dev', password: 'admin-password' },
-  alice: { email: 'alice@triad.dev', password: 'alice-password' },
-  bob: { email: 'bob@triad.dev', password: 'bob-password' },
-  carol: { email: 'carol@triad.dev', password: 'carol-password' },
-};
-export type DemoAccount = keyof typeof DEMO_ACCOUNTS;
+export type Account = SignedInAccount;
 
 export interface NewProduct {
   sku: string;
@@ -105,14 +99,8 @@ export async function launchTestServices(names: readonly ServiceName[]): Promise
     const catalog = wanted.includes('catalog-service')
       ? client<CatalogServiceClient>('catalog-service', TRIAD_CATALOG_V1_PACKAGE_NAME, CATALOG_SERVICE_NAME)
       : undefined;
-    const signIn = async (email: string, password: string): Promise<Account> => {
-      const { accessToken, user } = await call(users.authenticate({ email, password }));
-      return { id: user!.id, email, name: user!.name, password, token: accessToken };
-    };
     let accounts: Record<DemoAccount, Account> | undefined;
-    const signedIn = Promise.all(
-      Object.entries(DEMO_ACCOUNTS).map(async ([name, { email, password }]) => [name, await signIn(email, password)] as const),
-    ).then((signedInAccounts) => void (accounts = Object.fromEntries(signedInAccounts) as Record<DemoAccount, Account>));
+    const signedIn = signInDemoAccounts(users).then((signedInAccounts) => void (accounts = signedInAccounts));
     signedIn.catch(() => undefined);
     const signedInAccounts = () => {
       if (!accounts) throw new Error('the demo accounts are not signed in yet: await startTestServices');
@@ -132,7 +120,7 @@ export async function launchTestServices(names: readonly ServiceName[]): Promise
         const password = randomBytes(18).toString('base64url');
         const userRole = role === 'admin' ? UserRole.USER_ROLE_ADMIN : UserRole.USER_ROLE_CUSTOMER;
         await call(users.createUser({ email, name, password, role: userRole }, asAdmin()));
-        return signIn(email, password);
+        return signIn(users, email, password);
       },
       addProduct: async ({ sku, name, description = '', amountMinor, stockOnHand }) => {
         if (!catalog) throw new Error('this spec started no catalog-service: list it in startTestServices');
