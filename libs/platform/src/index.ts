@@ -41,7 +41,15 @@ export { createFastifyAdapter } from './http/fastify-adapter.js';
 export { HealthHttpController, READINESS_CHECK, type ReadinessCheck } from './http/health.http-controller.js';
 export { isUuid, uuidv7 } from './ids/uuid-v7.js';
 export { serviceCalls } from './system/registry.js';
-export { defineService, type ServiceConfig, type ServiceContext, type ServiceDeclaration, type ServiceParts, type ShellConfig, type TriadService } from './service/define-service.js';
+export {
+  defineService,
+  type ServiceConfig,
+  type ServiceContext,
+  type ServiceDeclaration,
+  type ServiceParts,
+  type ShellConfig,
+  type TriadService,
+} from './service/define-service.js';
 export {
   defaultGrpcAddress,
   defaultSubgraphUrl,
@@ -57,7 +65,14 @@ export {
   type ProcessName,
   type ServiceName,
 } from './system/registry.js';
-export { runMain, runService, startService, StartupError, type RunningService, type ServiceDefinition } from './lifecycle/service-runner.js';
+export {
+  runMain,
+  runService,
+  startService,
+  StartupError,
+  type RunningService,
+  type ServiceDefinition,
+} from './lifecycle/service-runner.js';
 export { createLogger, LOGGER, NestPinoLogger } from './logging/logger.js';
 export { scrubLogText, serializeError } from './logging/safe-error.js';
 export {
@@ -85,3 +100,8 @@ export { setConnectionErrorBody } from './http/hardened-fastify-adapter.js';
 export { HTTP_TIMEOUTS } from './http/http-timeouts.js';
 export { MAX_JSON_DEPTH } from './http/json-body.parser.js';
 export { graphQLRequestError, requestErrorCode, RequestRejection, type GraphQLRequestErrorBody } from './http/request-rejection.js';
+export { prometheusMetrics, stopTelemetry } from './telemetry/running-telemetry.js';
+export { activeTraceparent, spanContextOf, traceFields } from './telemetry/trace-context.js';
+export { graphqlMetricsPlugin } from './telemetry/graphql-metrics.plugin.js';
+export { lazyCounter, observeGauge } from './telemetry/instruments.js';
+export { errorType, inNewTrace, inSpan, recordLinkedSpan } from './telemetry/spans.js';

@@ -19,3 +19,4 @@ export { rawExchange, type RawResponse } from './raw-http.js';
 export { sharedTestAuthority, startTestAuthority, type TestAuthority, type TestServiceClient } from './test-authority.js';
 export { startServiceProcesses, type RunningServices, type ServiceAddresses, type ServiceProcessOptions } from './service-processes.js';
 export { startFaultProxy, type CallFault, type FaultProxy, type LateAnswer } from './fault-proxy.js';
+export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';

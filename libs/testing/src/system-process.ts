@@ -32,6 +32,8 @@ export interface ProcessLaunch {
  *   both thresholds at their initial 128 KiB hands that back to the system. Other C libraries ignore this.
  */
 const NODE_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=512'];
+/** OpenTelemetry starts before the app's first import (see `libs/platform/src/telemetry/register.ts`). */
+const TELEMETRY = ['--import', '@triad/platform/telemetry/register'];
 const MALLOC_TUNABLES = 'glibc.malloc.trim_threshold=131072:glibc.malloc.mmap_threshold=131072';
 
 const READY_TIMEOUT_MS = 90_000;
@@ -104,9 +106,9 @@ export class SystemProcess {
     const detached = supervision !== undefined;
     // Tunables set by the caller's environment come last, so they win.
     const tunables = [MALLOC_TUNABLES, env['GLIBC_TUNABLES']].filter(Boolean).join(':');
-    const child = spawn(process.execPath, [...NODE_FLAGS, main], {
+    const child = spawn(process.execPath, [...NODE_FLAGS, ...TELEMETRY, main], {
       cwd,
-      env: { ...env, GLIBC_TUNABLES: tunables },
+      env: { OTEL_SERVICE_NAME: this.launch.name, ...env, GLIBC_TUNABLES: tunables },
       detached,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

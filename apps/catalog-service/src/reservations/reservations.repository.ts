@@ -19,6 +19,15 @@ export class ReservationsRepository {
   transaction<T>(work: (tx: ReservationsTransaction) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => work(new ReservationsTransaction(tx)));
   }
+
+  /** Reservations holding stock now: reserved and not yet released. */
+  async countHeld(): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(reservations)
+      .where(eq(reservations.status, 'reserved'));
+    return row?.count ?? 0;
+  }
 }
 
 /** The statements a reservation or release is made of, all in one transaction. */

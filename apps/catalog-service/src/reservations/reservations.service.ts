@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import type { DomainError } from '@triad/platform';
+import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { observeGauge, type DomainError } from '@triad/platform';
 import { CatalogErrors } from '../catalog.errors.js';
 import { parseReservation, parseReservationId, type ReservationLine, type ReservationRequest } from './reservation-input.schema.js';
 import { ReservationsRepository, type ReservationsTransaction, type StoredReservation } from './reservations.repository.js';
@@ -21,8 +21,12 @@ export interface ReservationView {
  * and no edge exposes these calls.
  */
 @Injectable()
-export class ReservationsService {
+export class ReservationsService implements OnApplicationBootstrap {
   constructor(private readonly repository: ReservationsRepository) {}
+
+  onApplicationBootstrap(): void {
+    observeGauge('catalog', 'triad.stock_reservations.held', 'Stock reservations holding stock now.', () => this.repository.countHeld());
+  }
 
   /**
    * Holds stock for every line or for none. The reservation id is claimed before any stock moves, so two

@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { SERVICE_GRANTS, serviceAudience, ServiceCredentials, StartupError, type AccessTokens } from '@triad/platform';
+import { graphqlMetricsPlugin, SERVICE_GRANTS, serviceAudience, ServiceCredentials, StartupError, type AccessTokens } from '@triad/platform';
 import type { Logger } from 'pino';
 import { publicCachePlugin } from '../caching/public-cache.plugin.js';
 import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
@@ -68,6 +68,7 @@ export function gatewayOptions({ config, supergraph, logger, tokens, schema }: G
       context: gatewayContextFactory(tokens),
       persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_CACHE_BYTES }) },
       plugins: [
+        graphqlMetricsPlugin(),
         schema,
         operationResolutionPlugin(),
         operationLimitsPlugin(operationLimits(config)),

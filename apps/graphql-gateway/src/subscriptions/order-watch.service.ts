@@ -1,9 +1,9 @@
 import { Metadata } from '@grpc/grpc-js';
 import { Inject, Injectable } from '@nestjs/common';
 import { ORDERS_SERVICE_NAME, type OrdersServiceClient, type WatchOrderResponse } from '@triad/contracts/orders/v1';
-import { fromGrpcError, fromTimestamp, grpcClient, LOGGER, REQUEST_ID_HEADER } from '@triad/platform';
+import { fromGrpcError, fromTimestamp, grpcClient, LOGGER, observeGauge, recordLinkedSpan, REQUEST_ID_HEADER } from '@triad/platform';
 import type { Logger } from 'pino';
-import { catchError, defer, finalize, map, throwError, type Observable } from 'rxjs';
+import { catchError, defer, finalize, map, tap, throwError, type Observable } from 'rxjs';
 
 /** One status of a watched order, spelled as the GraphQL schema spells it. */
 export interface OrderStatusChange {
@@ -24,6 +24,7 @@ export interface Watcher {
 /**
  * Watches orders over orders-service's WatchOrder stream and counts the calls open, so a leak shows: every
  * subscription that ends, by a final status, an error or the client leaving, must bring the count back down.
+ * The count is the `triad.streams.open` gauge (`kind="graphql_subscription"`).
  */
 @Injectable()
 export class OrderWatchService {
@@ -32,7 +33,11 @@ export class OrderWatchService {
   constructor(
     @Inject(grpcClient('orders-service', ORDERS_SERVICE_NAME)) private readonly orders: OrdersServiceClient,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    observeGauge('gateway', 'triad.streams.open', 'Live event streams open to clients.', async () => this.open, {
+      kind: 'graphql_subscription',
+    });
+  }
 
   /** WatchOrder calls open right now. */
   get openCalls(): number {
@@ -58,6 +63,14 @@ export class OrderWatchService {
         }),
       );
     }).pipe(
+      // Each change delivered is a span linked to the trace of the request that made it.
+      tap((response) =>
+        recordLinkedSpan('order.status.deliver', response.traceparent, {
+          'triad.order.id': response.orderId,
+          'triad.order.status': response.status,
+          'triad.stream.kind': 'graphql_subscription',
+        }),
+      ),
       map(toChange),
       catchError((error: unknown) => throwError(() => fromGrpcError(error, 'orders-service'))),
     );

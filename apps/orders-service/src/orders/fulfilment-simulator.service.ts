@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER } from '@triad/platform';
+import { inNewTrace, LOGGER } from '@triad/platform';
 import type { Logger } from 'pino';
 import { nextFulfilmentStatus, type OrderStatus } from './order.js';
 import { OrdersRepository } from './orders.repository.js';
@@ -46,7 +46,11 @@ export class FulfilmentSimulatorService implements OnApplicationBootstrap, OnApp
       for (const order of due) {
         const status = order.status as OrderStatus;
         const next = nextFulfilmentStatus(status);
-        if (next) await this.orders.changeStatus(order.id, [status], next);
+        if (!next) continue;
+        await inNewTrace('order.fulfilment.step', () => this.orders.changeStatus(order.id, [status], next), {
+          'triad.order.id': order.id,
+          'triad.order.status': next,
+        });
       }
     } catch (error) {
       this.logger.warn({ err: error }, 'fulfilment simulator step failed; it will try again');

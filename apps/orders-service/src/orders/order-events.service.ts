@@ -1,5 +1,5 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DATABASE_HANDLE, DomainError, isUuid, LOGGER, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
+import { DATABASE_HANDLE, DomainError, isUuid, LOGGER, spanContextOf, type Caller, type DatabaseHandle, type Unlisten } from '@triad/platform';
 import type { Logger } from 'pino';
 import { concat, defer, filter, from, mergeMap, Observable, Subject, takeWhile } from 'rxjs';
 import { isFinal, type OrderStatus, type OrderStatusChange } from './order.js';
@@ -147,10 +147,16 @@ export class OrderEventsService implements OnModuleInit, BeforeApplicationShutdo
 
 function parseChange(payload: string): OrderStatusChange | undefined {
   try {
-    const value = JSON.parse(payload) as { orderId?: unknown; status?: unknown; changedAt?: unknown };
+    const value = JSON.parse(payload) as { orderId?: unknown; status?: unknown; changedAt?: unknown; traceparent?: unknown };
     if (typeof value.orderId !== 'string' || typeof value.status !== 'string' || typeof value.changedAt !== 'string') return undefined;
     if (value.status === 'placing') return undefined;
-    return { orderId: value.orderId, status: value.status as OrderStatus, changedAt: new Date(value.changedAt) };
+    const traceparent = typeof value.traceparent === 'string' && spanContextOf(value.traceparent) ? value.traceparent : undefined;
+    return {
+      orderId: value.orderId,
+      status: value.status as OrderStatus,
+      changedAt: new Date(value.changedAt),
+      ...(traceparent ? { traceparent } : {}),
+    };
   } catch {
     return undefined;
   }

@@ -30,6 +30,8 @@ export interface OrderStatusChange {
   orderId: string;
   status: OrderStatus;
   changedAt: Date;
+  /** The trace that made the change (W3C `traceparent`); absent for the status a watch starts with. */
+  traceparent?: string;
 }
 
 /** The lifecycle: PENDING → CONFIRMED → SHIPPED → DELIVERED, and CANCELLED from PENDING or CONFIRMED. */

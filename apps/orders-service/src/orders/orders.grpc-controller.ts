@@ -76,11 +76,14 @@ export class OrdersGrpcController implements WithCaller<OrdersServiceController>
   }
 
   watchOrder(@Payload() request: WatchOrderRequest, @GrpcCaller() caller: Caller | undefined): Observable<WatchOrderResponse> {
-    return this.events
-      .watch(request.id, caller)
-      .pipe(
-        map((change) => ({ orderId: change.orderId, status: statusToProto(change.status), changeTime: toTimestamp(change.changedAt) })),
-      );
+    return this.events.watch(request.id, caller).pipe(
+      map((change) => ({
+        orderId: change.orderId,
+        status: statusToProto(change.status),
+        changeTime: toTimestamp(change.changedAt),
+        traceparent: change.traceparent ?? '',
+      })),
+    );
   }
 
   quoteCart(requests: Observable<QuoteCartRequest>): Observable<QuoteCartResponse> {

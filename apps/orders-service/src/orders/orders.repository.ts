@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { and, asc, desc, eq, inArray, lt, notInArray, sql } from 'drizzle-orm';
+import { activeTraceparent } from '@triad/platform';
 import { ORDERS_DATABASE, type OrdersDatabase } from '../db/database.js';
 import { INTERNAL_STATES, orderItems, orders, type OrderItemRow, type OrderRow } from '../db/schema.js';
 import type { Money, Order, OrderStatus } from './order.js';
@@ -137,6 +138,15 @@ export class OrdersRepository {
     await this.db.update(orders).set({ stockReserved: false }).where(eq(orders.id, id));
   }
 
+  /** Claims still `placing` or `abandoned`: placements neither completed nor undone yet. */
+  async countUnfinishedPlacements(): Promise<number> {
+    const [row] = await this.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(orders)
+      .where(inArray(orders.status, ['placing', 'abandoned']));
+    return row?.count ?? 0;
+  }
+
   /**
    * Gives up on placements that have been under way for longer than `seconds` (by the database's clock),
    * which no placement can take since every step has a deadline: their process died, or their compensation
@@ -194,8 +204,14 @@ function mustBeOrder(found: Order[]): Order {
   return order;
 }
 
+/** Announces a committed change, with the trace that made it, so that watchers' spans can link to it. */
 async function notify(tx: Pick<OrdersDatabase, 'execute'>, row: OrderRow): Promise<void> {
-  const payload = JSON.stringify({ orderId: row.id, status: row.status, changedAt: row.updatedAt.toISOString() });
+  const payload = JSON.stringify({
+    orderId: row.id,
+    status: row.status,
+    changedAt: row.updatedAt.toISOString(),
+    traceparent: activeTraceparent(),
+  });
   await tx.execute(sql`select pg_notify(${ORDER_STATUS_CHANNEL}, ${payload})`);
 }
 

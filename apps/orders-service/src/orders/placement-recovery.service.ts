@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { LOGGER } from '@triad/platform';
+import { inNewTrace, LOGGER, observeGauge } from '@triad/platform';
 import type { Logger } from 'pino';
 import type { OrderRow } from '../db/schema.js';
 import { CatalogClient } from '../upstream/catalog-client.service.js';
@@ -33,6 +33,12 @@ export class PlacementRecoveryService implements OnApplicationBootstrap, OnAppli
   ) {}
 
   onApplicationBootstrap(): void {
+    observeGauge(
+      'orders',
+      'triad.order_placements.unfinished',
+      'Placements begun but neither placed nor undone yet: in flight, or waiting for recovery to release their stock.',
+      () => this.orders.countUnfinishedPlacements(),
+    );
     void this.runOnce();
     this.timer = setInterval(() => void this.runOnce(), this.settings.intervalMs);
     this.timer.unref();
@@ -51,10 +57,13 @@ export class PlacementRecoveryService implements OnApplicationBootstrap, OnAppli
 
   private async recover(): Promise<void> {
     try {
+      // Each repair is a trace of its own; a pass with nothing to repair leaves none.
       for (const claim of await this.orders.abandonStalePlacements(this.settings.abandonedAfterMs / 1000)) {
-        await this.releaseAbandoned(claim);
+        await inNewTrace('order.placement.recover', () => this.releaseAbandoned(claim), { 'triad.order.id': claim.id });
       }
-      for (const order of await this.orders.cancelledWithReservedStock()) await this.ordersService.releaseStockOf(order.id);
+      for (const order of await this.orders.cancelledWithReservedStock()) {
+        await inNewTrace('order.stock.release', () => this.ordersService.releaseStockOf(order.id), { 'triad.order.id': order.id });
+      }
     } catch (error) {
       this.logger.warn({ err: error }, 'placement recovery will try again');
     }

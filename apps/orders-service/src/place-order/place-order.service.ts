@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { canActFor, DomainError, LOGGER, requireCaller, uuidv7, type Caller } from '@triad/platform';
+import { canActFor, DomainError, errorType, inSpan, lazyCounter, LOGGER, requireCaller, uuidv7, type Caller } from '@triad/platform';
 import type { Logger } from 'pino';
 import type { OrderRow } from '../db/schema.js';
 import { parsePlaceOrder, type PlaceOrderInput } from '../orders/order-input.schema.js';
@@ -21,7 +21,20 @@ import { UsersClient } from '../upstream/users-client.service.js';
  * If even that fails (or the process dies midway), the `placing` row stays behind as the record of what to
  * undo, and PlacementRecovery releases it later. Releasing is idempotent and catalog-service remembers a
  * release that came first, so a late reservation can never leave stock reserved without an order.
+ *
+ * Each step is a span under `order.placement`, whose `triad.placement.outcome` says how it ended (placed,
+ * replayed, rejected); an undo is the `order.placement.compensate` span. The counters below are the shop's view.
  */
+const ordersPlaced = lazyCounter('orders', 'triad.orders.placed', 'Orders placed; a replay of an idempotency key is not counted again.');
+const ordersRejected = lazyCounter('orders', 'triad.orders.rejected', 'Placements refused, by reason (the error code).');
+const ordersCompensated = lazyCounter(
+  'orders',
+  'triad.orders.compensated',
+  'Failed placements undone, by outcome: done now, or deferred to placement recovery.',
+);
+
+type Placement = { order: Order; outcome: 'placed' | 'replayed' };
+
 @Injectable()
 export class PlaceOrderService {
   constructor(
@@ -31,24 +44,43 @@ export class PlaceOrderService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async placeOrder(request: PlaceOrderInput, caller: Caller | undefined): Promise<Order> {
+  placeOrder(request: PlaceOrderInput, caller: Caller | undefined): Promise<Order> {
+    return inSpan('order.placement', async (span) => {
+      try {
+        const { order, outcome } = await this.place(request, caller);
+        span.setAttributes({ 'triad.order.id': order.id, 'triad.placement.outcome': outcome });
+        if (outcome === 'placed') ordersPlaced().add(1);
+        return order;
+      } catch (error) {
+        span.setAttribute('triad.placement.outcome', 'rejected');
+        ordersRejected().add(1, { reason: errorType(error) });
+        throw error;
+      }
+    });
+  }
+
+  private async place(request: PlaceOrderInput, caller: Caller | undefined): Promise<Placement> {
     const viewer = requireCaller(caller);
     const input = parsePlaceOrder(request);
     if (!canActFor(viewer, input.userId)) throw DomainError.permissionDenied('You can place orders only for yourself.');
 
     const orderId = uuidv7();
     const requestHash = hashRequest(input);
-    const claim = await this.orders.claim({ id: orderId, userId: input.userId, idempotencyKey: input.idempotencyKey, requestHash });
-    if (!claim.claimed) return this.replay(claim.existing, input.idempotencyKey, requestHash);
+    const claim = await inSpan('order.placement.claim', () =>
+      this.orders.claim({ id: orderId, userId: input.userId, idempotencyKey: input.idempotencyKey, requestHash }),
+    );
+    if (!claim.claimed) return { order: await this.replay(claim.existing, input.idempotencyKey, requestHash), outcome: 'replayed' };
 
     let reservationRequested = false;
     try {
-      await this.users.requireUser(input.userId);
-      const items = priceLines(input.lines, await this.catalog.products(input.lines.map((line) => line.productId)));
+      await inSpan('order.placement.check_user', () => this.users.requireUser(input.userId));
+      const products = await inSpan('order.placement.price', () => this.catalog.products(input.lines.map((line) => line.productId)));
+      const items = priceLines(input.lines, products);
       const total = orderTotal(items);
       reservationRequested = true;
-      await this.catalog.reserveStock(orderId, input.lines);
-      return await this.orders.completePlacement(orderId, items, total);
+      await inSpan('order.placement.reserve_stock', () => this.catalog.reserveStock(orderId, input.lines));
+      const order = await inSpan('order.placement.store', () => this.orders.completePlacement(orderId, items, total));
+      return { order, outcome: 'placed' };
     } catch (error) {
       await this.abandon(orderId, reservationRequested);
       throw error;
@@ -64,13 +96,19 @@ export class PlaceOrderService {
   }
 
   /** Undoes a failed placement; what it cannot undo now stays recorded for PlacementRecovery. */
-  private async abandon(orderId: string, reservationRequested: boolean): Promise<void> {
-    try {
-      if (reservationRequested) await this.catalog.releaseStock(orderId);
-      await this.orders.deleteClaim(orderId);
-    } catch (error) {
-      this.logger.warn({ orderId, err: error }, 'could not undo a failed placement now; placement recovery will finish it');
-    }
+  private abandon(orderId: string, reservationRequested: boolean): Promise<void> {
+    return inSpan('order.placement.compensate', async (span) => {
+      let outcome = 'done';
+      try {
+        if (reservationRequested) await this.catalog.releaseStock(orderId);
+        await this.orders.deleteClaim(orderId);
+      } catch (error) {
+        outcome = 'deferred';
+        this.logger.warn({ orderId, err: error }, 'could not undo a failed placement now; placement recovery will finish it');
+      }
+      span.setAttribute('triad.compensation.outcome', outcome);
+      ordersCompensated().add(1, { outcome });
+    });
   }
 }
 

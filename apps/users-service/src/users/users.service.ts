@@ -5,6 +5,7 @@ import {
   decodePageToken,
   DomainError,
   encodePageToken,
+  lazyCounter,
   parseInput,
   requireAdmin,
   requireCaller,
@@ -49,6 +50,9 @@ export interface NewUserRequest {
 
 const USERS_LIST = 'users';
 const INVALID_INPUT = 'USERS.INVALID_INPUT';
+
+const signInsFailed = lazyCounter('users', 'triad.sign_ins.failed', 'Sign-ins refused for a wrong email or password.');
+const signInsThrottled = lazyCounter('users', 'triad.sign_ins.throttled', 'Sign-ins refused unchecked: too many recent failures.');
 
 /** The use cases of users-service. Every transport (gRPC, GraphQL) calls these and translates the result. */
 @Injectable()
@@ -135,10 +139,18 @@ export class UsersService {
     const credentials = parseInput(credentialsInput, { email, password }, INVALID_INPUT);
     const client = await this.clientAddresses.ofCurrentCall();
     // Counted before the password is checked, so guesses sent at once cannot all pass the limit together.
-    this.throttle.beginSignIn(credentials.email, client);
+    try {
+      this.throttle.beginSignIn(credentials.email, client);
+    } catch (error) {
+      signInsThrottled().add(1);
+      throw error;
+    }
     const row = await this.repository.findByEmail(credentials.email);
     const matches = await this.hasher.verify(credentials.password, row?.passwordHash ?? (await this.decoy()));
-    if (!row || !matches) throw UsersErrors.invalidCredentials();
+    if (!row || !matches) {
+      signInsFailed().add(1);
+      throw UsersErrors.invalidCredentials();
+    }
     this.throttle.signedIn(credentials.email, client);
     return this.grant(toView(row, { userId: row.id, role: row.role }));
   }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { sql } from 'drizzle-orm';
@@ -12,6 +12,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataFolder } from './data-folder-lock.js';
+import { instrumentPglite } from './pglite-telemetry.js';
 import { assertChannelName, listenOnPostgres, type Unlisten } from './notifications.js';
 
 /**
@@ -110,6 +111,7 @@ async function openPglite<TSchema extends Record<string, unknown>>(options: Data
   try {
     if (!inMemory) await createDataFolderApart(options.dataDir);
     const client = await PGlite.create({ dataDir: inMemory ? undefined : options.dataDir, startParams: PGLITE_START_PARAMS });
+    instrumentPglite(client, inMemory ? undefined : basename(options.dataDir));
     const db = drizzlePglite({ client, schema: options.schema });
     await migratePglite(db, { migrationsFolder: options.migrationsFolder });
     return {

@@ -3,6 +3,7 @@ import { ApolloFederationDriver, type ApolloFederationDriverConfig } from '@nest
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { graphQLErrorFormatter } from '../errors/graphql-errors.js';
+import { graphqlMetricsPlugin } from '../telemetry/graphql-metrics.plugin.js';
 
 /**
  * GraphQL options shared by every subgraph: Federation 2 schema from the code-first types, errors through the
@@ -18,7 +19,7 @@ export function subgraphOptions(logger: Logger, context: (request: FastifyReques
     introspection: true,
     context,
     formatError: graphQLErrorFormatter(logger),
-    // Traces go to OpenTelemetry (a later addition), not into every response.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    // Traces go to OpenTelemetry, not into every response (Apollo's inline traces).
+    plugins: [ApolloServerPluginInlineTraceDisabled(), graphqlMetricsPlugin()],
   };
 }

@@ -5,6 +5,7 @@ import { loadPackageDefinition } from '@triad/contracts';
 import { SERVICE_TOKEN_METADATA_KEY, type ServiceCredentials } from '../auth/service-credentials.js';
 import { toGrpcError } from '../errors/grpc-errors.js';
 import { CLIENT_ADDRESS_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../logging/request-context.js';
+import { clientCallMetrics } from '../telemetry/rpc-metrics.js';
 
 export interface GrpcClientSettings {
   /** Nest injection token for the client, e.g. the generated `USERS_PACKAGE_NAME`. */
@@ -25,6 +26,7 @@ export interface GrpcClientSettings {
 /**
  * Options for a Nest gRPC client with Triad's call policy built in:
  * - every unary call gets a deadline, and every call carries the current request id and caller token;
+ * - every call's duration and status is recorded (`rpc.client.call.duration`);
  * - calls are retried on UNAVAILABLE only when the contract marks the RPC as safe to repeat
  *   (`option idempotency_level = NO_SIDE_EFFECTS` or `IDEMPOTENT` in the .proto), never otherwise.
  */
@@ -39,6 +41,7 @@ export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderO
       url: settings.address,
       channelOptions: {
         interceptors: [
+          clientCallMetrics,
           callPolicyInterceptor(settings.deadlineMs),
           ...(settings.serviceIdentity ? [serviceIdentityInterceptor(settings.serviceIdentity)] : []),
         ],

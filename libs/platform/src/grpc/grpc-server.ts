@@ -4,6 +4,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { loadPackageDefinition } from '@triad/contracts';
 import { HealthImplementation } from 'grpc-health-check';
+import { serverCallMetrics } from '../telemetry/rpc-metrics.js';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
@@ -56,7 +57,10 @@ export class GrpcServerControl {
   }
 }
 
-/** Options for Nest's gRPC server: contracts from the checked-in descriptor set, health, reflection, graceful close. */
+/**
+ * Options for Nest's gRPC server: contracts from the checked-in descriptor set, health, reflection, graceful close,
+ * and a duration metric for every call.
+ */
 export function grpcServerOptions(control: GrpcServerControl, packages: readonly string[], url: string): GrpcOptions {
   const packageDefinition = loadPackageDefinition();
   return {
@@ -66,6 +70,7 @@ export function grpcServerOptions(control: GrpcServerControl, packages: readonly
       packageDefinition,
       url,
       gracefulShutdown: true,
+      channelOptions: { interceptors: [serverCallMetrics] },
       onLoadPackageDefinition: (_pkg: unknown, server: Server) => control.attach(server, packageDefinition),
     },
   };

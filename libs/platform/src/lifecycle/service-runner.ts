@@ -6,6 +6,7 @@ import { ConfigError } from '../config/config.js';
 import { grpcServerOptions, type GrpcServerControl } from '../grpc/grpc-server.js';
 import { createFastifyAdapter } from '../http/fastify-adapter.js';
 import { createLogger, NestPinoLogger } from '../logging/logger.js';
+import { stopTelemetry } from '../telemetry/running-telemetry.js';
 
 /** Raised when a process cannot start for a reason the operator can fix; printed as one line. */
 export class StartupError extends Error {
@@ -132,13 +133,17 @@ export function runMain(name: string, start: () => Promise<RunningService>): voi
           // The drain is bounded (gRPC calls get shutdownGraceMs), but a connection that never ends must not
           // keep the process alive for good.
           setTimeout(() => process.exit(1), STOP_GRACE_MS).unref();
-          service.close().then(
-            () => process.exit(0),
-            (error: unknown) => {
-              service.logger.error({ err: error }, `${name} did not shut down cleanly`);
-              process.exit(1);
-            },
-          );
+          // The spans of the drained requests are sent before the process ends.
+          service
+            .close()
+            .then(stopTelemetry)
+            .then(
+              () => process.exit(0),
+              (error: unknown) => {
+                service.logger.error({ err: error }, `${name} did not shut down cleanly`);
+                process.exit(1);
+              },
+            );
         };
         if (stopRequested) stop(stopRequested);
       },

@@ -1,11 +1,12 @@
 import type { LoggerService } from '@nestjs/common';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { traceFields } from '../telemetry/trace-context.js';
 import { currentRequestContext } from './request-context.js';
 import { scrubLogText, serializeError } from './safe-error.js';
 
 /**
  * The process logger: one JSON object per line on stdout, with the service name and, inside a request,
- * its request id. Secrets that may sit in logged objects are redacted, and errors are logged through an
+ * its request id and OpenTelemetry trace and span ids. Secrets that may sit in logged objects are redacted, and errors are logged through an
  * allow-list (`serializeError`), so a failed query's parameters never reach a line.
  */
 export function createLogger(service: string, level = 'info', destination?: DestinationStream): Logger {
@@ -15,9 +16,10 @@ export function createLogger(service: string, level = 'info', destination?: Dest
     base: { service },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    // Inside a request: its id (x-request-id) and the trace and span the line was written in.
     mixin: () => {
       const requestId = currentRequestContext()?.requestId;
-      return requestId ? { requestId } : {};
+      return requestId ? { requestId, ...traceFields() } : traceFields();
     },
     serializers: { err: serializeError, error: serializeError },
     redact: { paths: REDACTED_KEYS.flatMap(redactionPaths), censor: '[redacted]' },

@@ -1,4 +1,4 @@
-import { DomainError } from '@triad/platform';
+import { DomainError, observeGauge } from '@triad/platform';
 import type { FastifyRequest } from 'fastify';
 
 /**
@@ -10,12 +10,16 @@ const RETRY_AFTER_SECONDS = 10;
 /**
  * The event streams each caller holds open on this instance, capped at `perCaller`: one caller cannot hold an
  * unbounded number of connections, each with its WatchOrder call. The caller is the API key a request came
- * with, else the signed-in user (all their tokens and devices together), as for the rate limit.
+ * with, else the signed-in user (all their tokens and devices together), as for the rate limit. The total is
+ * the `triad.streams.open` gauge (`kind="sse"`).
  */
 export class OpenStreams {
   private readonly open = new Map<string, number>();
+  private total = 0;
 
-  constructor(private readonly perCaller: number) {}
+  constructor(private readonly perCaller: number) {
+    observeGauge('rest', 'triad.streams.open', 'Live event streams open to clients.', async () => this.total, { kind: 'sse' });
+  }
 
   /**
    * Takes a slot for the verified caller of `request`, or fails with RESOURCE_EXHAUSTED (429, `Retry-After`)
@@ -32,10 +36,12 @@ export class OpenStreams {
       );
     }
     this.open.set(caller, held + 1);
+    this.total += 1;
     let released = false;
     return () => {
       if (released) return;
       released = true;
+      this.total -= 1;
       const left = (this.open.get(caller) ?? 1) - 1;
       if (left > 0) this.open.set(caller, left);
       else this.open.delete(caller);

@@ -1,9 +1,9 @@
 import { Controller, Headers, Inject, Param, Req, Res, Sse, SseSignal, type MessageEvent } from '@nestjs/common';
 import { ApiExtraModels, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
-import { fromGrpcError } from '@triad/platform';
+import { fromGrpcError, recordLinkedSpan } from '@triad/platform';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { EMPTY, filter, finalize, map, type Observable } from 'rxjs';
+import { EMPTY, filter, finalize, map, tap, type Observable } from 'rxjs';
 import { RequireCaller } from '../../auth/caller-auth.guard.js';
 import { RATE_LIMITED_RESPONSE } from '../../http/rate-limit.hook.js';
 import { ApiProblemResponses } from '../../problems/api-problem-responses.decorator.js';
@@ -131,6 +131,14 @@ export class OrderEventsHttpController {
       }
       const events = values.pipe(
         filter(isNew),
+        // Each event sent is a span linked to the trace of the request that changed the order.
+        tap((event) =>
+          recordLinkedSpan('order.status.deliver', event.traceparent, {
+            'triad.order.id': event.resource.order_id,
+            'triad.order.status': event.resource.status,
+            'triad.stream.kind': 'sse',
+          }),
+        ),
         map((event): MessageEvent => ({ id: event.id.toString(), type: 'status', data: event.resource })),
       );
       return withHeartbeats(events, this.heartbeatMs).pipe(finalize(release));

@@ -23,6 +23,8 @@ export interface OrderStatusEvent {
   id: bigint;
   final: boolean;
   resource: OrderStatusEventResource;
+  /** The trace that made the change, for a span link; not sent to the client. */
+  traceparent: string;
 }
 
 /**
@@ -39,6 +41,7 @@ export function toOrderStatusEvent(change: WatchOrderResponse): OrderStatusEvent
     id: BigInt(change.changeTime.seconds) * 1_000_000_000n + BigInt(change.changeTime.nanos),
     final: change.status === OrderStatus.ORDER_STATUS_DELIVERED || change.status === OrderStatus.ORDER_STATUS_CANCELLED,
     resource: { order_id: change.orderId, status, changed_at: isoTime(change.changeTime) },
+    traceparent: change.traceparent,
   };
 }
 

@@ -188,7 +188,15 @@ export interface WatchOrderResponse {
   /** The status the order has from change_time on. */
   status: OrderStatus;
   /** When the order took this status. */
-  changeTime: Timestamp | undefined;
+  changeTime:
+    | Timestamp
+    | undefined;
+  /**
+   * The W3C trace context (`traceparent` header value) of the work that made this change, so that whoever
+   * passes the change on can link its spans to that trace; empty when unknown, as for the status an order
+   * already had when the watch began.
+   */
+  traceparent: string;
 }
 
 /** One edit to the cart being quoted; the cart starts empty when the stream opens. */

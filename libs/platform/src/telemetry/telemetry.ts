@@ -1,0 +1,93 @@
+import { FastifyOtelInstrumentation } from '@fastify/otel';
+import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
+import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
+import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { AggregationType, InstrumentType, type ViewOptions } from '@opentelemetry/sdk-metrics';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import { register as registerEsmHooks } from 'import-in-the-middle/register-hooks.mjs';
+import { basename, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { recordProcessMemory } from './process-metrics.js';
+import { runningTelemetry, setRunningTelemetry } from './running-telemetry.js';
+
+/** Paths that answer probes and scrapes: they are neither traced nor counted as traffic. */
+const INFRASTRUCTURE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Duration buckets, in seconds, for every histogram: the OpenTelemetry semantic conventions' advice for HTTP
+ * and RPC durations, which Prometheus' `histogram_quantile` then reads p50 and p99 from.
+ */
+const DURATION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/**
+ * Starts OpenTelemetry for this process: before the application is imported (see `register.ts`), so the
+ * instrumentations can patch the modules it loads. Configured only by the standard `OTEL_*` variables:
+ * - Traces are exported when an OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT` or `…_TRACES_ENDPOINT`) or an
+ *   exporter (`OTEL_TRACES_EXPORTER`) is set, with `OTEL_EXPORTER_OTLP_PROTOCOL` and `OTEL_TRACES_SAMPLER` as
+ *   the SDK reads them. Without one, spans are not recorded (an always-off sampler), yet every request still
+ *   gets a trace id and span id, which its log lines and `traceparent` carry and which it passes on.
+ * - Metrics are always collected, and read by Prometheus at `/metrics` on the process's HTTP port.
+ * `OTEL_SDK_DISABLED=true` turns all of it off.
+ */
+export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
+  if (runningTelemetry() || env['OTEL_SDK_DISABLED'] === 'true') return;
+  const exporting = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || env['OTEL_TRACES_EXPORTER']);
+  const instrumentations = [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (request) => INFRASTRUCTURE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+    }),
+    new UndiciInstrumentation(),
+    new FastifyOtelInstrumentation({
+      registerOnInitialization: true,
+      instrumentHooks: false,
+      ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url),
+    }),
+    new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
+    new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true }),
+    new PgInstrumentation({ requireParentSpan: true }),
+    new RuntimeNodeInstrumentation(),
+  ];
+  // The app imports these packages as ES modules: only they go through the loader hook the patching needs
+  // (CommonJS `require`s are patched without one). Node >= 24.11 runs it in-thread.
+  registerEsmHooks({
+    include: instrumentations.flatMap((instrumentation) => instrumentation.getModuleDefinitions().map(({ name }) => name)),
+  });
+  const prometheus = new PrometheusExporter({ preventServerStart: true });
+  const sdk = new NodeSDK({
+    serviceName: env['OTEL_SERVICE_NAME'] ? undefined : entryPointApp(),
+    metricReaders: [prometheus],
+    views: durationViews(),
+    instrumentations,
+    ...(exporting ? {} : { sampler: new AlwaysOffSampler(), spanProcessors: [new NoopSpanProcessor()] }),
+  });
+  sdk.start();
+  recordProcessMemory();
+  const serializer = new PrometheusSerializer();
+  setRunningTelemetry({
+    prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
+    shutdown: () => sdk.shutdown(),
+  });
+}
+
+/** `users-service` when the entry point is `…/apps/users-service/dist/main.js`: the name when OTEL_SERVICE_NAME is unset. */
+function entryPointApp(): string | undefined {
+  const main = process.argv[1];
+  if (!main) return undefined;
+  const path = main.startsWith('file:') ? fileURLToPath(main) : main;
+  return basename(dirname(dirname(path))) || undefined;
+}
+
+function durationViews(): ViewOptions[] {
+  return [
+    {
+      instrumentType: InstrumentType.HISTOGRAM,
+      instrumentUnit: 's',
+      aggregation: { type: AggregationType.EXPLICIT_BUCKET_HISTOGRAM, options: { boundaries: DURATION_BUCKETS_S } },
+    },
+  ];
+}
