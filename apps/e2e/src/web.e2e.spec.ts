@@ -2,7 +2,7 @@ import { freeSystemPorts, startSystem, type RunningSystem } from '@triad/testing
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasChromium, launchChromium } from './chromium.js';
 const SCREENSHOTS = join(import.meta.dirname, '../test-output/screenshots');
@@ -53,6 +53,37 @@ describe.skipIf(!hasChromium)('the web app in a real browser', () => {
     await first.click();
     await expect.poll(() => page.getByRole('heading', { level: 1, name }).count(), { timeout: 10_000 }).toBe(1);
     await screenshot('product-detail');
+  });
+
+  it('shows the trace id of the last GraphQL response in its footer', async () => {
+    const traceparents: string[] = [];
+    const record = (response: Response) => {
+      if (new URL(response.url()).pathname === '/graphql') traceparents.push(response.headers()['traceparent'] ?? '');
+    };
+    page.on('response', record);
+    try {
+      await page.goto(`${web}/`);
+      await expect
+        .poll(() => page.getByRole('list', { name: 'Products' }).getByRole('listitem').count(), { timeout: 10_000 })
+        .toBeGreaterThan(0);
+      const before = traceparents.length;
+      await page.getByLabel('Search products').fill('lamp');
+      await page.getByRole('button', { name: 'Search' }).click();
+      await expect.poll(() => traceparents.length).toBeGreaterThan(before);
+
+      const footer = page.getByRole('contentinfo', { name: 'Trace of the last request' });
+      // Compared at each try, in case a later request answers in between: the footer follows the last one.
+      await expect
+        .poll(async () => {
+          const shown = (await footer.count()) ? await footer.innerText() : '(no footer)';
+          const last = traceparents.at(-1) ?? '';
+          return shown === `trace ${last.split('-')[1]}` ? last : `footer "${shown}", last traceparent "${last}"`;
+        })
+        .toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+      expect(await footer.locator('code').getAttribute('title')).toMatch(/trace id of the last request/);
+    } finally {
+      page.off('response', record);
+    }
   });
 
   it('logs in as a demo user', async () => {

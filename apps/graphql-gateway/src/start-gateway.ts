@@ -1,4 +1,4 @@
-import { createLogger, startService, type RunningService } from '@triad/platform';
+import { addTraceResponseHeader, createLogger, startService, type RunningService } from '@triad/platform';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { GRAPHQL_PATH } from './gateway/gateway-options.js';
@@ -24,6 +24,8 @@ export async function startGateway(
     logger,
     http: { host: config.HOST, port: config.GATEWAY_PORT, portVariable: 'GATEWAY_PORT', bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES },
     beforeListen: async (app) => {
+      // First, so that every answer carries the request's trace, the web app's pages and refusals too.
+      addTraceResponseHeader(app.getHttpAdapter().getInstance());
       app.useSecurityHeaders(GATEWAY_SECURITY_HEADERS);
       // Requests HTTP itself refuses are answered in GraphQL's error format: those Fastify has parsed by this
       // filter, those Node refused before by the platform adapter's default.

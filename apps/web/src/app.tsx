@@ -9,6 +9,7 @@ import { OrderPage } from './orders/order.page';
 import { ProductDetailPage } from './products/product-detail.page';
 import { ProductListPage } from './products/product-list.page';
 import { SessionProvider } from './session/session-context';
+import { LastTraceProvider } from './tracing/last-trace-context';
 import { AppLayout } from './ui/app-layout';
 import { NotFoundPage } from './ui/not-found.page';
 
@@ -33,13 +34,15 @@ export function AppRoutes() {
 export function App() {
   return (
     <SessionProvider>
-      <GraphqlProvider>
-        <CartProvider>
-          <BrowserRouter>
-            <AppRoutes />
-          </BrowserRouter>
-        </CartProvider>
-      </GraphqlProvider>
+      <LastTraceProvider>
+        <GraphqlProvider>
+          <CartProvider>
+            <BrowserRouter>
+              <AppRoutes />
+            </BrowserRouter>
+          </CartProvider>
+        </GraphqlProvider>
+      </LastTraceProvider>
     </SessionProvider>
   );
 }

@@ -105,3 +105,4 @@ export { activeTraceparent, spanContextOf, traceFields } from './telemetry/trace
 export { graphqlMetricsPlugin } from './telemetry/graphql-metrics.plugin.js';
 export { lazyCounter, observeGauge } from './telemetry/instruments.js';
 export { errorType, inNewTrace, inSpan, recordLinkedSpan } from './telemetry/spans.js';
+export { addTraceResponseHeader, TRACEPARENT_HEADER } from './http/trace-response-header.js';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokens, REQUEST_ID_HEADER, setConnectionErrorBody } from '@triad/platform';
+import { AccessTokens, addTraceResponseHeader, REQUEST_ID_HEADER, setConnectionErrorBody, TRACEPARENT_HEADER } from '@triad/platform';
 import { addApiKeyAuthentication } from '../api-keys/api-key-authentication.hook.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { DelegatedTokens } from '../api-keys/delegated-tokens.service.js';
@@ -25,16 +25,20 @@ const EXPOSED_HEADERS = [
   'RateLimit-Reset',
   'Retry-After',
   REQUEST_ID_HEADER,
+  TRACEPARENT_HEADER,
 ];
 
 /**
- * Everything the public edge does for every route: security headers, CORS, body limits, rate limits, API
- * keys, 405s, caching and page links, and problem documents for requests Node refuses before any route sees
- * them (the platform's adapter does the rest: time limits, JSON checks, 4xx refusals). Installed before Nest
- * registers the routes, as `@BodyLimit()` is applied to each route while it is registered. The routes only
- * declare their part: `@Cacheable()`, `@PagedList()`, `@BodyLimit()`.
+ * Everything the public edge does for every route: the request's trace in `traceparent`, security headers, CORS,
+ * body limits, rate limits, API keys, 405s, caching and page links, and problem documents for requests Node
+ * refuses before any route sees them (the platform's adapter does the rest: time limits, JSON checks, 4xx
+ * refusals). Installed before Nest registers the routes, as `@BodyLimit()` is applied to each route while it is
+ * registered. The routes only declare their part: `@Cacheable()`, `@PagedList()`, `@BodyLimit()`.
  */
 export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApiConfig): Promise<void> {
+  const fastify = app.getHttpAdapter().getInstance();
+  // First, so that every answer carries it, a 429 or a refused API key too.
+  addTraceResponseHeader(fastify);
   app.useSecurityHeaders({
     // helmet's policy, which Swagger UI at /docs works under: its scripts and styles are served from here.
     // Without `upgrade-insecure-requests`, which would send the page's own scripts to an https port that
@@ -51,7 +55,6 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
     maxAge: 600,
   });
 
-  const fastify = app.getHttpAdapter().getInstance();
   addBodyLimitHook(fastify);
   // Before the 405 check, so a request for a path or a method the API lacks uses allowance too. The subgraph
   // is exempt: the gateway holds each operation to its own limits, and it could not read a 429 problem.

@@ -1,5 +1,6 @@
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from '@urql/core';
 import { createClient as createWebSocketClient } from 'graphql-ws';
+import { TRACEPARENT_HEADER, traceIdFromTraceparent } from '../tracing/traceparent';
 
 /** The gateway serves this app, so `/graphql` is on the same origin (in development, Vite forwards it). */
 export const GRAPHQL_PATH = '/graphql';
@@ -10,12 +11,17 @@ function webSocketUrl(): string {
   return url.href;
 }
 
+export interface GraphqlClientOptions {
+  /** Told the trace id of each HTTP response, from its `traceparent` header (WebSocket messages carry none). */
+  onTraceId?: (traceId: string) => void;
+}
+
 /**
  * A GraphQL client for one signed-in (or anonymous) session: queries and mutations over HTTP POST,
  * subscriptions over graphql-ws on the same path. Make a new one when the access token changes, so one
  * user's cached results never show for the next.
  */
-export function createGraphqlClient(accessToken: string | null): Client {
+export function createGraphqlClient(accessToken: string | null, { onTraceId }: GraphqlClientOptions = {}): Client {
   const authorization = accessToken ? `Bearer ${accessToken}` : null;
 
   // Lazy: the socket opens with the first subscription and closes after the last, so a client that is
@@ -32,6 +38,13 @@ export function createGraphqlClient(accessToken: string | null): Client {
     // POST for queries too: Apollo Server's CSRF prevention refuses simple GET requests.
     preferGetMethod: false,
     fetchOptions: authorization ? { headers: { authorization } } : {},
+    // Errors included: a failed request's trace is the one most worth finding.
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      const traceId = traceIdFromTraceparent(response.headers.get(TRACEPARENT_HEADER));
+      if (traceId) onTraceId?.(traceId);
+      return response;
+    },
     exchanges: [
       cacheExchange,
       fetchExchange,

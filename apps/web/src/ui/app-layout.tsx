@@ -1,6 +1,7 @@
 import { NavLink, Outlet } from 'react-router';
 import { useCart } from '../cart/cart-context';
 import { useSession } from '../session/session-context';
+import { TraceFooter } from '../tracing/trace-footer';
 
 export function AppLayout() {
   const { session, logOut } = useSession();
@@ -39,6 +40,7 @@ export function AppLayout() {
       <main id="main">
         <Outlet />
       </main>
+      <TraceFooter />
     </>
   );
 }

@@ -6,6 +6,7 @@ import { answerConnectionError, graphQLConnectionErrorBody, type ConnectionError
 import { HTTP_TIMEOUTS } from './http-timeouts.js';
 import { jsonBodyParser } from './json-body.parser.js';
 import { RequestRejection } from './request-rejection.js';
+import { setTraceparentHeader } from './trace-response-header.js';
 import { addRequestTargetHook } from './request-target.hook.js';
 
 type AdapterOptions = Omit<FastifyServerOptions, 'frameworkErrors' | 'clientErrorHandler'>;
@@ -74,6 +75,7 @@ function answerRouterError(refusals: RefusalSettings, error: FastifyError, reque
     // The request is refused either way; the hook's CSRF check may throw on a request with no params.
   }
   void reply.header(REQUEST_ID_HEADER, request.id);
+  setTraceparentHeader(reply);
   // Nest's exception layer (installed as Fastify's error handler), so each edge's filters shape the answer.
   request.server.errorHandler(routerRejection(error) ?? error, request, reply);
 }
