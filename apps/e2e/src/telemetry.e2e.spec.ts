@@ -387,6 +387,8 @@ describe('metrics', () => {
     expect(moved('catalog', 'triad_stock_reservations_held')).toBe(3);
     expect(moved('users', 'triad_sign_ins_failed_total')).toBe(2);
     expect(sum(after.orders, 'triad_order_placements_unfinished')).toBe(0);
+    // A counter nothing has moved yet is there, at 0, for rate() and dashboards.
+    expect(after.users.filter((sample) => sample.name === 'triad_sign_ins_throttled_total').map((sample) => sample.value)).toEqual([0]);
     // The database and the runtime.
     expect(moved('orders', 'db_client_operation_duration_count', { db_operation_name: 'INSERT' })).toBeGreaterThanOrEqual(6);
     for (const process of Object.keys(metricsUrls) as (keyof typeof metricsUrls)[]) {

@@ -26,11 +26,12 @@ import { UsersClient } from '../upstream/users-client.service.js';
  * replayed, rejected); an undo is the `order.placement.compensate` span. The counters below are the shop's view.
  */
 const ordersPlaced = lazyCounter('orders', 'triad.orders.placed', 'Orders placed; a replay of an idempotency key is not counted again.');
-const ordersRejected = lazyCounter('orders', 'triad.orders.rejected', 'Placements refused, by reason (the error code).');
+const ordersRejected = lazyCounter('orders', 'triad.orders.rejected', 'Placements refused, by reason (the error code).', []);
 const ordersCompensated = lazyCounter(
   'orders',
   'triad.orders.compensated',
   'Failed placements undone, by outcome: done now, or deferred to placement recovery.',
+  [{ outcome: 'done' }, { outcome: 'deferred' }],
 );
 
 type Placement = { order: Order; outcome: 'placed' | 'replayed' };
@@ -42,7 +43,11 @@ export class PlaceOrderService {
     private readonly users: UsersClient,
     private readonly catalog: CatalogClient,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // At 0 from the start, for dashboards and rate().
+    ordersPlaced();
+    ordersCompensated();
+  }
 
   placeOrder(request: PlaceOrderInput, caller: Caller | undefined): Promise<Order> {
     return inSpan('order.placement', async (span) => {

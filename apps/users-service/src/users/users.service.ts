@@ -67,7 +67,11 @@ export class UsersService {
     private readonly passwordPolicy: PasswordPolicy,
     private readonly throttle: SignInThrottle,
     private readonly clientAddresses: ClientAddresses,
-  ) {}
+  ) {
+    // At 0 from the start, for dashboards and rate().
+    signInsFailed();
+    signInsThrottled();
+  }
 
   async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
     const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' }, INVALID_INPUT);

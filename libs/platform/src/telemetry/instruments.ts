@@ -19,10 +19,19 @@ export function secondsSince(startedAt: number): number {
   return (performance.now() - startedAt) / 1000;
 }
 
-/** A counter created once, on first use: `triad.orders.placed` is `triad_orders_placed_total` in Prometheus. */
-export function lazyCounter(meterName: string, name: string, description: string): () => Counter {
+/**
+ * A counter created once, on first use: `triad.orders.placed` is `triad_orders_placed_total` in Prometheus. It
+ * starts at 0 for each attribute set in `startsAt`, so that those series exist (and `rate()` works) before the
+ * first event; call the returned function once at start-up for that.
+ */
+export function lazyCounter(meterName: string, name: string, description: string, startsAt: Attributes[] = [{}]): () => Counter {
   let counter: Counter | undefined;
-  return () => (counter ??= meter(meterName).createCounter(name, { description }));
+  return () => {
+    if (counter) return counter;
+    counter = meter(meterName).createCounter(name, { description });
+    for (const attributes of startsAt) counter.add(0, attributes);
+    return counter;
+  };
 }
 
 /**
