@@ -106,3 +106,4 @@ export { graphqlMetricsPlugin } from './telemetry/graphql-metrics.plugin.js';
 export { lazyCounter, observeGauge } from './telemetry/instruments.js';
 export { errorType, inNewTrace, inSpan, recordLinkedSpan } from './telemetry/spans.js';
 export { addTraceResponseHeader, TRACEPARENT_HEADER } from './http/trace-response-header.js';
+export { INFRASTRUCTURE_PATHS } from './http/infrastructure-paths.js';

@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { INFRASTRUCTURE_PATHS } from '@triad/platform';
 import type { FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -17,7 +18,7 @@ export const NOT_BUILT_NOTE =
   'This is the Triad GraphQL gateway; its web app is not built here (run npx nx run web:build, then restart it). The API is at /graphql.';
 
 /** Paths the gateway answers itself; everything else that asks for a page gets the web app. */
-const SERVER_PATHS = ['/graphql', '/altair', '/healthz', '/readyz'];
+const SERVER_PATHS = ['/graphql', '/altair', ...INFRASTRUCTURE_PATHS];
 
 /**
  * Serves the web app (apps/web) beside the API, on the same origin as /graphql: its hashed assets cached for

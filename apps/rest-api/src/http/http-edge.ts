@@ -1,5 +1,12 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokens, addTraceResponseHeader, REQUEST_ID_HEADER, setConnectionErrorBody, TRACEPARENT_HEADER } from '@triad/platform';
+import {
+  AccessTokens,
+  addTraceResponseHeader,
+  INFRASTRUCTURE_PATHS,
+  REQUEST_ID_HEADER,
+  setConnectionErrorBody,
+  TRACEPARENT_HEADER,
+} from '@triad/platform';
 import { addApiKeyAuthentication } from '../api-keys/api-key-authentication.hook.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { DelegatedTokens } from '../api-keys/delegated-tokens.service.js';
@@ -61,7 +68,7 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
   await addRateLimit(fastify, {
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     tokens: app.get(AccessTokens),
-    exemptPaths: ['/healthz', '/readyz', OPENAPI_JSON_PATH, SWAGGER_UI_PATH, SUBGRAPH_PATH],
+    exemptPaths: [...INFRASTRUCTURE_PATHS, OPENAPI_JSON_PATH, SWAGGER_UI_PATH, SUBGRAPH_PATH],
   });
   // After the rate limit, so a client that keeps sending a bad key is stopped before each try costs a database
   // lookup. Only the REST resources take keys: the subgraph authenticates the bearer token the gateway forwards.

@@ -10,7 +10,7 @@ export interface RateLimitSettings {
   /** Requests each client may send in a minute. */
   perMinute: number;
   tokens: AccessTokens;
-  /** Paths that are never limited, each with everything below it: probes and the API description. */
+  /** Paths that are never limited, each with everything below it: probes, scrapes and the API description. */
   exemptPaths: readonly string[];
 }
 

@@ -5,8 +5,8 @@ import { lazyHistogram, secondsSince } from '../telemetry/instruments.js';
 /**
  * Spans and `db.client.operation.duration` for embedded PGlite, shaped as `@opentelemetry/instrumentation-pg`
  * shapes them for PostgreSQL (which it instruments in every process that uses `pg`), so a trace and the metrics
- * read the same whichever database a service runs on: `db.system.name` is `postgresql`, the statement is the
- * parameterised SQL (values never appear), and a failure carries its SQLSTATE. Like the pg instrumentation, a
+ * read the same whichever database a service runs on: spans named `pg.query:INSERT <database>`, `db.system.name`
+ * `postgresql`, the statement as parameterised SQL (values never appear), and a failure's SQLSTATE. Like the pg instrumentation, a
  * query outside any trace gets no span of its own, only the metric.
  */
 const duration = lazyHistogram('database', 'db.client.operation.duration', 'Duration of database client operations.');
@@ -37,7 +37,7 @@ async function measured<T>(namespace: string | undefined, text: string, run: () 
   // A child of whatever span is current, even one that has ended (a GraphQL resolver's, when a DataLoader runs
   // the query after it returned): the sampler decides from the parent whether it is recorded.
   const span = trace.getSpan(context.active())
-    ? tracer().startSpan(namespace ? `${operation} ${namespace}` : operation, {
+    ? tracer().startSpan(`pg.query:${operation}${namespace ? ` ${namespace}` : ''}`, {
         kind: SpanKind.CLIENT,
         attributes: { ...attributes, 'db.query.text': text },
       })

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
+import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
 
 export interface FastifyAdapterOptions {
   bodyLimit?: number;
@@ -30,7 +31,7 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0];
-    if (path !== '/healthz' && path !== '/readyz') {
+    if (!INFRASTRUCTURE_PATHS.has(path ?? '')) {
       logger.info(
         { requestId: request.id, method: request.method, path, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
         'http request',

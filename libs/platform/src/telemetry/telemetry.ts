@@ -12,11 +12,9 @@ import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
 import { register as registerEsmHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { INFRASTRUCTURE_PATHS } from '../http/infrastructure-paths.js';
 import { recordProcessMemory } from './process-metrics.js';
 import { runningTelemetry, setRunningTelemetry } from './running-telemetry.js';
-
-/** Paths that answer probes and scrapes: they are neither traced nor counted as traffic. */
-const INFRASTRUCTURE_PATHS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
  * Duration buckets, in seconds, for every histogram: the OpenTelemetry semantic conventions' advice for HTTP
@@ -42,13 +40,17 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
       ignoreIncomingRequestHook: (request) => INFRASTRUCTURE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
     }),
     new UndiciInstrumentation(),
+    // The route (`http.route`) for the HTTP span and metrics; no spans per hook or handler, which cost more
+    // than they show.
     new FastifyOtelInstrumentation({
       registerOnInitialization: true,
       instrumentHooks: false,
+      instrumentHandler: false,
       ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url),
     }),
     new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
-    new GraphQLInstrumentation({ mergeItems: true, ignoreTrivialResolveSpans: true }),
+    // Parse, validate and execute; a span per resolved field would outnumber everything else in a trace.
+    new GraphQLInstrumentation({ ignoreResolveSpans: true }),
     new PgInstrumentation({ requireParentSpan: true }),
     new RuntimeNodeInstrumentation(),
   ];
