@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Compose smoke test: builds the images, starts the whole system with `docker compose` on PostgreSQL, checks
-# from the host that a user can sign in through the REST API and through the GraphQL gateway
-# (tools/ci/smoke-checks.mjs), and always removes the stack and its volumes afterwards.
+# Compose smoke test: checks Prometheus' configuration and rules with promtool (the alerts' unit tests
+# included), builds the images, starts the whole system with `docker compose` on PostgreSQL together with
+# Prometheus (docker-compose.observability.yml, no profiles), checks from the host that a user can sign in
+# through the REST API and through the GraphQL gateway (tools/ci/smoke-checks.mjs), then that Prometheus
+# scrapes every process, loaded the alerts and sees the smoke traffic (tools/ci/observability-checks.mjs), and
+# always removes the stack and its volumes afterwards.
 #
 #   bash tools/ci/compose-smoke.sh          # needs a Docker engine with Compose v2, and Node 24
 #
@@ -13,8 +16,9 @@ cd "$(dirname "$0")/../.."
 # A project of its own, so that `down -v` below never removes the containers or the database volume of a
 # stack someone started with plain `docker compose up`.
 project=${SMOKE_PROJECT:-triad-smoke}
-compose=(docker compose --project-name "$project" --ansi never)
-ports=(4000 3000 4001 4002 4003 50051 50052 50053)
+compose=(docker compose --project-name "$project" --ansi never -f docker-compose.yml -f docker-compose.observability.yml)
+ports=(4000 3000 4001 4002 4003 50051 50052 50053 9090)
+prometheus_image=prom/prometheus:v2.53.3
 
 log() { printf '[compose-smoke] %s\n' "$*"; }
 
@@ -29,6 +33,15 @@ for port in "${ports[@]}"; do
   fi
 done
 
+# promtool from the Prometheus image the overlay runs, on the files as the container mounts them, so that a
+# broken rule fails in seconds rather than after the build. `check config` checks every rule file it loads.
+promtool() {
+  docker run --rm --network none -v "$PWD/deploy/observability:/etc/prometheus:ro" --entrypoint promtool "$prometheus_image" "$@"
+}
+log "checking Prometheus' configuration, rules and alert tests with promtool"
+promtool check config /etc/prometheus/prometheus.yml
+promtool test rules /etc/prometheus/rules/triad.rules.test.yml
+
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
@@ -37,7 +50,7 @@ cleanup() {
     "${compose[@]}" ps --all || true
     "${compose[@]}" logs --no-color --tail 80 || true
   fi
-  log "removing the stack: docker compose --project-name $project down --volumes"
+  log "removing the stack: docker compose --project-name $project -f docker-compose.yml -f docker-compose.observability.yml down --volumes"
   "${compose[@]}" down --volumes --remove-orphans --timeout 20 >/dev/null 2>&1 || log "could not remove the stack; run the command above"
   exit "$status"
 }
@@ -45,7 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-log "building and starting every service of docker-compose.yml (waiting until healthy)"
+log "building and starting every service of docker-compose.yml, and Prometheus (waiting until healthy)"
 started=$SECONDS
 "${compose[@]}" --progress plain up --build --detach --wait --wait-timeout "${SMOKE_WAIT_TIMEOUT:-900}"
 log "stack healthy after $((SECONDS - started))s"
@@ -56,3 +69,4 @@ if [[ -n ${SMOKE_EXTRA_CHECK:-} ]]; then
   log "running: $SMOKE_EXTRA_CHECK"
   bash -c "$SMOKE_EXTRA_CHECK"
 fi
+node tools/ci/observability-checks.mjs

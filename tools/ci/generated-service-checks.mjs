@@ -1,8 +1,8 @@
 // Checks, from outside, that a service made by `npx nx g @triad/tools:service <name>` works in a running
-// system: its gRPC server describes its contract through reflection, and the gateway serves its entity (a
-// demo user creates one through the gateway and reads it back, by id and in the list).
+// system: its gRPC server describes its contract through reflection, the gateway serves its entity (a demo
+// user creates one through the gateway and reads it back, by id and in the list), and its /metrics counted that.
 //
-//   node tools/ci/generated-service-checks.mjs <name> <resource> <gateway URL> <service gRPC host:port>
+//   node tools/ci/generated-service-checks.mjs <name> <resource> <gateway URL> <service gRPC host:port> <service HTTP URL>
 //
 // <name> and <resource> are the domain and resource the generator was given (`reviews`, `review`).
 //
@@ -10,9 +10,11 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-const [name, singular, gateway, grpcAddress] = process.argv.slice(2);
-if (!name || !singular || !gateway || !grpcAddress) {
-  console.error('usage: node tools/ci/generated-service-checks.mjs <name> <resource> <gateway URL> <service gRPC host:port>');
+const [name, singular, gateway, grpcAddress, serviceHttp] = process.argv.slice(2);
+if (!name || !singular || !gateway || !grpcAddress || !serviceHttp) {
+  console.error(
+    'usage: node tools/ci/generated-service-checks.mjs <name> <resource> <gateway URL> <service gRPC host:port> <service HTTP URL>',
+  );
   process.exit(2);
 }
 const pascal = (word) => word[0].toUpperCase() + word.slice(1);
@@ -71,3 +73,13 @@ if (read?.name !== label) fail(`${singular}(id) returned ${JSON.stringify(read)}
 const listed = (await graphql(`{ ${name}(first: 100) { nodes { id } } }`))[name].nodes;
 if (!listed.some((node) => node.id === created.id)) fail(`${name} does not list ${created.id}`);
 say(`the gateway created ${singular} ${created.id} and read it back by id and in the list`);
+
+// 3. Its metrics, as Prometheus scrapes them: the subgraph operations and the SQL behind them were counted.
+const metrics = await fetch(`${serviceHttp}/metrics`);
+const exposition = await metrics.text();
+if (!metrics.ok) fail(`GET ${serviceHttp}/metrics answered ${metrics.status}: ${exposition.slice(0, 200)}`);
+for (const family of ['graphql_server_request_duration_count', 'db_client_operation_duration_count']) {
+  const counted = exposition.split('\n').some((line) => line.startsWith(`${family}{`) && Number(line.split(' ').at(-1)) > 0);
+  if (!counted) fail(`${serviceHttp}/metrics has no ${family} above 0`);
+}
+say(`${serviceHttp}/metrics counted its GraphQL operations and database calls`);

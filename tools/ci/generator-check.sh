@@ -62,7 +62,7 @@ setsid npm start >"$scratch/start.log" 2>&1 &
 start_pid=$!
 wait_ready http://127.0.0.1:4000/readyz || { tail -50 "$scratch/start.log"; exit 1; }
 wait_ready http://127.0.0.1:4004/readyz || { tail -50 "$scratch/start.log"; exit 1; }
-node tools/ci/generated-service-checks.mjs "$name" "$resource" http://127.0.0.1:4000 127.0.0.1:50054
+node tools/ci/generated-service-checks.mjs "$name" "$resource" http://127.0.0.1:4000 127.0.0.1:50054 http://127.0.0.1:4004
 kill -INT -- "-$start_pid"
 wait "$start_pid" || true
 start_pid=
@@ -73,7 +73,7 @@ elif ! docker info >/dev/null 2>&1; then
   log "compose: left out, no Docker engine answers"
 else
   log "starting the system with docker compose, $name-service included"
-  SMOKE_PROJECT=triad-generated SMOKE_EXTRA_CHECK="node tools/ci/generated-service-checks.mjs $name $resource http://127.0.0.1:4000 127.0.0.1:50054" \
+  SMOKE_PROJECT=triad-generated SMOKE_EXTRA_CHECK="node tools/ci/generated-service-checks.mjs $name $resource http://127.0.0.1:4000 127.0.0.1:50054 http://127.0.0.1:4004" \
     bash tools/ci/compose-smoke.sh
 fi
 

@@ -4,6 +4,7 @@
 // orders on PostgreSQL) reads back over REST. Prints one line per check; exits 1 if any check fails.
 //
 //   node tools/ci/smoke-checks.mjs          # against 127.0.0.1 and the default ports
+import { checklist } from './checks.mjs';
 
 const host = '127.0.0.1';
 const rest = `http://${host}:3000`;
@@ -13,18 +14,7 @@ const catalog = `http://${host}:4002`;
 const orders = `http://${host}:4003`;
 const alice = { email: 'alice@triad.dev', password: 'alice-password' };
 
-let failures = 0;
-
-/** Runs one check; a thrown error fails it with its message, and the run goes on to the next check. */
-async function check(name, run) {
-  try {
-    const detail = await run();
-    console.log(`  ok    ${name}${detail ? ` (${detail})` : ''}`);
-  } catch (error) {
-    failures += 1;
-    console.log(`  FAIL  ${name}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
+const { check, finish } = checklist('compose smoke checks');
 
 /** Sends a request with a deadline and returns the status and the parsed JSON body (or the text). */
 async function request(url, init = {}) {
@@ -151,5 +141,4 @@ await check('the same order over REST: GET /v1/orders/{id} -> 200', async () => 
   expect(body.id === orderId, `id is ${JSON.stringify(body.id)}`);
 });
 
-console.log(failures === 0 ? 'compose smoke checks passed' : `compose smoke checks: ${failures} failed`);
-process.exit(failures === 0 ? 0 : 1);
+finish();

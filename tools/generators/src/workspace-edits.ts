@@ -86,7 +86,17 @@ const composePassword = (n: ServiceNames) => `      ${n.SCOPE}_DB_PASSWORD: \${$
 const composeSubgraphUrl = (n: ServiceNames) => `      ${n.SCOPE}_SUBGRAPH_URL: http://${n.service}:${n.httpPort}/graphql\n`;
 const composeGatewayDependency = (n: ServiceNames) => `      ${n.service}:\n        condition: service_healthy\n`;
 
+const prometheusJob = (n: ServiceNames) => `  - job_name: ${n.service}
+    static_configs:
+      - targets: [${n.service}:${n.httpPort}]
+`;
+const overlayService = (n: ServiceNames) => `  ${n.service}:
+    environment: *otel-environment
+`;
+
 const COMPOSE = 'docker-compose.yml';
+const PROMETHEUS = 'deploy/observability/prometheus.yml';
+const OBSERVABILITY_OVERLAY = 'docker-compose.observability.yml';
 const GATEWAY_DEPENDS_ON = /(?<=\n {2}graphql-gateway:\n(?:.*\n)*? {4}depends_on:\n)/;
 
 export const WORKSPACE_EDITS: WorkspaceEdit[] = [
@@ -153,5 +163,17 @@ export const WORKSPACE_EDITS: WorkspaceEdit[] = [
       for (const text of [composePassword(n), composeService(n), composeSubgraphUrl(n), composeGatewayDependency(n)])
         removeText(tree, COMPOSE, text);
     },
+  },
+  {
+    // Services come before the edges here too.
+    file: PROMETHEUS,
+    add: (tree, n) => insertBefore(tree, PROMETHEUS, /^ {2}- job_name: rest-api\n/m, prometheusJob(n)),
+    remove: (tree, n) => removeText(tree, PROMETHEUS, prometheusJob(n)),
+  },
+  {
+    file: OBSERVABILITY_OVERLAY,
+    add: (tree, n) =>
+      insertBefore(tree, OBSERVABILITY_OVERLAY, /^ {2}rest-api:\n {4}environment: \*otel-environment\n/m, overlayService(n)),
+    remove: (tree, n) => removeText(tree, OBSERVABILITY_OVERLAY, overlayService(n)),
   },
 ];

@@ -140,6 +140,33 @@ describe('files that must follow the registry', () => {
     }
   });
 
+  it('deploy/observability/prometheus.yml and the compose overlay: every process scraped at /metrics, and able to export spans', () => {
+    const prometheus = parseYaml(read('deploy/observability/prometheus.yml')) as {
+      scrape_configs: { job_name: string; metrics_path?: string; static_configs: { targets: string[] }[] }[];
+    };
+    const jobs = Object.fromEntries(prometheus.scrape_configs.map((job) => [job.job_name, job]));
+    expect(
+      Object.keys(jobs)
+        .filter((job) => job !== 'prometheus')
+        .sort(),
+      'prometheus.yml: one job per process',
+    ).toEqual([...PROCESS_NAMES].sort());
+    for (const name of PROCESS_NAMES) {
+      expect(jobs[name], `prometheus.yml: ${name}`).toEqual({
+        job_name: name,
+        static_configs: [{ targets: [`${name}:${entry(name).http.port}`] }],
+      });
+    }
+    const overlay = parseYaml(read('docker-compose.observability.yml'), { merge: true }) as {
+      services: Record<string, { environment?: Record<string, string> }>;
+    };
+    for (const name of PROCESS_NAMES) {
+      expect(overlay.services[name]?.environment, `docker-compose.observability.yml: ${name}`).toHaveProperty(
+        'OTEL_EXPORTER_OTLP_ENDPOINT',
+      );
+    }
+  });
+
   it('names each setting the way the processes read it', () => {
     expect(serviceSettingNames('catalog-service')).toEqual({
       grpcPort: 'CATALOG_GRPC_PORT',
