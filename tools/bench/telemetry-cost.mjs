@@ -51,8 +51,7 @@ const MODES = {
 };
 
 /** The two reads measured: a REST read served by one service, and a GraphQL query across three. */
-function workloads(system, token, productId) {
-  const rest = `http://127.0.0.1:${system.ports.rest}`;
+function workloads(system, rest, token, productId) {
   return {
     'REST GET /v1/products/{id}': () => fetch(`${rest}/v1/products/${productId}`),
     'GraphQL me.orders with product names': () =>
@@ -128,7 +127,7 @@ async function measure(mode) {
     const { access_token: token } = await signIn.json();
     const { products } = await (await fetch(`${rest}/v1/products?page_size=1`)).json();
     const results = {};
-    for (const [name, request] of Object.entries(workloads(system, token, products[0].id))) {
+    for (const [name, request] of Object.entries(workloads(system, rest, token, products[0].id))) {
       await throughput(request, WARM_UP_SECONDS);
       results[name] = await throughput(request, SECONDS);
     }

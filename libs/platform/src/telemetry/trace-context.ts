@@ -1,9 +1,15 @@
 import { context, trace, TraceFlags, type SpanContext } from '@opentelemetry/api';
 
+/** The current span's context, or undefined outside any trace. */
+function activeSpanContext(): SpanContext | undefined {
+  const spanContext = trace.getSpan(context.active())?.spanContext();
+  return spanContext && trace.isSpanContextValid(spanContext) ? spanContext : undefined;
+}
+
 /** The ids of the current span, for a log line: empty outside any trace. */
 export function traceFields(): { trace_id?: string; span_id?: string } {
-  const spanContext = trace.getSpan(context.active())?.spanContext();
-  return spanContext && trace.isSpanContextValid(spanContext) ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
+  const spanContext = activeSpanContext();
+  return spanContext ? { trace_id: spanContext.traceId, span_id: spanContext.spanId } : {};
 }
 
 /**
@@ -11,8 +17,8 @@ export function traceFields(): { trace_id?: string; span_id?: string } {
  * Built from the span itself rather than through the configured propagators, which may not include W3C's.
  */
 export function activeTraceparent(): string | undefined {
-  const spanContext = trace.getSpan(context.active())?.spanContext();
-  if (!spanContext || !trace.isSpanContextValid(spanContext)) return undefined;
+  const spanContext = activeSpanContext();
+  if (!spanContext) return undefined;
   const sampled = (spanContext.traceFlags & TraceFlags.SAMPLED) === TraceFlags.SAMPLED;
   return `00-${spanContext.traceId}-${spanContext.spanId}-${sampled ? '01' : '00'}`;
 }
