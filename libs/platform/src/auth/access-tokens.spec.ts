@@ -1,4 +1,4 @@
-import { importJWK, SignJWT } from 'jose';
+import { createLocalJWKSet, importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AccessTokens, serviceAudience, TOKEN_ALGORITHM } from './access-tokens.js';
 import { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './signing-keys.js';
@@ -103,6 +103,37 @@ describe('AccessTokens', () => {
     const { tokens } = await authority();
     expect(await tokens.fromAuthorization(undefined)).toBeUndefined();
     await expect(tokens.fromAuthorization('Basic dXNlcjpwYXNz')).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it('checks a token once per process, and a withdrawn key stops only tokens it has not checked yet', async () => {
+    const { key, signer } = await authority();
+    let published = publicJwks([key]);
+    let keyLookups = 0;
+    const tokens = new AccessTokens({
+      issuer: ISSUER,
+      keys: (header, token) => {
+        keyLookups += 1;
+        return createLocalJWKSet(published)(header, token);
+      },
+    });
+    const { token: first } = await signer.sign({ userId: 'u1', role: 'customer' }, 60);
+    for (let request = 0; request < 5; request += 1) expect(await tokens.verify(first)).toEqual({ userId: 'u1', role: 'customer' });
+    expect(keyLookups).toBe(1);
+
+    // The key leaks and is withdrawn: a token this process never saw is refused at once, one it checked
+    // already is taken for at most VERIFIED_TOKEN_TTL_MS more.
+    published = { keys: [] };
+    const { token: second } = await signer.sign({ userId: 'u2', role: 'customer' }, 60);
+    await expect(tokens.verify(second)).rejects.toMatchObject(invalid);
+    expect(await tokens.verify(first)).toEqual({ userId: 'u1', role: 'customer' });
+  });
+
+  it('refuses a checked token from its expiry on, however recently it was checked', async () => {
+    const { signer, tokens } = await authority();
+    const { token, expiresAt } = await signer.sign({ userId: 'u1', role: 'customer' }, 1);
+    expect(await tokens.verify(token)).toEqual({ userId: 'u1', role: 'customer' });
+    await new Promise((resolve) => setTimeout(resolve, expiresAt.getTime() - Date.now() + 50));
+    await expect(tokens.verify(token)).rejects.toMatchObject({ message: 'The access token has expired: sign in again.' });
   });
 
   it('says the keys are unavailable, not that the token is bad, when users-service cannot be reached', async () => {

@@ -1,4 +1,5 @@
 import { createLocalJWKSet, createRemoteJWKSet, errors as joseErrors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { env } from '../config/config.js';
 import { DomainError } from '../errors/domain-error.js';
@@ -56,11 +57,16 @@ const serviceClaims = z.object({ client_id: z.string().min(1).max(128), scope: z
  * only it holds. Every other process fetches the public keys from its JWKS (`/.well-known/jwks.json`) and
  * caches them by `kid`; a token signed with a key it has not seen makes it fetch again (at most every few
  * seconds), so a key rotation needs no restart here. A token forwarded in gRPC metadata is checked again
- * wherever it is used.
+ * in every process it reaches.
+ *
+ * Within a process, a token is checked once: a client sends the same token with every request, and a request
+ * meets several checks (rate limit, then guard). A verified token's claims are kept for at most
+ * `VERIFIED_TOKEN_TTL_MS` and never past its `exp`; nothing about a token that failed is kept.
  */
 export class AccessTokens {
   private readonly keys: JWTVerifyGetKey;
   private readonly issuer: string;
+  private readonly verifiedTokens = new LRUCache<string, Record<string, unknown>>({ max: VERIFIED_TOKENS_KEPT });
 
   constructor(settings: AccessTokenSettings);
   constructor(settings: { keys: JWTVerifyGetKey; issuer: string });
@@ -112,6 +118,16 @@ export class AccessTokens {
 
   private async verified(token: string, audience: string): Promise<Record<string, unknown>> {
     if (token.length > MAX_TOKEN_LENGTH) throw DomainError.unauthenticated('The access token is not valid: sign in again.');
+    const cacheKey = `${audience} ${token}`;
+    const known = this.verifiedTokens.get(cacheKey);
+    if (known) return known;
+    const payload = await this.verifiedNow(token, audience);
+    const ttl = Math.min(VERIFIED_TOKEN_TTL_MS, Number(payload['exp']) * 1000 - Date.now());
+    if (ttl > 0) this.verifiedTokens.set(cacheKey, payload, { ttl });
+    return payload;
+  }
+
+  private async verifiedNow(token: string, audience: string): Promise<Record<string, unknown>> {
     try {
       const { payload } = await jwtVerify(token, this.keys, {
         issuer: this.issuer,
@@ -130,6 +146,14 @@ export class AccessTokens {
     }
   }
 }
+
+/**
+ * How long a verified token is taken as verified without checking its signature again: a key withdrawn from
+ * the JWKS stops working everywhere within this time (an expired token stops at its `exp`, as before).
+ */
+export const VERIFIED_TOKEN_TTL_MS = 60_000;
+/** Verified tokens kept per process, the least recently used forgotten first: about 1 KB each. */
+const VERIFIED_TOKENS_KEPT = 10_000;
 
 /** Longer than any token Triad issues; a larger header is refused before any parsing. */
 const MAX_TOKEN_LENGTH = 4096;
