@@ -29,7 +29,7 @@ describe('unsupported methods and unknown paths', () => {
   });
 
   it.each([
-    ['GET', '/v1/orders', 'POST'],
+    ['DELETE', '/v1/orders', 'GET, HEAD, POST'],
     ['PUT', '/v1/users', 'GET, HEAD, POST'],
     ['PATCH', '/v1/users/me', 'GET, HEAD'],
     ['GET', '/v1/auth/token', 'POST'],

@@ -47,6 +47,7 @@ describe('OpenAPI document', () => {
     expect(operations.map(({ route, operationId }) => `${route} ${operationId}`).sort()).toEqual([
       'GET /v1/api-keys listApiKeys',
       'GET /v1/api-keys/{id} getApiKey',
+      'GET /v1/orders listOrders',
       'GET /v1/orders/{id} getOrder',
       'GET /v1/orders/{id}/events watchOrder',
       'GET /v1/products listProducts',
@@ -94,6 +95,7 @@ describe('OpenAPI document', () => {
         'getOrder',
         'getUser',
         'importProducts',
+        'listOrders',
         'listUserOrders',
         'listUsers',
         'placeOrder',

@@ -1,11 +1,12 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { OrderStatus, type Order, type OrderItem } from '@triad/contracts/orders/v1';
 import { Type } from 'class-transformer';
-import { IsArray, IsDefined, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsDefined, IsIn, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { ProductResource } from '../products/products.dto.js';
 import { IsInt32 } from '../resources/int32.js';
 import { isoTime } from '../resources/iso-time.js';
 import { MoneyResource, toMoneyResource } from '../resources/money.dto.js';
-import { PageResource } from '../resources/page.dto.js';
+import { PageQuery, PageResource } from '../resources/page.dto.js';
 
 // The edge checks the shape of a request; orders-service owns the rules and their messages (how many items,
 // how many units), so a rule changes in one place. The limits below only document those rules.
@@ -56,9 +57,32 @@ export function protoOrderStatus(name: OrderStatusName): OrderStatus {
   return statuses.find((status) => STATUS_NAME_OF[status] === name) ?? OrderStatus.ORDER_STATUS_UNSPECIFIED;
 }
 
+/** What `?expand=` can bring along with a list of orders. */
+export const ORDER_EXPANSIONS = ['items.product'] as const;
+export type OrderExpansion = (typeof ORDER_EXPANSIONS)[number];
+
+export class ListOrdersQuery extends PageQuery {
+  @ApiPropertyOptional({
+    enum: ORDER_EXPANSIONS,
+    description:
+      "`items.product` puts each item's product in the item, as `GET /v1/products/{id}` returns it now, so the orders and " +
+      'what is in them take one call.',
+  })
+  @IsOptional()
+  @IsIn(ORDER_EXPANSIONS, { message: `can only be ${ORDER_EXPANSIONS.join(', ')}` })
+  expand?: OrderExpansion;
+}
+
 export class OrderItemResource {
   @ApiProperty({ format: 'uuid' })
   product_id!: string;
+
+  @ApiPropertyOptional({
+    type: ProductResource,
+    nullable: true,
+    description: 'Only with `expand=items.product`: the product as it is now (its price may differ from `unit_price`); null if it is gone.',
+  })
+  product?: ProductResource | null;
 
   @ApiProperty({ type: 'integer', minimum: 1 })
   quantity!: number;

@@ -198,6 +198,79 @@ describe('/v1/orders', () => {
     });
   });
 
+  describe('GET /v1/orders', () => {
+    // The admin's own orders: the list is always the caller's, whoever the caller is.
+    let ownerToken: string;
+    let mug: ProductResource;
+    let lamp: ProductResource;
+    let placed: OrderResource[];
+
+    beforeAll(async () => {
+      ownerToken = adminToken;
+      [mug, lamp] = await Promise.all([addMug(), addMug()]).then((products) =>
+        products.map((product) => ({ id: product.id }) as ProductResource),
+      );
+      placed = [];
+      placed.push((await place(ownerToken, [{ product_id: mug.id, quantity: 1 }])).body);
+      placed.push(
+        (
+          await place(ownerToken, [
+            { product_id: mug.id, quantity: 2 },
+            { product_id: lamp.id, quantity: 1 },
+          ])
+        ).body,
+      );
+      mug = (await api.call<ProductResource>('GET', `/v1/products/${mug.id}`)).body;
+      lamp = (await api.call<ProductResource>('GET', `/v1/products/${lamp.id}`)).body;
+    });
+
+    it("lists the caller's own orders only, newest first, without products unless asked", async () => {
+      await place(aliceToken, [{ product_id: mug.id, quantity: 1 }]);
+      const { status, body } = await api.call<OrderListResource>('GET', '/v1/orders', { token: ownerToken });
+
+      expect(status).toBe(200);
+      expect(body).toEqual({ orders: [...placed].reverse(), next_page_token: null });
+      expect(body.orders[0]!.items[0]).not.toHaveProperty('product');
+    });
+
+    it("brings each item's product along with expand=items.product, and keeps it in the next page's link", async () => {
+      const first = await api.call<OrderListResource>('GET', '/v1/orders?expand=items.product&page_size=1', { token: ownerToken });
+
+      expect(first.status).toBe(200);
+      expect(first.body.orders.map((order) => order.items)).toEqual([
+        [
+          { ...placed[1]!.items[0], product: { ...mug, stock_on_hand: expect.any(Number), updated_at: expect.any(String) } },
+          { ...placed[1]!.items[1], product: { ...lamp, stock_on_hand: expect.any(Number), updated_at: expect.any(String) } },
+        ],
+      ]);
+      const next = /^<([^>]+)>; rel="next"$/.exec(first.headers.get('link') ?? '')?.[1];
+      expect(next).toMatch(/^\/v1\/orders\?expand=items\.product&page_size=1&page_token=/);
+
+      const second = await api.call<OrderListResource>('GET', next!, { token: ownerToken });
+      expect(second.body.orders.map((order) => order.id)).toEqual([placed[0]!.id]);
+      expect(second.body.orders[0]!.items[0]!.product).toMatchObject({ id: mug.id, name: 'Blue mug', sku: mug.sku });
+      expect(second.body.next_page_token).toBeNull();
+    });
+
+    // A NUL or a broken escape is refused before any route (REQUEST.MALFORMED_URL, see hostile-requests.spec.ts).
+    it('answers 400 naming expand for anything it cannot expand', async () => {
+      for (const expand of ['items.user', 'items.product,items.product', 'ITEMS.PRODUCT', 'x'.repeat(10_000)]) {
+        const { status, body } = await api.call<ProblemDocument>('GET', `/v1/orders?expand=${encodeURIComponent(expand)}`, {
+          token: ownerToken,
+        });
+        expect(status, expand.slice(0, 30)).toBe(400);
+        expect(body.errors, expand.slice(0, 30)).toEqual([{ field: 'expand', description: 'can only be items.product' }]);
+      }
+    });
+
+    it('answers 401 without a token, and an empty list to a user with no orders', async () => {
+      expect((await api.call('GET', '/v1/orders?expand=items.product')).status).toBe(401);
+      const { status, body } = await api.call<OrderListResource>('GET', '/v1/orders?expand=items.product', { token: bobToken });
+      expect(status).toBe(200);
+      expect(body).toEqual({ orders: [], next_page_token: null });
+    });
+  });
+
   describe('GET /v1/users/{id}/orders', () => {
     let carol: Account;
     let carolToken: string;

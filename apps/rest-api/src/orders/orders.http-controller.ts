@@ -1,15 +1,18 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import type { OrdersServiceClient } from '@triad/contracts/orders/v1';
+import type { CatalogServiceClient } from '@triad/contracts/catalog/v1';
+import type { ListOrdersRequest, OrdersServiceClient } from '@triad/contracts/orders/v1';
 import { DomainError, unaryCall, type Caller } from '@triad/platform';
 import type { FastifyReply } from 'fastify';
 import { CurrentCaller, RequireCaller } from '../auth/caller-auth.guard.js';
+import { CATALOG_CLIENT } from '../catalog/catalog-client.js';
 import { Cacheable } from '../http/http-cache.hook.js';
 import { PagedList } from '../http/page-links.hook.js';
 import { ApiProblemResponses } from '../problems/api-problem-responses.decorator.js';
+import { toProductResource } from '../products/products.dto.js';
 import { nextPageToken, PageQuery } from '../resources/page.dto.js';
 import { ORDERS_CLIENT } from './orders-client.js';
-import { OrderListResource, OrderResource, PlaceOrderBody, toOrderResource } from './orders.dto.js';
+import { ListOrdersQuery, OrderListResource, OrderResource, PlaceOrderBody, toOrderResource } from './orders.dto.js';
 
 /** The header that makes placing an order safe to retry (IETF draft-ietf-httpapi-idempotency-key-header). */
 const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -24,7 +27,27 @@ const orderIdParam = ApiParam({ name: 'id', format: 'uuid', description: 'The id
 @Controller('v1')
 @RequireCaller()
 export class OrdersHttpController {
-  constructor(@Inject(ORDERS_CLIENT) private readonly orders: OrdersServiceClient) {}
+  constructor(
+    @Inject(ORDERS_CLIENT) private readonly orders: OrdersServiceClient,
+    @Inject(CATALOG_CLIENT) private readonly catalog: CatalogServiceClient,
+  ) {}
+
+  @Get('orders')
+  @Cacheable('private')
+  @PagedList()
+  @ApiOperation({
+    operationId: 'listOrders',
+    summary: 'List my orders',
+    description:
+      "The signed-in user's orders, newest first. With `expand=items.product` each item carries its product, so an order " +
+      'history with product names is one call, not one per product.',
+  })
+  @ApiOkResponse({ type: OrderListResource, description: 'One page of orders.' })
+  @ApiProblemResponses(400)
+  async listOrders(@CurrentCaller() caller: Caller, @Query() query: ListOrdersQuery): Promise<OrderListResource> {
+    const page = await this.orderPage({ userId: caller.userId, pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' });
+    return query.expand === 'items.product' ? { ...page, orders: await this.withProducts(page.orders) } : page;
+  }
 
   @Post('orders')
   @HttpCode(201)
@@ -131,12 +154,27 @@ export class OrdersHttpController {
   @ApiOkResponse({ type: OrderListResource, description: 'One page of orders.' })
   @ApiProblemResponses(400, 403)
   async listUserOrders(@Param('id') userId: string, @Query() query: PageQuery): Promise<OrderListResource> {
-    const request = { userId, pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' };
+    return this.orderPage({ userId, pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' });
+  }
+
+  private async orderPage(request: ListOrdersRequest): Promise<OrderListResource> {
     const page = await unaryCall(this.orders.listOrders(request), 'orders-service').catch((error: unknown) => {
-      // orders-service calls the user `user_id`, as its contract does; this route takes it as the path's `id`.
+      // orders-service calls the user `user_id`, as its contract does; `/v1/users/{id}/orders` takes it as the path's `id`.
       throw DomainError.renameFields(error, { user_id: 'id' });
     });
     return { orders: page.orders.map(toOrderResource), next_page_token: nextPageToken(page.nextPageToken) };
+  }
+
+  /** The orders with each item's product, from one catalog-service call for the whole page. */
+  private async withProducts(orders: OrderResource[]): Promise<OrderResource[]> {
+    const ids = [...new Set(orders.flatMap((order) => order.items.map((item) => item.product_id)))];
+    if (ids.length === 0) return orders;
+    const { products } = await unaryCall(this.catalog.batchGetProducts({ ids }), 'catalog-service');
+    const byId = new Map(products.map((product) => [product.id, toProductResource(product)]));
+    return orders.map((order) => ({
+      ...order,
+      items: order.items.map((item) => ({ ...item, product: byId.get(item.product_id) ?? null })),
+    }));
   }
 }
 
