@@ -35,25 +35,27 @@ const DURATION_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.075, 0.1,
 export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (runningTelemetry() || env['OTEL_SDK_DISABLED'] === 'true') return;
   const exporting = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || env['OTEL_TRACES_EXPORTER']);
-  const instrumentations = [
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (request) => INFRASTRUCTURE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
-    }),
-    new UndiciInstrumentation(),
+  const instrumentations = selectedInstrumentations(env, {
+    http: () =>
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (request) => INFRASTRUCTURE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
+      }),
+    undici: () => new UndiciInstrumentation(),
     // The route (`http.route`) for the HTTP span and metrics; no spans per hook or handler, which cost more
     // than they show.
-    new FastifyOtelInstrumentation({
-      registerOnInitialization: true,
-      instrumentHooks: false,
-      instrumentHandler: false,
-      ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url),
-    }),
-    new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
+    fastify: () =>
+      new FastifyOtelInstrumentation({
+        registerOnInitialization: true,
+        instrumentHooks: false,
+        instrumentHandler: false,
+        ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url),
+      }),
+    grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
     // Parse, validate and execute; a span per resolved field would outnumber everything else in a trace.
-    new GraphQLInstrumentation({ ignoreResolveSpans: true }),
-    new PgInstrumentation({ requireParentSpan: true }),
-    new RuntimeNodeInstrumentation(),
-  ];
+    graphql: () => new GraphQLInstrumentation({ ignoreResolveSpans: true }),
+    pg: () => new PgInstrumentation({ requireParentSpan: true }),
+    'runtime-node': () => new RuntimeNodeInstrumentation(),
+  });
   // The app imports these packages as ES modules: only they go through the loader hook the patching needs
   // (CommonJS `require`s are patched without one). Node >= 24.11 runs it in-thread.
   registerEsmHooks({
@@ -74,6 +76,29 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
     prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
     shutdown: () => sdk.shutdown(),
   });
+}
+
+/**
+ * The instrumentations to load, by the names `@opentelemetry/auto-instrumentations-node` gives them:
+ * `OTEL_NODE_ENABLED_INSTRUMENTATIONS` keeps only those listed, `OTEL_NODE_DISABLED_INSTRUMENTATIONS` drops
+ * those listed (both comma-separated).
+ */
+export function selectedInstrumentations<A extends Record<string, () => unknown>>(
+  env: NodeJS.ProcessEnv,
+  available: A,
+): ReturnType<A[keyof A]>[] {
+  const list = (name: string) =>
+    new Set(
+      (env[name] ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    );
+  const enabled = list('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
+  const disabled = list('OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+  return Object.entries(available)
+    .filter(([name]) => (enabled.size === 0 || enabled.has(name)) && !disabled.has(name))
+    .map(([, create]) => create() as ReturnType<A[keyof A]>);
 }
 
 /** `users-service` when the entry point is `…/apps/users-service/dist/main.js`: the name when OTEL_SERVICE_NAME is unset. */
