@@ -11,12 +11,14 @@
 //   --seconds S       measured seconds per workload (default 10, after 5 s of warm-up)
 //   --concurrency C   requests in flight (default 16)
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freeSystemPorts, startSystem } from '@triad/testing/system';
+import { drive, medianOf } from './lib/drive.mjs';
+import { cpuPerRequest, cpuSeconds, systemProcesses } from './lib/processes.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -63,51 +65,23 @@ function workloads(system, rest, token, productId) {
   };
 }
 
-/** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
-const CLOCK_TICKS = 100;
-
-/** CPU seconds (user + system) used so far by every process this one started, and theirs: the system measured. */
-function systemCpuSeconds() {
-  const parents = new Map();
-  const ticks = new Map();
-  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      // Fields after the command (which may hold spaces, inside parentheses): state, ppid, … utime (14), stime (15).
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      parents.set(pid, fields[1]);
-      ticks.set(pid, Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // The process ended while being read.
-    }
-  }
-  const isOurs = (pid) => {
-    for (let current = parents.get(pid); current && current !== '0'; current = parents.get(current)) {
-      if (current === String(process.pid)) return true;
-    }
-    return false;
-  };
-  return [...ticks].filter(([pid]) => isOurs(pid)).reduce((total, [, value]) => total + value, 0) / CLOCK_TICKS;
-}
-
 /**
  * Completed requests per second over `seconds`, with CONCURRENCY loops, and the system's CPU milliseconds per
  * request (the figure that carries over to other machines); any failed request aborts the run.
  */
 async function throughput(request, seconds) {
-  const cpuBefore = systemCpuSeconds();
-  let completed = 0;
-  const until = Date.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (Date.now() < until) {
-        const response = await request();
-        const body = await response.text();
-        if (!response.ok || body.includes('"errors"')) throw new Error(`${response.status}: ${body.slice(0, 300)}`);
-        completed += 1;
-      }
-    }),
+  const processes = systemProcesses();
+  const cpuBefore = cpuSeconds(processes);
+  const run = await drive(
+    async () => {
+      const response = await request();
+      const body = await response.text();
+      if (!response.ok || body.includes('"errors"')) throw new Error(`${response.status}: ${body.slice(0, 300)}`);
+    },
+    { concurrency: CONCURRENCY, seconds },
   );
-  return { perSecond: completed / seconds, cpuMs: ((systemCpuSeconds() - cpuBefore) * 1000) / completed };
+  if (run.failures > 0) throw run.firstFailure;
+  return { perSecond: run.perSecond, cpuMs: cpuPerRequest(cpuBefore, cpuSeconds(processes), run.completed).total };
 }
 
 async function measure(mode) {
@@ -149,7 +123,7 @@ for (let round = 1; round <= ROUNDS; round += 1) {
 }
 receiver.close();
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const median = (values) => medianOf(values).median;
 const workloadNames = Object.keys(runs.off[0]);
 console.log(
   `\n${ROUNDS} rounds, ${SECONDS} s each at concurrency ${CONCURRENCY}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
