@@ -18,6 +18,7 @@ import { addHttpCacheHook } from './http-cache.hook.js';
 import { addMethodNotAllowedHook } from './method-not-allowed.hook.js';
 import { addPageLinksHook } from './page-links.hook.js';
 import { addRateLimit } from './rate-limit.hook.js';
+import { addDocsSecurityHeaders, API_SECURITY_HEADERS } from './security-headers.js';
 
 /** Where platform's `subgraphOptions` serve the API keys subgraph: the gateway's endpoint, not part of the REST API. */
 const SUBGRAPH_PATH = '/graphql';
@@ -46,21 +47,10 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
   const fastify = app.getHttpAdapter().getInstance();
   // First, so that every answer carries it, a 429 or a refused API key too.
   addTraceResponseHeader(fastify);
-  app.useSecurityHeaders({
-    // helmet's policy, which Swagger UI at /docs works under: its scripts and styles are served from here.
-    // Without `upgrade-insecure-requests`, which would send the page's own scripts to an https port that
-    // does not exist wherever the API is served over plain HTTP (a laptop, the compose stack).
-    contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-  });
+  app.useSecurityHeaders(API_SECURITY_HEADERS);
+  addDocsSecurityHeaders(fastify);
   setConnectionErrorBody(app, problemConnectionErrorBody);
-  app.enableCors({
-    origin: config.CORS_ORIGINS,
-    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    exposedHeaders: EXPOSED_HEADERS,
-    // Tokens travel in `Authorization`, never in cookies, so credentialed CORS is not needed.
-    credentials: false,
-    maxAge: 600,
-  });
+  if (config.CORS_ORIGINS.length > 0) enableCors(app, config.CORS_ORIGINS);
 
   addBodyLimitHook(fastify);
   // Before the 405 check, so a request for a path or a method the API lacks uses allowance too. The subgraph
@@ -81,4 +71,21 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
   addMethodNotAllowedHook(fastify);
   addPageLinksHook(fastify);
   addHttpCacheHook(fastify);
+}
+
+/**
+ * CORS for the listed origins only: a request from any other page, or from no browser at all, gets no CORS
+ * headers (rather than `Access-Control-Expose-Headers` on every answer). `Vary: Origin` is on every answer, so
+ * a shared cache never hands one origin's answer to another. With no origin listed, nothing varies by origin.
+ */
+function enableCors(app: NestFastifyApplication, origins: readonly string[]): void {
+  const allowed = new Set(origins);
+  app.enableCors({
+    origin: (origin, callback) => callback(null, origin !== undefined && allowed.has(origin)),
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+    exposedHeaders: EXPOSED_HEADERS,
+    // Tokens travel in `Authorization`, never in cookies, so credentialed CORS is not needed.
+    credentials: false,
+    maxAge: 600,
+  });
 }

@@ -58,6 +58,16 @@ export const ORDERS_CONTRACTS: Record<string, OperationContract> = {
       422: when('the order has shipped', (f) => post(`/v1/orders/${f.orders.shipped}:cancel`, { token: f.alice.token })),
     },
   },
+  listOrders: {
+    answers: {
+      200: when("the user asks for their orders with each item's product", (f) =>
+        get('/v1/orders?page_size=1&expand=items.product', { token: f.alice.token }),
+      ),
+      304: when('the client holds the current page', (f) => get('/v1/orders?page_size=1', { token: f.alice.token, headers: ANY_COPY })),
+      400: when('expand names something that cannot be expanded', (f) => get('/v1/orders?expand=items.user', { token: f.alice.token })),
+      401: when('no access token is sent', () => get('/v1/orders')),
+    },
+  },
   listUserOrders: {
     answers: {
       200: when('the user asks', (f) => get(`/v1/users/${f.alice.id}/orders?page_size=1`, { token: f.alice.token })),
