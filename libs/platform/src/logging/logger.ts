@@ -5,7 +5,7 @@ import { currentRequestContext } from './request-context.js';
 import { scrubLogText, serializeError } from './safe-error.js';
 
 /**
- * The process logger: one JSON object per line on stdout, with the service name and, inside a request,
+ * The process logger: one JSON object per line on stdout, written asynchronously, with the service name and, inside a request,
  * its request id and OpenTelemetry trace and span ids. Secrets that may sit in logged objects are redacted, and errors are logged through an
  * allow-list (`serializeError`), so a failed query's parameters never reach a line.
  */
@@ -24,7 +24,10 @@ export function createLogger(service: string, level = 'info', destination?: Dest
     serializers: { err: serializeError, error: serializeError },
     redact: { paths: REDACTED_KEYS.flatMap(redactionPaths), censor: '[redacted]' },
   };
-  return destination ? pino(options, destination) : pino(options);
+  // Asynchronous writes to stdout: a line goes out at once when the stream is idle, and lines logged while a
+  // write is under way go out together in the next one, rather than one blocking write per line. pino flushes
+  // what is pending when the process exits.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
 }
 
 /** Names under which a secret may sit in a logged object, at the top level or one level down. */
