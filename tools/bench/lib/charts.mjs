@@ -5,7 +5,9 @@ const PALETTE = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#b07aa1
 const FONT = 'font-family="system-ui, sans-serif" font-size="12"';
 
 const escape = (text) => String(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-const fmt = (value) => (value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+const fmt = (value) => (value === 0 || value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2));
+/** An axis label: as many decimals as the step between grid lines needs. */
+const tickLabel = (value, step) => value.toFixed(Number.isInteger(step) ? 0 : Math.min(2, Math.ceil(-Math.log10(step % 1 || 1)) || 1));
 
 /** A round step for about `count` grid lines up to `max`. */
 function niceStep(max, count = 5) {
@@ -50,7 +52,7 @@ export function barChart({ title, unit, groups, series }) {
   const parts = [];
   for (let tick = 0; tick <= axisMax + step / 2; tick += step) {
     parts.push(
-      `<line x1="${left}" x2="${left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/><text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${fmt(tick)}</text>`,
+      `<line x1="${left}" x2="${left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/><text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${tickLabel(tick, step)}</text>`,
     );
   }
   series.forEach((entry, seriesIndex) => {
@@ -82,7 +84,7 @@ export function barChart({ title, unit, groups, series }) {
 export function lineChart({ title, xLabel, unit, series }) {
   const width = 760;
   const left = 60;
-  const plotWidth = 480;
+  const plotWidth = 660;
   const top = 40;
   const plotHeight = 260;
   const xs = [...new Set(series.flatMap((entry) => entry.points.map(([x]) => x)))].sort((a, b) => a - b);
@@ -95,7 +97,7 @@ export function lineChart({ title, xLabel, unit, series }) {
   const parts = [];
   for (let tick = 0; tick <= axisMax + step / 2; tick += step) {
     parts.push(
-      `<line x1="${left}" x2="${left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/><text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${fmt(tick)}</text>`,
+      `<line x1="${left}" x2="${left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/><text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${tickLabel(tick, step)}</text>`,
     );
   }
   for (const value of xs) parts.push(`<text x="${x(value)}" y="${top + plotHeight + 18}" text-anchor="middle">${value}</text>`);
@@ -112,12 +114,13 @@ export function lineChart({ title, xLabel, unit, series }) {
         `<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3" fill="${colour}"><title>${escape(`${entry.label}, ${px}: ${fmt(py)} ${unit}`)}</title></circle>`,
       );
   });
+  // Below the plot: the labels are long.
   parts.push(
     legend(
       series.map((entry) => entry.label),
-      left + plotWidth + 20,
-      top,
+      left,
+      top + plotHeight + 52,
     ),
   );
-  return frame(width, top + plotHeight + 50, title, parts.join('\n') + '\n');
+  return frame(width, top + plotHeight + 60 + series.length * 18, title, parts.join('\n') + '\n');
 }

@@ -50,6 +50,20 @@ export function cpuPerRequest(before, after, requests) {
   return { total, perProcess };
 }
 
+/** The resident memory (MiB) of each named process now. */
+export function residentMiB(processes) {
+  const resident = {};
+  for (const [name, pid] of processes) {
+    try {
+      const kib = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+      if (kib) resident[name] = Number(kib) / 1024;
+    } catch {
+      // the process ended while being read
+    }
+  }
+  return resident;
+}
+
 function readStat(pid) {
   try {
     // Fields after the command (which may hold spaces, inside parentheses): state, ppid, … utime (14), stime (15).
