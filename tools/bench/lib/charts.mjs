@@ -33,28 +33,33 @@ function legend(labels, x, y) {
     .join('\n');
 }
 
-/**
- * Grouped bars: one group per `groups[i].label`, one bar per series, `values[series][group]` (missing values
- * leave a gap), on a linear axis in `unit`.
- */
-export function barChart({ title, unit, groups, series }) {
-  const width = 760;
-  const left = 60;
-  const plotWidth = 520;
-  const top = 40;
-  const plotHeight = 260;
-  const max = Math.max(...series.flatMap((entry) => entry.values.filter((value) => Number.isFinite(value)))) || 1;
-  const step = niceStep(max);
-  const axisMax = Math.ceil(max / step) * step;
+/** The vertical axis of a plot from 0 to past `max`: the scale, and its grid lines, labels and title. */
+function valueAxis(max, { left, top, plotWidth, plotHeight, unit }) {
+  const step = niceStep(max || 1);
+  const axisMax = Math.ceil((max || 1) / step) * step;
   const y = (value) => top + plotHeight - (value / axisMax) * plotHeight;
-  const groupWidth = plotWidth / groups.length;
-  const barWidth = (groupWidth * 0.8) / series.length;
   const parts = [];
   for (let tick = 0; tick <= axisMax + step / 2; tick += step) {
     parts.push(
       `<line x1="${left}" x2="${left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/><text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${tickLabel(tick, step)}</text>`,
     );
   }
+  parts.push(
+    `<text x="16" y="${top + plotHeight / 2}" transform="rotate(-90 16 ${top + plotHeight / 2})" text-anchor="middle">${escape(unit)}</text>`,
+  );
+  return { y, parts };
+}
+
+/**
+ * Grouped bars: one group per `groups[i]`, one bar per series, `series[i].values[group]` (a missing value
+ * leaves a gap), on a linear axis in `unit`.
+ */
+export function barChart({ title, unit, groups, series }) {
+  const plot = { left: 60, top: 40, plotWidth: 520, plotHeight: 260, unit };
+  const { left, top, plotWidth, plotHeight } = plot;
+  const { y, parts } = valueAxis(Math.max(...series.flatMap((entry) => entry.values.filter(Number.isFinite))), plot);
+  const groupWidth = plotWidth / groups.length;
+  const barWidth = (groupWidth * 0.8) / series.length;
   series.forEach((entry, seriesIndex) => {
     entry.values.forEach((value, groupIndex) => {
       if (!Number.isFinite(value)) return;
@@ -68,53 +73,35 @@ export function barChart({ title, unit, groups, series }) {
     parts.push(`<text x="${left + (index + 0.5) * groupWidth}" y="${top + plotHeight + 18}" text-anchor="middle">${escape(group)}</text>`);
   });
   parts.push(
-    `<text x="16" y="${top + plotHeight / 2}" transform="rotate(-90 16 ${top + plotHeight / 2})" text-anchor="middle">${escape(unit)}</text>`,
-  );
-  parts.push(
     legend(
       series.map((entry) => entry.label),
       left + plotWidth + 20,
       top,
     ),
   );
-  return frame(width, top + plotHeight + 40, title, parts.join('\n') + '\n');
+  return frame(760, top + plotHeight + 40, title, parts.join('\n') + '\n');
 }
 
-/** Lines over a log-2 x axis (concurrency): `series[i].points` are `[x, y]`. */
+/** Lines over a log-2 x axis (concurrency): `series[i].points` are `[x, y]`; the legend goes below, as labels are long. */
 export function lineChart({ title, xLabel, unit, series }) {
-  const width = 760;
-  const left = 60;
-  const plotWidth = 660;
-  const top = 40;
-  const plotHeight = 260;
+  const plot = { left: 60, top: 40, plotWidth: 660, plotHeight: 260, unit };
+  const { left, top, plotWidth, plotHeight } = plot;
+  const { y, parts } = valueAxis(Math.max(...series.flatMap((entry) => entry.points.map(([, value]) => value))), plot);
   const xs = [...new Set(series.flatMap((entry) => entry.points.map(([x]) => x)))].sort((a, b) => a - b);
-  const max = Math.max(...series.flatMap((entry) => entry.points.map(([, value]) => value))) || 1;
-  const step = niceStep(max);
-  const axisMax = Math.ceil(max / step) * step;
   const span = Math.log2(xs.at(-1)) - Math.log2(xs[0]) || 1;
   const x = (value) => left + ((Math.log2(value) - Math.log2(xs[0])) / span) * plotWidth;
-  const y = (value) => top + plotHeight - (value / axisMax) * plotHeight;
-  const parts = [];
-  for (let tick = 0; tick <= axisMax + step / 2; tick += step) {
-    parts.push(
-      `<line x1="${left}" x2="${left + plotWidth}" y1="${y(tick)}" y2="${y(tick)}" stroke="#ddd"/><text x="${left - 6}" y="${y(tick) + 4}" text-anchor="end">${tickLabel(tick, step)}</text>`,
-    );
-  }
   for (const value of xs) parts.push(`<text x="${x(value)}" y="${top + plotHeight + 18}" text-anchor="middle">${value}</text>`);
   parts.push(`<text x="${left + plotWidth / 2}" y="${top + plotHeight + 36}" text-anchor="middle">${escape(xLabel)}</text>`);
-  parts.push(
-    `<text x="16" y="${top + plotHeight / 2}" transform="rotate(-90 16 ${top + plotHeight / 2})" text-anchor="middle">${escape(unit)}</text>`,
-  );
   series.forEach((entry, index) => {
     const colour = PALETTE[index % PALETTE.length];
     const points = entry.points.map(([px, py]) => `${x(px).toFixed(1)},${y(py).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${points}" fill="none" stroke="${colour}" stroke-width="2"/>`);
-    for (const [px, py] of entry.points)
+    for (const [px, py] of entry.points) {
       parts.push(
         `<circle cx="${x(px).toFixed(1)}" cy="${y(py).toFixed(1)}" r="3" fill="${colour}"><title>${escape(`${entry.label}, ${px}: ${fmt(py)} ${unit}`)}</title></circle>`,
       );
+    }
   });
-  // Below the plot: the labels are long.
   parts.push(
     legend(
       series.map((entry) => entry.label),
@@ -122,5 +109,5 @@ export function lineChart({ title, xLabel, unit, series }) {
       top + plotHeight + 52,
     ),
   );
-  return frame(width, top + plotHeight + 60 + series.length * 18, title, parts.join('\n') + '\n');
+  return frame(760, top + plotHeight + 60 + series.length * 18, title, parts.join('\n') + '\n');
 }
