@@ -11,10 +11,12 @@
 // only with each other: read the ratios.
 //   --quick       a short run (under 2 minutes) that writes to .data/bench unless --out is given
 //   --out DIR     where the report goes
+//   --profile DIR every process writes a V8 CPU profile into DIR when the run ends (node --cpu-prof), which
+//                 `node tools/bench/profile-top.mjs DIR graphql-gateway` summarises
 import { fork } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem, release } from 'node:os';
-import { join, relative } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '@triad/testing';
 import { freeSystemPorts, startSystem } from '@triad/testing/system';
@@ -24,7 +26,9 @@ import { cpuPerRequest, cpuSeconds, systemProcesses } from './lib/processes.mjs'
 import { writeReport } from './lib/report.mjs';
 import { defineOperations, seed } from './lib/workload.mjs';
 
-const { values: args } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string' } } });
+const { values: args } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, profile: { type: 'string' } },
+});
 const PLAN = args.quick
   ? { sweep: [1, 16], sweepSeconds: 1, rounds: 1, roundSeconds: 1.5, warmUpSeconds: 0.5, fixedConcurrency: 32 }
   : { sweep: [1, 4, 16, 64], sweepSeconds: 2.5, rounds: 3, roundSeconds: 3, warmUpSeconds: 1, fixedConcurrency: 32 };
@@ -36,7 +40,8 @@ const load = [loadavg()[0]];
 const dataDir = mkdtempSync(join(tmpdir(), 'triad-bench-'));
 const ports = await freeSystemPorts();
 console.log('starting the system…');
-const system = await startSystem({ ports, dataDir, env: { RATE_LIMIT_PER_MINUTE: RATE_LIMIT_OFF } });
+const profiling = args.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(args.profile)}` } : {};
+const system = await startSystem({ ports, dataDir, env: { RATE_LIMIT_PER_MINUTE: RATE_LIMIT_OFF, ...profiling } });
 const plainPort = await freePort();
 const plainEdge = fork(new URL('./baselines/plain-rest-edge.mjs', import.meta.url), [String(plainPort), `127.0.0.1:${ports.catalogGrpc}`]);
 

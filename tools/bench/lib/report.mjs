@@ -178,6 +178,7 @@ export function writeReport(out, run) {
     '- **Bytes** are what a client receives for the data, over all the calls it needs: the payload as sent, and the headers (for HTTP/1.1 the status line and header lines; for gRPC the response metadata and trailers before HTTP/2 compresses them, so an upper bound).',
     `- **The system** runs as \`npm start\` runs it (embedded PGlite databases, JSON logs, trace ids and metrics, no spans recorded), with the REST edge's per-client rate limit raised out of the way: every request here comes from one client. Throughput and CPU at ${plan.fixedConcurrency} concurrent clients, ${plan.rounds} interleaved round(s) of ${plan.roundSeconds} s; the sweep runs ${plan.sweepSeconds} s at each of ${plan.sweep.join(', ')} clients.`,
     '- **Baselines** say what a framework costs: a plain Fastify + grpc-js edge beside the REST edge, and the catalog subgraph queried directly beside the gateway.',
+    "- **Where the gateway's time goes**: [profile.md](profile.md), and `npm run bench -- --profile DIR` to take a profile of every process.",
     '',
     '![Latency at concurrency 1 by style](latency.svg)',
     '',
