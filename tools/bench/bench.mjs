@@ -4,7 +4,8 @@
 //   - latency (p50, p99) at concurrency 1, and throughput and p99 over a concurrency sweep;
 //   - throughput and CPU per request in every process at a fixed concurrency, repeated in interleaved rounds
 //     (medians with their spread): the ratios between styles are read from these;
-//   - bytes on the wire (payload and headers apart) and the calls a client needs for the data.
+//   - bytes on the wire (payload and headers apart) and the calls a client needs for the data;
+//   - for streams, the time from an order's status change to its arrival over gRPC, SSE and a subscription.
 // Baselines say what the frameworks cost: a plain Fastify + grpc-js edge beside the REST edge, the catalog
 // subgraph queried directly beside the gateway, and the gRPC call alone for both.
 // Writes docs/benchmarks/README.md and SVG charts (`--out DIR` elsewhere). Numbers from one machine compare
@@ -24,14 +25,15 @@ import { grpcClient, received } from './lib/clients.mjs';
 import { drive, medianOf, percentile } from './lib/drive.mjs';
 import { cpuPerRequest, cpuSeconds, systemProcesses } from './lib/processes.mjs';
 import { writeReport } from './lib/report.mjs';
+import { measureStreams } from './lib/streams.mjs';
 import { defineOperations, seed } from './lib/workload.mjs';
 
 const { values: args } = parseArgs({
   options: { quick: { type: 'boolean', default: false }, out: { type: 'string' }, profile: { type: 'string' } },
 });
 const PLAN = args.quick
-  ? { sweep: [1, 16], sweepSeconds: 1, rounds: 1, roundSeconds: 1.5, warmUpSeconds: 0.5, fixedConcurrency: 32 }
-  : { sweep: [1, 4, 16, 64], sweepSeconds: 2.5, rounds: 3, roundSeconds: 3, warmUpSeconds: 1, fixedConcurrency: 32 };
+  ? { sweep: [1, 16], sweepSeconds: 1, rounds: 1, roundSeconds: 1.5, warmUpSeconds: 0.5, fixedConcurrency: 32, streamOrders: 3 }
+  : { sweep: [1, 4, 16, 64], sweepSeconds: 2.5, rounds: 3, roundSeconds: 3, warmUpSeconds: 1, fixedConcurrency: 32, streamOrders: 20 };
 const OUT = args.out ?? (args.quick ? '.data/bench' : 'docs/benchmarks');
 const RATE_LIMIT_OFF = '1000000000';
 
@@ -71,9 +73,12 @@ try {
     results.push(await measureOperation(operation, processes));
     load.push(loadavg()[0]);
   }
+  console.log('streaming…');
+  const streams = await measureStreams({ urls, grpc, ...data }, PLAN.streamOrders);
   mkdirSync(OUT, { recursive: true });
   writeReport(OUT, {
     results,
+    streams,
     plan: PLAN,
     quick: args.quick,
     machine: {

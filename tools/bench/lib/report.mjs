@@ -195,6 +195,14 @@ export function writeReport(out, run) {
     '## Each operation',
     '',
     ...run.results.map((result) => `${operationSection(result)}\n`),
+    '### Streaming: from a status change to its arrival',
+    '',
+    `An admin moves ${run.plan.streamOrders} orders through confirmed, shipped and delivered over gRPC while one client watches each order over all three streams at once; the clock starts when the change is sent, so each figure includes the change itself and the PostgreSQL NOTIFY that carries it.`,
+    '',
+    '| stream | changes | p50 (ms) | p99 (ms) | max (ms) |',
+    '| --- | ---: | ---: | ---: | ---: |',
+    ...run.streams.map((stream) => `| ${stream.name} | ${stream.samples} | ${ms(stream.p50)} | ${ms(stream.p99)} | ${ms(stream.max)} |`),
+    '',
   ].join('\n');
   writeFileSync(join(out, 'README.md'), text);
 }

@@ -39,7 +39,7 @@ export async function seed(rest) {
     }));
     await json(`${rest}/v1/orders`, post({ items }, reader.token, { 'idempotency-key': randomUUID() }), [201]);
   }
-  return { product: products[0], writeProduct: products.at(-1), reader, writer };
+  return { product: products[0], writeProduct: products.at(-1), reader, writer, admin: { token: admin } };
 }
 
 function post(body, token, headers = {}) {
