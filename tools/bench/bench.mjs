@@ -15,7 +15,7 @@
 //   --profile DIR every process writes a V8 CPU profile into DIR when the run ends (node --cpu-prof), which
 //                 `node tools/bench/profile-top.mjs DIR graphql-gateway` summarises
 import { fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem, release } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,6 +37,8 @@ const PLAN = args.quick
 const OUT = args.out ?? (args.quick ? '.data/bench' : 'docs/benchmarks');
 const RATE_LIMIT_OFF = '1000000000';
 
+if (!existsSync('/proc/self/stat')) throw new Error("npm run bench reads each process's CPU time from /proc: it runs on Linux only.");
+
 const startedAt = new Date();
 const load = [loadavg()[0]];
 const dataDir = mkdtempSync(join(tmpdir(), 'triad-bench-'));
@@ -55,7 +57,7 @@ try {
   const urls = {
     rest: `http://127.0.0.1:${ports.rest}`,
     plain: `http://127.0.0.1:${plainPort}`,
-    gateway: system.urls.gateway,
+    gateway: `http://127.0.0.1:${ports.gateway}/graphql`,
     catalogSubgraph: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
   };
   const grpc = {

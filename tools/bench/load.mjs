@@ -39,7 +39,7 @@ let failed = false;
 try {
   const urls = {
     rest: `http://127.0.0.1:${ports.rest}`,
-    gateway: system.urls.gateway,
+    gateway: `http://127.0.0.1:${ports.gateway}/graphql`,
     plain: '',
     catalogSubgraph: `http://127.0.0.1:${ports.catalogHttp}/graphql`,
   };

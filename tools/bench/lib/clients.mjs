@@ -1,6 +1,7 @@
 // How the bench talks to each style, counting what crosses the wire: HTTP answers with their header and payload
 // bytes, gRPC answers with their message bytes (from the deserializer) and metadata.
 import { credentials, loadPackageDefinition as grpcPackage, Metadata } from '@grpc/grpc-js';
+import { bearer } from '@triad/testing';
 import { loadPackageDefinition } from '@triad/contracts';
 
 /** Bytes of the answers read so far, by kind; a variant's sample reads them around one request. */
@@ -65,14 +66,12 @@ function countingDeserializer(deserialize) {
   };
 }
 
-/** Metadata with a user's access token. */
-export function bearer(token) {
-  const metadata = new Metadata();
-  metadata.set('authorization', `Bearer ${token}`);
-  return metadata;
-}
+/**
+ * One unary gRPC call, with its answer's metadata and trailers counted as header bytes: names and values as text,
+ * without HTTP/2's pseudo-headers, framing or HPACK compression, so an estimate.
+ */
+export { bearer };
 
-/** One unary gRPC call, with its answer's metadata counted as header bytes (before HPACK compression). */
 export function unary(client, method, request, metadata = new Metadata()) {
   return new Promise((resolve, reject) => {
     const call = client[method](request, metadata, { deadline: Date.now() + 30_000 }, (error, response) =>
@@ -80,7 +79,9 @@ export function unary(client, method, request, metadata = new Metadata()) {
     );
     received.calls += 1;
     call.on('metadata', (headers) => (received.headers += metadataBytes(headers)));
-    call.on('status', (status) => (received.headers += metadataBytes(status.metadata) + 'grpc-status'.length + 'grpc-message'.length));
+    call.on('status', (status) => {
+      received.headers += metadataBytes(status.metadata) + `grpc-status${status.code}grpc-message${status.details}`.length;
+    });
   });
 }
 

@@ -30,7 +30,7 @@ function targets(results, quick) {
   const p99At64 = gatewayCross?.sweep.find((point) => point.concurrency === 64)?.p99;
   const rows = [
     [
-      'Gateway, orders with product names: throughput vs. gRPC ListOrders',
+      'Gateway, orders with product names: throughput vs. gRPC ListOrders (without names)',
       '≥ 0.60×',
       gatewayCross.throughput.median / grpcList.throughput.median,
       (value) => value >= 0.6,
@@ -44,7 +44,7 @@ function targets(results, quick) {
       (value) => `${ms(value)} ms`,
     ],
     [
-      'Gateway, orders with product names: CPU per request vs. gRPC ListOrders (was 5.0×)',
+      'Gateway, orders with product names: CPU per request vs. gRPC ListOrders (without names; was 5.0×)',
       '≤ 2.5×',
       gatewayCross.cpuMs / grpcList.cpuMs,
       (value) => value <= 2.5,
@@ -175,7 +175,7 @@ export function writeReport(out, run) {
     '',
     "- **Read the ratios, not the absolute figures.** Every way to do an operation is measured in the same run, on the same data, and the rounds at fixed concurrency are interleaved, so drift in the machine's load falls on all of them alike. Absolute numbers depend on the machine.",
     '- **CPU per request** is the CPU time every process of the system spent (from `/proc`), divided by the requests answered: it carries over to other machines better than requests per second.',
-    '- **Bytes** are what a client receives for the data, over all the calls it needs: the payload as sent, and the headers (for HTTP/1.1 the status line and header lines; for gRPC the response metadata and trailers before HTTP/2 compresses them, so an upper bound).',
+    '- **Bytes** are what a client receives for the data, over all the calls it needs: the payload as sent, and the headers (for HTTP/1.1 the status line and header lines; for gRPC the response metadata and trailers as text, without HTTP/2 pseudo-headers, framing or compression, so an estimate).',
     `- **The system** runs as \`npm start\` runs it (embedded PGlite databases, JSON logs, trace ids and metrics, no spans recorded), with the REST edge's per-client rate limit raised out of the way: every request here comes from one client. Throughput and CPU at ${plan.fixedConcurrency} concurrent clients, ${plan.rounds} interleaved round(s) of ${plan.roundSeconds} s; the sweep runs ${plan.sweepSeconds} s at each of ${plan.sweep.join(', ')} clients.`,
     '- **Baselines** say what a framework costs: a plain Fastify + grpc-js edge beside the REST edge, and the catalog subgraph queried directly beside the gateway.',
     "- **Where the gateway's time goes**: [profile.md](profile.md), and `npm run bench -- --profile DIR` to take a profile of every process.",

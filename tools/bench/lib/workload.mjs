@@ -1,6 +1,7 @@
 // The data and the operations both `npm run bench` and `npm run load` send: the same logical operations
 // through gRPC, REST and GraphQL.
 import { randomUUID } from 'node:crypto';
+import { DEMO_ACCOUNTS } from '@triad/testing';
 import { bearer, graphql, http, json, unary } from './clients.mjs';
 
 /** Orders of the reading user, items per order, and distinct products among them, as in a typical order history. */
@@ -12,7 +13,7 @@ const HISTORY = { orders: 10, itemsPerOrder: 3, distinctProducts: 25 };
  */
 export async function seed(rest) {
   const signIn = async (email, password) => (await json(`${rest}/v1/auth/token`, post({ email, password }))).access_token;
-  const admin = await signIn('admin@triad.dev', 'admin-password');
+  const admin = await signIn(DEMO_ACCOUNTS.admin.email, DEMO_ACCOUNTS.admin.password);
   const products = [];
   for (let index = 0; index < HISTORY.distinctProducts + 1; index += 1) {
     const product = {

@@ -51,6 +51,9 @@ describe('the HTTP edge', () => {
       const scripts = [...body.matchAll(/<script([^>]*)>/g)].map(([, attributes]) => attributes!);
 
       expect(headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      // The router decodes the path: the page under an escaped name gets the same policy.
+      const escaped = await api.call('GET', '/%64ocs');
+      expect(escaped.headers.get('content-security-policy')).toBe(policy);
       expect(headers.get('referrer-policy')).toBe('no-referrer');
       expect(policy).toContain("script-src 'self'");
       expect(policy).toMatch(/style-src 'self'[^;]* 'unsafe-inline'/);

@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { SWAGGER_UI_PATH } from '../openapi/openapi.document.js';
 
 /**
- * The security headers on every API answer, those the OWASP REST Security cheat sheet lists: no page may frame
- * a response (`frame-ancestors 'none'`, which has replaced `X-Frame-Options` in every current browser), none
+ * The security headers on every API answer, those the OWASP REST Security cheat sheet lists but
+ * `X-Frame-Options`, which `frame-ancestors 'none'` has replaced in every current browser: no page may frame
+ * a response, none
  * is sniffed as another type, and a browser that has seen HTTPS here keeps to it. helmet's other headers
  * govern HTML documents (what may run, DNS prefetching, downloads, Flash policies, referrers, window openers,
  * embedding by other origins, which browsers already refuse for JSON): on an API they only add some 500 bytes
@@ -43,10 +44,13 @@ const DOCS_SECURITY_HEADERS: Record<string, string> = {
   'x-xss-protection': '0',
 };
 
-/** Puts the HTML set on Swagger UI's page and assets, over the API set `API_SECURITY_HEADERS` put there first. */
+/**
+ * Puts the HTML set on Swagger UI's page and assets, over the API set `API_SECURITY_HEADERS` put there first.
+ * By the route that matched, not the URL as sent, which the router decodes first: `/%64ocs` is `/docs` too.
+ */
 export function addDocsSecurityHeaders(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?', 1)[0]!;
-    if (path === SWAGGER_UI_PATH || path.startsWith(`${SWAGGER_UI_PATH}/`)) void reply.headers(DOCS_SECURITY_HEADERS);
+    const route = request.routeOptions.url;
+    if (route === SWAGGER_UI_PATH || route?.startsWith(`${SWAGGER_UI_PATH}/`)) void reply.headers(DOCS_SECURITY_HEADERS);
   });
 }

@@ -207,9 +207,11 @@ describe('/v1/orders', () => {
 
     beforeAll(async () => {
       ownerToken = adminToken;
-      [mug, lamp] = await Promise.all([addMug(), addMug()]).then((products) =>
-        products.map((product) => ({ id: product.id }) as ProductResource),
-      );
+      const [addedMug, addedLamp] = await Promise.all([
+        addMug(),
+        api.services.addProduct({ sku: `LAMP-${randomUUID()}`, name: 'Desk lamp', amountMinor: 4500, stockOnHand: 5 }),
+      ]);
+      [mug, lamp] = [{ id: addedMug.id } as ProductResource, { id: addedLamp.id } as ProductResource];
       placed = [];
       placed.push((await place(ownerToken, [{ product_id: mug.id, quantity: 1 }])).body);
       placed.push(

@@ -154,14 +154,14 @@ export class OrdersHttpController {
   @ApiOkResponse({ type: OrderListResource, description: 'One page of orders.' })
   @ApiProblemResponses(400, 403)
   async listUserOrders(@Param('id') userId: string, @Query() query: PageQuery): Promise<OrderListResource> {
-    return this.orderPage({ userId, pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' });
+    return this.orderPage({ userId, pageSize: query.page_size ?? 0, pageToken: query.page_token ?? '' }).catch((error: unknown) => {
+      // orders-service calls the user `user_id`, as its contract does; this route takes it as the path's `id`.
+      throw DomainError.renameFields(error, { user_id: 'id' });
+    });
   }
 
   private async orderPage(request: ListOrdersRequest): Promise<OrderListResource> {
-    const page = await unaryCall(this.orders.listOrders(request), 'orders-service').catch((error: unknown) => {
-      // orders-service calls the user `user_id`, as its contract does; `/v1/users/{id}/orders` takes it as the path's `id`.
-      throw DomainError.renameFields(error, { user_id: 'id' });
-    });
+    const page = await unaryCall(this.orders.listOrders(request), 'orders-service');
     return { orders: page.orders.map(toOrderResource), next_page_token: nextPageToken(page.nextPageToken) };
   }
 

@@ -26,9 +26,13 @@ export function createLogger(service: string, level = 'info', destination?: Dest
   };
   // Asynchronous writes to stdout: a line goes out at once when the stream is idle, and lines logged while a
   // write is under way go out together in the next one, rather than one blocking write per line. pino flushes
-  // what is pending when the process exits.
-  return pino(options, destination ?? pino.destination({ dest: 1, sync: false }));
+  // what is pending when the process exits. If stdout stops taking lines, at most LOG_BUFFER_BYTES wait in
+  // memory; later lines are dropped until it drains, rather than the process growing without bound.
+  return pino(options, destination ?? pino.destination({ dest: 1, sync: false, maxLength: LOG_BUFFER_BYTES }));
 }
+
+/** The most log output held in memory while stdout is not taking it. */
+const LOG_BUFFER_BYTES = 16 * 1024 * 1024;
 
 /** Names under which a secret may sit in a logged object, at the top level or one level down. */
 const REDACTED_KEYS = [

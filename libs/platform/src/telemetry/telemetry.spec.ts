@@ -10,10 +10,16 @@ describe('selectedInstrumentations', () => {
 
   it('keeps only the enabled ones, then drops the disabled ones, by their names', () => {
     expect(selectedInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'grpc, pg' }, available)).toEqual(['grpc', 'pg']);
-    expect(selectedInstrumentations({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http,unknown' }, available)).toEqual(['grpc', 'pg']);
+    expect(selectedInstrumentations({ OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' }, available)).toEqual(['grpc', 'pg']);
     expect(
       selectedInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http,grpc', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'grpc' }, available),
     ).toEqual(['http']);
+  });
+
+  it('refuses a name it does not know, listing those it does, rather than leave a process untraced', () => {
+    expect(() => selectedInstrumentations({ OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'htp' }, available)).toThrow(
+      'name instrumentations this process does not have: htp; it has http, grpc, pg',
+    );
   });
 
   it('creates only the instrumentations it keeps: creating one patches modules', () => {

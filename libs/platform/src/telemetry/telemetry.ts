@@ -96,6 +96,14 @@ export function selectedInstrumentations<A extends Record<string, () => unknown>
     );
   const enabled = list('OTEL_NODE_ENABLED_INSTRUMENTATIONS');
   const disabled = list('OTEL_NODE_DISABLED_INSTRUMENTATIONS');
+  // A misspelt name would silently leave a process untraced, or traced where it should not be.
+  const unknown = [...enabled, ...disabled].filter((name) => !(name in available));
+  if (unknown.length > 0) {
+    throw new Error(
+      `OTEL_NODE_ENABLED_INSTRUMENTATIONS and OTEL_NODE_DISABLED_INSTRUMENTATIONS name instrumentations this process does not have: ` +
+        `${unknown.join(', ')}; it has ${Object.keys(available).join(', ')}`,
+    );
+  }
   return Object.entries(available)
     .filter(([name]) => (enabled.size === 0 || enabled.has(name)) && !disabled.has(name))
     .map(([, create]) => create() as ReturnType<A[keyof A]>);
