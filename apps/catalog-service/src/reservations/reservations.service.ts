@@ -16,9 +16,9 @@ export interface ReservationView {
  * Stock reservations, idempotent by the client-chosen reservation id: each call runs in one transaction, and
  * repeating it returns the same reservation and moves no more stock.
  *
- * Neither call checks the caller. orders-service reserves on a customer's behalf but also releases from a
- * background job with no user token, and there is no service identity yet; catalog's gRPC port is internal,
- * and no edge exposes these calls.
+ * Neither method checks a user: orders-service reserves on a customer's behalf but also releases from a
+ * background job with no user token. Who may call them is settled at the gRPC controller, which takes only a
+ * service token with the stock scope (`@ServiceOnly`); no edge exposes these calls.
  */
 @Injectable()
 export class ReservationsService implements OnApplicationBootstrap {
