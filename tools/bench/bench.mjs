@@ -85,6 +85,7 @@ try {
     quick: args.quick,
     machine: {
       cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}`,
+      cores: cpus().length,
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       kernel: release(),
       node: process.version,

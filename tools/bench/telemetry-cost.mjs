@@ -1,6 +1,7 @@
-// `npm run bench:telemetry`: what OpenTelemetry costs in throughput. Starts the built system (as `npm start`
-// runs it, on free ports and a fresh database) once per mode and round, drives two reads through it for a fixed
-// time at a fixed concurrency, and prints requests per second per mode with its ratio to telemetry off:
+// `npm run bench:telemetry`: what OpenTelemetry, and logging, cost in throughput. Starts the built system (as
+// `npm start` runs it, on free ports and a fresh database) once per mode and round, drives two reads through it
+// for a fixed time at a fixed concurrency, and prints requests per second per mode with its ratio to telemetry off:
+//   quiet      telemetry off and LOG_LEVEL=warn: not even the line each request and gRPC call logs
 //   off        OTEL_SDK_DISABLED=true: no instrumentation at all
 //   ids        the default with no OTLP endpoint: trace ids in logs and headers, metrics, no spans recorded
 //   exporting  every span recorded and sent over OTLP/HTTP (protobuf) to a receiver that drops them
@@ -47,6 +48,7 @@ async function startDiscardingReceiver() {
 
 const receiver = await startDiscardingReceiver();
 const MODES = {
+  quiet: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' },
   off: { OTEL_SDK_DISABLED: 'true' },
   ids: {},
   exporting: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
