@@ -48,6 +48,7 @@ const registryEntry = (n: ServiceNames) => `  '${n.service}': {
     grpc: { port: ${n.grpcPort}, package: '${n.protoPackage}', services: ['${n.grpcService}'] },
     http: { port: ${n.httpPort} },
     subgraph: '${n.scope}',
+    database: true,
     calls: [],
   },
 `;

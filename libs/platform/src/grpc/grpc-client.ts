@@ -45,7 +45,7 @@ export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderO
           callPolicyInterceptor(settings.deadlineMs),
           ...(settings.serviceIdentity ? [serviceIdentityInterceptor(settings.serviceIdentity)] : []),
         ],
-        'grpc.service_config': JSON.stringify(retryServiceConfig(idempotentMethods(settings.package))),
+        'grpc.service_config': JSON.stringify(serviceConfig(idempotentMethods(settings.package))),
         'grpc.enable_retries': 1,
       },
     },
@@ -115,8 +115,14 @@ export function idempotentMethods(protoPackage: string): { service: string; meth
   return found;
 }
 
-function retryServiceConfig(methods: { service: string; method: string }[]) {
+/**
+ * The channel's service config. Round-robin over every address the name resolves to: with `dns:///` and a
+ * headless Kubernetes Service (or a compose service scaled up) that is every replica, where the default
+ * (pick-first) would send all of a client's calls down one connection to one replica.
+ */
+function serviceConfig(methods: { service: string; method: string }[]) {
   return {
+    loadBalancingConfig: [{ round_robin: {} }],
     // Retries stop when more than half the recent calls failed, so an outage is not multiplied hop by hop.
     retryThrottling: { maxTokens: 10, tokenRatio: 0.5 },
     methodConfig:

@@ -127,7 +127,7 @@ describe('gRPC contracts through a real grpc-js server and client', () => {
     const address = `unix://${join(mkdtempSync(join(tmpdir(), 'triad-grpc-')), 'grpc.sock')}`;
     const control = new GrpcServerControl([`${TRIAD_CATALOG_V1_PACKAGE_NAME}.CatalogService`]);
     server = await NestFactory.createMicroservice(ContractsTestModule, {
-      ...grpcServerOptions(control, [TRIAD_CATALOG_V1_PACKAGE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME], address),
+      ...grpcServerOptions(control, [TRIAD_CATALOG_V1_PACKAGE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME], address, 60_000),
       logger: false,
     });
     await server.listen();

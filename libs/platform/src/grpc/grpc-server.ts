@@ -59,9 +59,14 @@ export class GrpcServerControl {
 
 /**
  * Options for Nest's gRPC server: contracts from the checked-in descriptor set, health, reflection, graceful close,
- * and a duration metric for every call.
+ * a duration metric for every call, and client connections that last `maxConnectionAgeMs` (see below).
  */
-export function grpcServerOptions(control: GrpcServerControl, packages: readonly string[], url: string): GrpcOptions {
+export function grpcServerOptions(
+  control: GrpcServerControl,
+  packages: readonly string[],
+  url: string,
+  maxConnectionAgeMs: number,
+): GrpcOptions {
   const packageDefinition = loadPackageDefinition();
   return {
     transport: Transport.GRPC,
@@ -70,7 +75,13 @@ export function grpcServerOptions(control: GrpcServerControl, packages: readonly
       packageDefinition,
       url,
       gracefulShutdown: true,
-      channelOptions: { interceptors: [serverCallMetrics] },
+      channelOptions: {
+        interceptors: [serverCallMetrics],
+        // A client balances over the replicas it resolved when it connected; closing each connection after a
+        // while (grpc-js adds jitter) makes it resolve again and find replicas started since. Calls in flight,
+        // long streams included, finish on the old connection: no grace period cuts them.
+        'grpc.max_connection_age_ms': maxConnectionAgeMs,
+      },
       onLoadPackageDefinition: (_pkg: unknown, server: Server) => control.attach(server, packageDefinition),
     },
   };

@@ -18,7 +18,15 @@ export interface ServiceDefinition {
   rootModule: Parameters<typeof NestFactory.create>[0];
   logger: Logger;
   http: { host: string; port: number; portVariable: string; bodyLimit?: number };
-  grpc?: { control: GrpcServerControl; packages: readonly string[]; host: string; port: number; portVariable: string };
+  grpc?: {
+    control: GrpcServerControl;
+    packages: readonly string[];
+    host: string;
+    port: number;
+    portVariable: string;
+    /** See `grpcServerOptions`. */
+    maxConnectionAgeMs: number;
+  };
   /** Runs after Nest is initialised and before ports open (OpenAPI, demo data…). */
   beforeListen?: (app: NestFastifyApplication) => void | Promise<void>;
   /** How long in-flight calls may take to finish on shutdown before they are cut. */
@@ -55,7 +63,9 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   try {
     await definition.beforeListen?.(app);
     if (grpc) {
-      app.connectMicroservice<MicroserviceOptions>(grpcServerOptions(grpc.control, grpc.packages, `${grpc.host}:${grpc.port}`));
+      app.connectMicroservice<MicroserviceOptions>(
+        grpcServerOptions(grpc.control, grpc.packages, `${grpc.host}:${grpc.port}`, grpc.maxConnectionAgeMs),
+      );
       await app.startAllMicroservices().catch((error: unknown) => {
         throw portError(error, grpc.port, grpc.portVariable);
       });

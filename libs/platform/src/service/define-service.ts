@@ -39,6 +39,8 @@ export interface ShellConfig {
   AUTH_SERVER_URL: string;
   /** The deadline of every unary call it makes to the services it calls. */
   GRPC_DEADLINE_MS: number;
+  /** How long a client's connection to its gRPC server lasts before the client is asked to reconnect (and re-resolve). */
+  GRPC_MAX_CONNECTION_AGE_MS: number;
   /** Its OAuth client secret, for the service-only RPCs it calls (required in production when it calls any). */
   SERVICE_CLIENT_SECRET?: string | undefined;
   /** Where each service it calls listens, read from `<SCOPE>_SERVICE_ADDR`. */
@@ -127,6 +129,7 @@ export function defineService<Shape extends z.ZodRawShape, TSchema extends Recor
           host: config.HOST,
           port: config.GRPC_PORT,
           portVariable: settings.grpcPort,
+          maxConnectionAgeMs: config.GRPC_MAX_CONNECTION_AGE_MS,
         },
         beforeListen: async (app) => {
           await parts.beforeListen?.(app);
@@ -162,6 +165,7 @@ function loadServiceConfig<Shape extends z.ZodRawShape>(
       SEED_DEMO_DATA: env.boolean(true),
       LOG_LEVEL: env.logLevel(),
       GRPC_DEADLINE_MS: env.duration(5_000),
+      GRPC_MAX_CONNECTION_AGE_MS: env.duration(5 * 60_000),
       ...upstreamShape,
       ...declaration.config,
     },

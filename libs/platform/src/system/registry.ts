@@ -16,6 +16,7 @@ export const SYSTEM = {
     grpc: { port: 50051, package: 'triad.users.v1', services: ['UsersService'] },
     http: { port: 4001 },
     subgraph: 'users',
+    database: true,
     calls: [],
   },
   'catalog-service': {
@@ -25,6 +26,7 @@ export const SYSTEM = {
     grpc: { port: 50052, package: 'triad.catalog.v1', services: ['CatalogService'] },
     http: { port: 4002 },
     subgraph: 'catalog',
+    database: true,
     calls: [],
   },
   'orders-service': {
@@ -34,6 +36,7 @@ export const SYSTEM = {
     grpc: { port: 50053, package: 'triad.orders.v1', services: ['OrdersService'] },
     http: { port: 4003 },
     subgraph: 'orders',
+    database: true,
     calls: ['users-service', 'catalog-service'],
   },
   'rest-api': {
@@ -42,6 +45,7 @@ export const SYSTEM = {
     description: 'the public REST API; owns API keys and serves them as a subgraph',
     http: { port: 3000 },
     subgraph: 'rest',
+    database: true,
     calls: ['users-service', 'catalog-service', 'orders-service'],
   },
   'graphql-gateway': {
@@ -51,6 +55,7 @@ export const SYSTEM = {
     http: { port: 4000 },
     // It serves the supergraph rather than a subgraph; its own schema (subscriptions) is composed as `gateway`.
     subgraph: null,
+    database: false,
     calls: ['orders-service'],
   },
 } as const satisfies Record<string, ProcessEntry>;
@@ -68,6 +73,8 @@ export interface ProcessEntry {
   http: { port: number };
   /** Its name in supergraph.yaml, when the gateway routes to it. */
   subgraph: string | null;
+  /** Whether it owns a database (PostgreSQL, or embedded PGlite under `npm start`) that no other process reads. */
+  database: boolean;
   /** The services it calls over gRPC (by name: `serviceCalls` gives them typed). */
   calls: readonly string[];
 }
@@ -105,6 +112,11 @@ export function edgeSettingNames(name: EdgeName) {
 /** The setting that tells the gateway where a process's subgraph is. */
 export function subgraphUrlSetting(name: ProcessName): string {
   return `${SYSTEM[name].scope.toUpperCase()}_SUBGRAPH_URL`;
+}
+
+/** A process's entry, typed as any process's: its optional parts (gRPC) stay optional, whichever process it is. */
+export function processEntry(name: ProcessName): ProcessEntry {
+  return SYSTEM[name];
 }
 
 /** The services `name` calls over gRPC. */
