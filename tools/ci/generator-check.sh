@@ -42,7 +42,7 @@ log "generating $name-service"
 npx nx g @triad/tools:service "$name" --no-interactive
 
 log "checking it as npm test would"
-npx nx run-many -t lint typecheck test --projects="$name-service,platform" --outputStyle=static
+npx nx run-many -t lint typecheck test --projects="$name-service,platform,k8s" --outputStyle=static
 npx nx run-many -t supergraph-check schema-check --projects=graphql-gateway --outputStyle=static
 npm run proto:lint
 npm run proto:check
@@ -73,7 +73,7 @@ elif ! docker info >/dev/null 2>&1; then
   log "compose: left out, no Docker engine answers"
 else
   log "starting the system with docker compose, $name-service included"
-  SMOKE_PROJECT=triad-generated SMOKE_EXTRA_CHECK="node tools/ci/generated-service-checks.mjs $name $resource http://127.0.0.1:4000 127.0.0.1:50054 http://127.0.0.1:4004" \
+  SMOKE_PROJECT=triad-generated SMOKE_SCALE_CHECK=0 SMOKE_EXTRA_CHECK="node tools/ci/generated-service-checks.mjs $name $resource http://127.0.0.1:4000 127.0.0.1:50054 http://127.0.0.1:4004" \
     bash tools/ci/compose-smoke.sh
 fi
 

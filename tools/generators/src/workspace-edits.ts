@@ -95,7 +95,13 @@ const overlayService = (n: ServiceNames) => `  ${n.service}:
     environment: *otel-environment
 `;
 
+const productionImage = (n: ServiceNames) => `  - name: triad/${n.service}
+    newName: registry.example.com/triad/${n.service}
+    newTag: 0.1.0
+`;
+
 const COMPOSE = 'docker-compose.yml';
+const K8S_PRODUCTION = 'deploy/k8s/overlays/production/kustomization.yaml';
 const PROMETHEUS = 'deploy/observability/prometheus.yml';
 const OBSERVABILITY_OVERLAY = 'docker-compose.observability.yml';
 const GATEWAY_DEPENDS_ON = /(?<=\n {2}graphql-gateway:\n(?:.*\n)*? {4}depends_on:\n)/;
@@ -170,6 +176,13 @@ export const WORKSPACE_EDITS: WorkspaceEdit[] = [
     file: PROMETHEUS,
     add: (tree, n) => insertBefore(tree, PROMETHEUS, /^ {2}- job_name: rest-api\n/m, prometheusJob(n)),
     remove: (tree, n) => removeText(tree, PROMETHEUS, prometheusJob(n)),
+  },
+  {
+    // The base's manifests follow the registry by themselves (deploy/k8s/src/base.ts); the production overlay
+    // names each image's registry and version. Services come before the edges here too.
+    file: K8S_PRODUCTION,
+    add: (tree, n) => insertBefore(tree, K8S_PRODUCTION, /^ {2}- name: triad\/rest-api\n/m, productionImage(n)),
+    remove: (tree, n) => removeText(tree, K8S_PRODUCTION, productionImage(n)),
   },
   {
     file: OBSERVABILITY_OVERLAY,

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logger, type GeneratorCallback, type Tree } from '@nx/devkit';
 import { registeredServiceNames, type ServiceNames } from '../names.ts';
+import { K8S_BASE } from '../service/generator.ts';
 import { WORKSPACE_EDITS } from '../workspace-edits.ts';
 
 export interface RemoveServiceOptions {
@@ -13,7 +14,7 @@ export interface RemoveServiceOptions {
 /**
  * `npx nx g @triad/tools:remove-service <name>`: takes out a service the `service` generator wrote, its files and
  * exactly the lines it added to shared files, then regenerates what was generated from them (contracts,
- * supergraph, public schema), so the workspace is as it was before. A service changed by hand since may need
+ * supergraph, public schema, Kubernetes base), so the workspace is as it was before. A service changed by hand since may need
  * a hand-made removal in the files whose lines no longer match; the generator names them.
  */
 export default async function removeServiceGenerator(tree: Tree, options: RemoveServiceOptions): Promise<GeneratorCallback> {
@@ -24,6 +25,7 @@ export default async function removeServiceGenerator(tree: Tree, options: Remove
     `proto/triad/${names.scope}`,
     `libs/contracts/src/${names.scope}-v1.ts`,
     `libs/contracts/src/generated/triad/${names.scope}`,
+    `deploy/k8s/base/${names.service}.yaml`,
   ]) {
     tree.delete(path);
   }
@@ -34,6 +36,7 @@ export default async function removeServiceGenerator(tree: Tree, options: Remove
       'npm run proto:generate',
       'npm run supergraph:compose',
       recordPublicSchema(tree.root, names),
+      K8S_BASE,
     ];
     for (const step of steps) {
       logger.info(`\n> ${step}`);

@@ -15,9 +15,10 @@ export interface ServiceGeneratorOptions {
  * catalog-service. It writes the proto contract (Get, BatchGet, List and Create of one resource), the app
  * (declaration, gRPC controller, federated entity with `@key`, use cases, repository, schema, tests), and adds
  * the service to every shared file that lists services: the registry, the contracts' exports,
- * supergraph.yaml, docker-compose.yml and the ESLint scopes. Then, unless `--skipFinish`, it records the new
- * workspace package in the lock file and generates the contracts, the first migration, the subgraph schema,
- * the supergraph and the public schema, so that the workspace builds and its tests pass at once.
+ * supergraph.yaml, docker-compose.yml, the Kubernetes production overlay and the ESLint scopes. Then, unless
+ * `--skipFinish`, it records the new workspace package in the lock file and generates the contracts, the first
+ * migration, the subgraph schema, the supergraph, the public schema and the Kubernetes base, so that the
+ * workspace builds and its tests pass at once.
  * `remove-service` undoes all of it.
  */
 export default async function serviceGenerator(tree: Tree, options: ServiceGeneratorOptions): Promise<GeneratorCallback> {
@@ -48,6 +49,9 @@ async function formatNewFiles(tree: Tree): Promise<void> {
   }
 }
 
+/** Writes deploy/k8s/base from the registry (its spec compares the files with what the registry makes). */
+export const K8S_BASE = 'npx nx run k8s:test --outputStyle=static --skip-nx-cache -- src/base.spec.ts -u';
+
 /** What only running the tools can write: generated code, the migration, the schemas composed from the code. */
 function finish(names: ServiceNames): void {
   const steps = [
@@ -60,6 +64,7 @@ function finish(names: ServiceNames): void {
     `npx nx run ${names.service}:test --outputStyle=static -- src/subgraph-schema.spec.ts -u`,
     'npm run supergraph:compose',
     'npm run schema:record',
+    K8S_BASE,
   ];
   for (const step of steps) {
     logger.info(`\n> ${step}`);
