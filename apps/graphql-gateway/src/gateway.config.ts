@@ -10,6 +10,7 @@ import {
   subgraphProcesses,
   subgraphUrlSetting,
   SYSTEM,
+  trustedProxiesSetting,
 } from '@triad/platform';
 import { z } from 'zod';
 import type { OperationLimits } from './protection/operation-limits.js';
@@ -57,6 +58,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       // WebSocket connections one client address may hold open at once, so the cap above cannot be multiplied
       // by opening connection after connection. A few browser tabs need a few.
       GRAPHQL_MAX_CONNECTIONS_PER_CLIENT: limit(20),
+      // The proxies in front of the gateway (an Ingress controller), whose X-Forwarded-For names the client.
+      TRUSTED_PROXIES: trustedProxiesSetting(),
       // The largest request body, and the largest WebSocket message, the gateway reads.
       GRAPHQL_BODY_LIMIT_BYTES: limit(100 * 1024),
       // How long shared caches may keep an anonymous GET response (persisted queries make GETs short).

@@ -1,4 +1,4 @@
-import { addTraceResponseHeader, createLogger, startService, type RunningService } from '@triad/platform';
+import { addTraceResponseHeader, createLogger, startService, trustProxies, type RunningService } from '@triad/platform';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { GRAPHQL_PATH } from './gateway/gateway-options.js';
@@ -22,7 +22,13 @@ export async function startGateway(
   return startService({
     rootModule: AppModule.register({ config, supergraph, logger }),
     logger,
-    http: { host: config.HOST, port: config.GATEWAY_PORT, portVariable: 'GATEWAY_PORT', bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES },
+    http: {
+      host: config.HOST,
+      port: config.GATEWAY_PORT,
+      portVariable: 'GATEWAY_PORT',
+      bodyLimit: config.GRAPHQL_BODY_LIMIT_BYTES,
+      trustProxy: trustProxies(config.TRUSTED_PROXIES),
+    },
     beforeListen: async (app) => {
       // First, so that every answer carries the request's trace, the web app's pages and refusals too.
       addTraceResponseHeader(app.getHttpAdapter().getInstance());

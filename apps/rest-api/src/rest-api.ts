@@ -1,4 +1,4 @@
-import { openDatabase, startService, type RunningService } from '@triad/platform';
+import { openDatabase, startService, trustProxies, type RunningService } from '@triad/platform';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { MIGRATIONS_FOLDER } from './db/database.js';
@@ -17,7 +17,13 @@ export async function startRestApi(config: RestApiConfig, logger: Logger): Promi
   return startService({
     rootModule: AppModule.register({ config, database, logger }),
     logger,
-    http: { host: config.HOST, port: config.REST_PORT, portVariable: 'REST_PORT', bodyLimit: config.REST_BODY_LIMIT_BYTES },
+    http: {
+      host: config.HOST,
+      port: config.REST_PORT,
+      portVariable: 'REST_PORT',
+      bodyLimit: config.REST_BODY_LIMIT_BYTES,
+      trustProxy: trustProxies(config.TRUSTED_PROXIES),
+    },
     beforeListen: async (app) => {
       await setUpHttpEdge(app, config);
       serveOpenApi(app);

@@ -39,6 +39,8 @@ const PART_OF = { 'app.kubernetes.io/part-of': 'triad' } as const;
 export const DATABASE_OWNER_LABEL = 'triad.dev/database-owner';
 /** The namespace whose pods may read `/metrics` (Prometheus), by its `kubernetes.io/metadata.name` label. */
 const MONITORING_NAMESPACE = 'monitoring';
+/** The Ingress controller's namespace (ingress-nginx's own): the one way in to the edges. */
+const INGRESS_NAMESPACE = 'ingress-nginx';
 /** Where secrets are mounted in a container, one folder per Secret. */
 const SECRETS_DIR = '/var/run/triad';
 /** Apps drain in-flight calls for 10 s on SIGTERM; the pod gets a little longer before SIGKILL. */
@@ -292,37 +294,47 @@ function autoscaler(name: ProcessName): Manifest & IHorizontalPodAutoscaler {
   };
 }
 
-/** Who may call `name`, port by port: the registry's calls, the gateway's subgraphs, tokens, metrics and the public. */
-export function allowedCallers(name: ProcessName): { port: number; from: 'anyone' | { processes: ProcessName[]; monitoring?: boolean } }[] {
+/** Where a call may come from: processes of the system, Prometheus, and for the edges the Ingress controller. */
+export interface Callers {
+  processes: ProcessName[];
+  monitoring: boolean;
+  ingress: boolean;
+}
+
+/**
+ * Who may call `name`, port by port: the services the registry says call it, the gateway for a subgraph, every
+ * process for the authorization server's keys and tokens, Prometheus for every HTTP port, and the Ingress
+ * controller for the edges' (nothing else reaches an edge: its TRUSTED_PROXIES trust X-Forwarded-For from
+ * the controller, which no other pod can then forge).
+ */
+export function allowedCallers(name: ProcessName): { port: number; from: Callers }[] {
   const entry = processEntry(name);
   const callers = PROCESS_NAMES.filter((caller) => serviceCalls(caller).includes(name as never));
   const rules: ReturnType<typeof allowedCallers> = [];
-  if (entry.grpc) rules.push({ port: entry.grpc.port, from: { processes: callers } });
-  if (entry.kind === 'edge') {
-    rules.push({ port: entry.http.port, from: 'anyone' });
-  } else {
-    const httpCallers = new Set<ProcessName>();
-    // Every process fetches the signing keys (and services their tokens) from the authorization server.
-    if (name === AUTHORIZATION_SERVER) PROCESS_NAMES.filter((other) => other !== name).forEach((other) => httpCallers.add(other));
-    if (entry.subgraph)
-      PROCESS_NAMES.filter((other) => processEntry(other).kind === 'edge' && processEntry(other).subgraph === null).forEach((gateway) =>
-        httpCallers.add(gateway),
-      );
-    rules.push({ port: entry.http.port, from: { processes: [...httpCallers], monitoring: true } });
-  }
+  if (entry.grpc) rules.push({ port: entry.grpc.port, from: { processes: callers, monitoring: false, ingress: false } });
+  const httpCallers = new Set<ProcessName>();
+  if (name === AUTHORIZATION_SERVER) PROCESS_NAMES.filter((other) => other !== name).forEach((other) => httpCallers.add(other));
+  if (entry.subgraph) gateways().forEach((gateway) => httpCallers.add(gateway));
+  rules.push({ port: entry.http.port, from: { processes: [...httpCallers], monitoring: true, ingress: entry.kind === 'edge' } });
   return rules;
 }
+
+/** The edge that serves the supergraph, and so calls every subgraph. */
+const gateways = () => PROCESS_NAMES.filter((name) => processEntry(name).kind === 'edge' && processEntry(name).subgraph === null);
+
+const namespacePeer = (namespace: string): INetworkPolicyPeer => ({
+  namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
+});
 
 function networkPolicy(name: ProcessName): Manifest & INetworkPolicy {
   // An empty `from` would admit every source, so a port that no one may call gets no rule at all.
   const rules = allowedCallers(name).flatMap(({ port, from }) => {
-    const ports = [{ protocol: 'TCP' as const, port }];
-    if (from === 'anyone') return [{ ports }];
     const peers: INetworkPolicyPeer[] = [
       ...from.processes.map((process) => ({ podSelector: { matchLabels: selector(process) } })),
-      ...(from.monitoring ? [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': MONITORING_NAMESPACE } } }] : []),
+      ...(from.monitoring ? [namespacePeer(MONITORING_NAMESPACE)] : []),
+      ...(from.ingress ? [namespacePeer(INGRESS_NAMESPACE)] : []),
     ];
-    return peers.length > 0 ? [{ ports, from: peers }] : [];
+    return peers.length > 0 ? [{ ports: [{ protocol: 'TCP' as const, port }], from: peers }] : [];
   });
   return {
     apiVersion: 'networking.k8s.io/v1',

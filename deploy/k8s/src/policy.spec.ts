@@ -177,6 +177,15 @@ for (const overlay of ['local', 'production'] as const) {
       }
     });
 
+    it('tells each edge which proxies to trust, so that rate limits count clients behind the Ingress apart', () => {
+      for (const name of PROCESS_NAMES.filter((process) => processEntry(process).kind === 'edge')) {
+        const settings = ofKind('ConfigMap').find(
+          (map) => map.metadata.name === deploymentOf(name)!.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
+        );
+        expect(settings?.data?.['TRUSTED_PROXIES'], `${name}: TRUSTED_PROXIES`).toMatch(/^[0-9a-f.:/]+(,[0-9a-f.:/]+)*$/);
+      }
+    });
+
     it('finds every Secret key and ConfigMap a workload reads', () => {
       const secrets = new Map(ofKind('Secret').map((secret) => [secret.metadata.name, Object.keys(secret.data ?? {})]));
       const configMaps = new Set(ofKind('ConfigMap').map((map) => map.metadata.name));
@@ -259,7 +268,8 @@ function admits(
 }
 
 /**
- * The calls ARCHITECTURE.md draws, as `caller → process:port`: the public reaches the two edges; each process
+ * The calls the architecture draws (README, "Run on Kubernetes"), as `caller → process:port`: the Ingress controller (outside) reaches the two
+ * edges; each process
  * calls over gRPC the services the registry lists; the gateway fetches every subgraph over HTTP; every process
  * reads the signing keys (and services get their tokens) from users-service's HTTP port; Prometheus, from the
  * monitoring namespace, scrapes every process's HTTP port; in the local overlay, the processes with a database,
@@ -271,10 +281,10 @@ function drawnCalls(overlay: 'local' | 'production'): string[] {
   const edges = processes.filter((name) => processEntry(name).kind === 'edge');
   const gateway = edges.find((name) => processEntry(name).subgraph === null)!;
   const http = (name: ProcessName) => processEntry(name).http.port;
+  // The edges: from the Ingress controller, Prometheus, and for a subgraph the gateway.
   for (const edge of edges) {
-    for (const source of ['outside', 'monitoring', ...processes.filter((name) => name !== edge)])
-      calls.add(`${source} → ${edge}:${http(edge)}`);
-    if (overlay === 'local') calls.add(`postgres → ${edge}:${http(edge)}`);
+    for (const source of ['outside', 'monitoring']) calls.add(`${source} → ${edge}:${http(edge)}`);
+    if (processEntry(edge).subgraph) calls.add(`${gateway} → ${edge}:${http(edge)}`);
   }
   for (const name of processes) {
     for (const target of serviceCalls(name)) calls.add(`${name} → ${target}:${SYSTEM[target].grpc.port}`);

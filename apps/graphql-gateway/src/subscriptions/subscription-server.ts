@@ -8,12 +8,14 @@ import { GraphQLModule } from '@nestjs/graphql';
 import {
   AccessTokens,
   acceptRequestId,
+  clientAddressOf,
   DomainError,
   graphQLErrorFormatter,
   LOGGER,
   REQUEST_ID_HEADER,
   StartupError,
   toGraphQLError,
+  trustProxies,
 } from '@triad/platform';
 import { getOperationAST, GraphQLError, parse, validate, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Context, SubscribePayload } from 'graphql-ws';
@@ -86,9 +88,11 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
     );
     const http = this.adapterHost.httpAdapter.getHttpServer() as Server;
     const connections = new Map<string, number>();
+    // Behind a trusted proxy (an Ingress controller) every socket is the proxy's: the client is in X-Forwarded-For.
+    const trust = trustProxies(this.config.TRUSTED_PROXIES);
     const upgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (new URL(request.url ?? '/', 'http://gateway').pathname !== GRAPHQL_PATH) return void socket.destroy();
-      const address = request.socket.remoteAddress ?? 'unknown';
+      const address = clientAddressOf(request, trust);
       const open = connections.get(address) ?? 0;
       if (open >= this.config.GRAPHQL_MAX_CONNECTIONS_PER_CLIENT) {
         this.logger.warn({ connections: open }, 'WebSocket refused: its client is at the cap');

@@ -422,6 +422,37 @@ describe('orderStatusChanged', () => {
       await capped.close();
     }
   });
+
+  it("caps each client behind a trusted proxy (TRUSTED_PROXIES) by its forwarded address, not the proxy's", async () => {
+    // The test's sockets come from the loopback address, which plays the Ingress controller here.
+    const behindProxy = await startTestGateway({
+      ...services.gatewayEnv,
+      GRAPHQL_MAX_CONNECTIONS_PER_CLIENT: '1',
+      TRUSTED_PROXIES: '127.0.0.1,::1',
+    });
+    const url = `${behindProxy.httpUrl.replace(/^http/, 'ws')}/graphql`;
+    const open = (client: string) =>
+      new Promise<{ socket: WebSocket; status?: number }>((resolve) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws', { headers: { 'x-forwarded-for': client } });
+        socket.on('error', () => undefined);
+        socket.once('open', () => resolve({ socket }));
+        socket.once('unexpected-response', (_request, response) => resolve({ socket, status: response.statusCode ?? 0 }));
+      });
+    const sockets: WebSocket[] = [];
+    try {
+      const first = await open('198.51.100.1');
+      const sameClient = await open('198.51.100.1');
+      const otherClient = await open('198.51.100.2');
+      sockets.push(first.socket, sameClient.socket, otherClient.socket);
+
+      expect(first.status).toBeUndefined();
+      expect(sameClient.status).toBe(429);
+      expect(otherClient.status).toBeUndefined();
+    } finally {
+      for (const socket of sockets) socket.close();
+      await behindProxy.close();
+    }
+  });
 });
 
 /** One graphql-ws connection holding several subscriptions, as a page that watches many orders opens it. */

@@ -1,3 +1,4 @@
+import { trustedProxiesSetting } from '@triad/platform';
 import { z } from 'zod';
 
 const ORIGINS_EXPECTED =
@@ -22,6 +23,9 @@ export const httpEdgeConfig = {
     .int({ error: 'a whole number of bytes' })
     .positive({ error: 'a positive number of bytes' })
     .default(1024 * 1024),
+  // The proxies in front of the edge (an Ingress controller, a load balancer), whose X-Forwarded-For names the
+  // client that rate limits and sign-in throttles count by. None by default: the socket's peer is the client.
+  TRUSTED_PROXIES: trustedProxiesSetting(),
   RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: 'a number of requests' })
     .int({ error: 'a whole number of requests' })

@@ -71,6 +71,30 @@ describe('rate limits', () => {
     expect((await api.call('GET', '/v1/products', { token: bob })).status).toBe(200);
   });
 
+  it('ignores X-Forwarded-For from a client that is not a trusted proxy', async () => {
+    await spendAllowance({ 'x-forwarded-for': '198.51.100.1' });
+
+    expect((await api.call('GET', '/v1/products', { headers: { 'x-forwarded-for': '198.51.100.2' } })).status).toBe(429);
+  });
+
+  it('counts each client behind a trusted proxy (TRUSTED_PROXIES) by the address the proxy forwards', async () => {
+    // The test's requests come from the loopback address, which plays the Ingress controller here.
+    const behindProxy = await api.startAnother({ TRUSTED_PROXIES: '127.0.0.1,::1' });
+    try {
+      const from = (client: string, spoofed?: string) => ({
+        headers: { 'x-forwarded-for': spoofed ? `${spoofed}, ${client}` : client },
+      });
+      for (let i = 0; i < LIMIT; i++) expect((await behindProxy.call('GET', '/v1/products', from('198.51.100.1'))).status).toBe(200);
+
+      expect((await behindProxy.call('GET', '/v1/products', from('198.51.100.1'))).status).toBe(429);
+      // An address the client puts in front of its own does not give it a new allowance.
+      expect((await behindProxy.call('GET', '/v1/products', from('198.51.100.1', '192.0.2.77'))).status).toBe(429);
+      expect((await behindProxy.call('GET', '/v1/products', from('198.51.100.2'))).status).toBe(200);
+    } finally {
+      await behindProxy.close();
+    }
+  });
+
   it('counts a token that does not verify against the address, like no token', async () => {
     await spendAllowance();
 

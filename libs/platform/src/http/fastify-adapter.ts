@@ -5,9 +5,12 @@ import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
 import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
+import type { TrustProxy } from './trusted-proxies.js';
 
 export interface FastifyAdapterOptions {
   bodyLimit?: number;
+  /** The proxies whose `X-Forwarded-For` gives a request's client address (`request.ip`); none by default. */
+  trustProxy?: TrustProxy | undefined;
 }
 
 /**
@@ -19,6 +22,7 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
   const adapter = new HardenedFastifyAdapter(logger, {
     logger: false,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: options.trustProxy ?? false,
     genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
   });
   const fastify = adapter.getInstance();

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config/config.js';
 import { grpcServerOptions, type GrpcServerControl } from '../grpc/grpc-server.js';
 import { createFastifyAdapter } from '../http/fastify-adapter.js';
+import type { TrustProxy } from '../http/trusted-proxies.js';
 import { createLogger, NestPinoLogger } from '../logging/logger.js';
 import { stopTelemetry } from '../telemetry/running-telemetry.js';
 
@@ -17,7 +18,7 @@ export interface ServiceDefinition {
   /** Root module, usually `AppModule.register(config)`. */
   rootModule: Parameters<typeof NestFactory.create>[0];
   logger: Logger;
-  http: { host: string; port: number; portVariable: string; bodyLimit?: number };
+  http: { host: string; port: number; portVariable: string; bodyLimit?: number; trustProxy?: TrustProxy | undefined };
   grpc?: {
     control: GrpcServerControl;
     packages: readonly string[];
@@ -49,7 +50,7 @@ export async function startService(definition: ServiceDefinition): Promise<Runni
   const { logger, http, grpc } = definition;
   const app = await NestFactory.create<NestFastifyApplication>(
     definition.rootModule,
-    createFastifyAdapter(logger, http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }),
+    createFastifyAdapter(logger, { ...(http.bodyLimit === undefined ? {} : { bodyLimit: http.bodyLimit }), trustProxy: http.trustProxy }),
     { logger: new NestPinoLogger(logger), abortOnError: false },
   );
   let closed: Promise<void> | undefined;
