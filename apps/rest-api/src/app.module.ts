@@ -13,7 +13,9 @@ import {
   ServiceCredentials,
   subgraphOptions,
   SYSTEM,
+  valkeyProviders,
   type DatabaseHandle,
+  type Valkey,
 } from '@triad/platform';
 import type { Logger } from 'pino';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
@@ -32,6 +34,8 @@ export interface RestApiDependencies {
   config: RestApiConfig;
   database: DatabaseHandle<typeof schema>;
   logger: Logger;
+  /** Where the replicas of the edge share state (VALKEY_URL), when they do. */
+  valkey?: Valkey | undefined;
 }
 
 /**
@@ -40,7 +44,7 @@ export interface RestApiDependencies {
  */
 @Module({})
 export class AppModule {
-  static register({ config, database, logger }: RestApiDependencies): DynamicModule {
+  static register({ config, database, logger, valkey }: RestApiDependencies): DynamicModule {
     const tokens = new AccessTokens(config);
     const deadlineMs = config.GRPC_DEADLINE_MS;
     // Ready when its database answers and every upstream says it is serving: each `/v1` resource needs its
@@ -85,6 +89,7 @@ export class AppModule {
       controllers: [HealthHttpController],
       providers: [
         ...databaseProviders(REST_API_DATABASE, database),
+        ...(valkey ? valkeyProviders(valkey) : []),
         { provide: REST_API_CONFIG, useValue: config },
         { provide: AccessTokens, useValue: tokens },
         { provide: LOGGER, useValue: logger },

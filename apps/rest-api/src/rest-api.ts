@@ -1,4 +1,4 @@
-import { openDatabase, startService, trustProxies, type RunningService } from '@triad/platform';
+import { connectValkey, openDatabase, startService, trustProxies, type RunningService } from '@triad/platform';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { MIGRATIONS_FOLDER } from './db/database.js';
@@ -14,8 +14,10 @@ import type { RestApiConfig } from './rest-api.config.js';
 export async function startRestApi(config: RestApiConfig, logger: Logger): Promise<RunningService> {
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder: MIGRATIONS_FOLDER });
   logger.info({ database: database.location }, 'database ready, migrations applied');
+  // Shared by every replica of the edge: the rate limit's counts. Without it, each process counts on its own.
+  const valkey = config.VALKEY_URL ? await connectValkey(config.VALKEY_URL, { name: 'rest-api', logger }) : undefined;
   return startService({
-    rootModule: AppModule.register({ config, database, logger }),
+    rootModule: AppModule.register({ config, database, logger, valkey }),
     logger,
     http: {
       host: config.HOST,
@@ -25,7 +27,7 @@ export async function startRestApi(config: RestApiConfig, logger: Logger): Promi
       trustProxy: trustProxies(config.TRUSTED_PROXIES),
     },
     beforeListen: async (app) => {
-      await setUpHttpEdge(app, config);
+      await setUpHttpEdge(app, config, valkey);
       serveOpenApi(app);
     },
   });

@@ -37,6 +37,8 @@ const AUTHORIZATION_SERVER = 'users-service' satisfies ProcessName;
 const PART_OF = { 'app.kubernetes.io/part-of': 'triad' } as const;
 /** The label of the pods that own a database: deploy/postgres admits only them. */
 export const DATABASE_OWNER_LABEL = 'triad.dev/database-owner';
+/** The label of the pods that share state in Valkey: deploy/valkey admits only them. */
+export const SHARED_STATE_LABEL = 'triad.dev/shared-state';
 /** The namespace whose pods may read `/metrics` (Prometheus), by its `kubernetes.io/metadata.name` label. */
 const MONITORING_NAMESPACE = 'monitoring';
 /** The Ingress controller's namespace (ingress-nginx's own): the one way in to the edges. */
@@ -54,6 +56,8 @@ export const SECRETS = {
   signingKeys: 'signing-keys',
   /** One key per service client (SERVICE_GRANTS): the secret it proves itself with to the authorization server. */
   serviceClients: 'service-clients',
+  /** Key `VALKEY_URL`: where the processes whose replicas share state (the registry's `sharedState`) keep it. */
+  sharedState: 'shared-state',
 } as const;
 
 export type Manifest = { apiVersion: string; kind: string; metadata: { name: string } } & Record<string, unknown>;
@@ -94,7 +98,11 @@ const labels = (name: ProcessName) => ({
   ...PART_OF,
 });
 /** A pod's labels: a process that owns a database is marked, and only such pods may reach a database server. */
-const podLabels = (name: ProcessName) => ({ ...labels(name), ...(processEntry(name).database ? { [DATABASE_OWNER_LABEL]: 'true' } : {}) });
+const podLabels = (name: ProcessName) => ({
+  ...labels(name),
+  ...(processEntry(name).database ? { [DATABASE_OWNER_LABEL]: 'true' } : {}),
+  ...(processEntry(name).sharedState ? { [SHARED_STATE_LABEL]: 'true' } : {}),
+});
 const selector = (name: ProcessName) => ({ 'app.kubernetes.io/name': name });
 const configMapName = (name: ProcessName) => `${name}-settings`;
 /** The headless Service whose DNS name resolves to every ready pod: what gRPC clients balance over. */
@@ -146,9 +154,10 @@ function serviceAccount(name: ProcessName): Manifest & IServiceAccount {
 function deployment(name: ProcessName): Manifest & IDeployment {
   const entry = processEntry(name);
   const { volumes, mounts } = secretVolumes(name);
-  const env: IEnvVar[] = entry.database
-    ? [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: SECRETS.databaseUrls, key: name } } }]
-    : [];
+  const env: IEnvVar[] = [
+    ...(entry.database ? [{ name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: SECRETS.databaseUrls, key: name } } }] : []),
+    ...(entry.sharedState ? [{ name: 'VALKEY_URL', valueFrom: { secretKeyRef: { name: SECRETS.sharedState, key: 'VALKEY_URL' } } }] : []),
+  ];
   const container: IContainer = {
     name,
     // Built by `docker build -f deploy/Dockerfile --build-arg APP=<name> -t triad/<name>:dev .`; the production overlay

@@ -1,11 +1,12 @@
 // `npm run k8s:secrets -- local` (or `production`): fills deploy/k8s/overlays/<overlay>/secrets/, the git-ignored
 // folder the overlay's secretGenerator reads. It makes users-service's signing key (with users-service's own
 // generate-signing-keys) and a client secret for each service; for `local`, the in-cluster PostgreSQL's
-// passwords and every DATABASE_URL as well. For `production`, write secrets/database-urls.env yourself: one
-// line `<process>=postgres://…` per process with a database (see secrets.example/). Existing values are kept.
+// passwords and every DATABASE_URL as well. For `production`, write secrets/database-urls.env (one line
+// `<process>=postgres://…` per process with a database) and secrets/shared-state.env (`VALKEY_URL=rediss://…`)
+// yourself, as secrets.example/ shows; it lists what is still missing. Existing values are kept.
 import { execFileSync } from 'node:child_process';
 import { join, relative } from 'node:path';
-import { missingDatabaseUrls, writeSecrets } from './secrets.ts';
+import { missingExternalSecrets, writeSecrets } from './secrets.ts';
 
 const OVERLAYS = { local: 'in-cluster', production: 'external' } as const;
 const overlay = process.argv[2];
@@ -25,8 +26,8 @@ execFileSync(
 const changed = writeSecrets(folder, { database: OVERLAYS[overlay] });
 const shown = relative(process.cwd(), folder);
 process.stdout.write(changed.length > 0 ? `${shown}: wrote ${changed.join(', ')}\n` : `${shown}: every secret was there already\n`);
-const missing = missingDatabaseUrls(folder);
+const missing = OVERLAYS[overlay] === 'external' ? missingExternalSecrets(folder) : [];
 if (missing.length > 0) {
-  process.stdout.write(`${shown}/database-urls.env still needs a line <process>=postgres://… for: ${missing.join(', ')}\n`);
+  process.stdout.write(`${shown} still needs, from you:\n${missing.map((line) => `  ${line}\n`).join('')}`);
   process.exitCode = 1;
 }

@@ -44,6 +44,7 @@ function render(overlay: 'local' | 'production', scratch: string): K8sObject[] {
       (name) => `${name}=postgres://${processEntry(name).scope}:password@db.example.com:5432/${processEntry(name).scope}`,
     );
     writeFileSync(join(secrets, 'database-urls.env'), `${urls.join('\n')}\n`);
+    writeFileSync(join(secrets, 'shared-state.env'), 'VALKEY_URL=rediss://triad:password@valkey.example.com:6380\n');
   }
   const output = execFileSync('kubectl', ['kustomize', join(copy, 'k8s/overlays', overlay)], { encoding: 'utf8' });
   return parseAllDocuments(output).map((document) => document.toJS() as K8sObject);
@@ -74,12 +75,12 @@ for (const overlay of ['local', 'production'] as const) {
       }
     });
 
-    it('runs every process of the registry, and nothing else but a database', () => {
+    it('runs every process of the registry, and nothing else but a database and Valkey', () => {
       expect(
         ofKind('Deployment')
           .map((object) => object.metadata.name)
           .sort(),
-      ).toEqual([...PROCESS_NAMES].sort());
+      ).toEqual([...PROCESS_NAMES, ...(overlay === 'local' ? ['valkey'] : [])].sort());
       expect(ofKind('StatefulSet').map((object) => object.metadata.name)).toEqual(overlay === 'local' ? ['postgres'] : []);
     });
 
@@ -273,7 +274,7 @@ function admits(
  * calls over gRPC the services the registry lists; the gateway fetches every subgraph over HTTP; every process
  * reads the signing keys (and services get their tokens) from users-service's HTTP port; Prometheus, from the
  * monitoring namespace, scrapes every process's HTTP port; in the local overlay, the processes with a database,
- * and only they, reach PostgreSQL.
+ * and only they, reach PostgreSQL, and those that share state, and only they, reach Valkey.
  */
 function drawnCalls(overlay: 'local' | 'production'): string[] {
   const calls = new Set<string>();
@@ -294,6 +295,7 @@ function drawnCalls(overlay: 'local' | 'production'): string[] {
     }
     if (name !== 'users-service') calls.add(`${name} → users-service:${http('users-service')}`);
     if (overlay === 'local' && processEntry(name).database) calls.add(`${name} → postgres:5432`);
+    if (overlay === 'local' && processEntry(name).sharedState) calls.add(`${name} → valkey:6379`);
   }
   return [...calls];
 }

@@ -10,7 +10,8 @@ import { PROCESS_NAMES, processEntry, SERVICE_GRANTS } from '@triad/platform/sys
  * - with `database: 'in-cluster'` (the local overlay's PostgreSQL): `postgres.env`, the server's password and one
  *   database and owning role per process with a database, as deploy/postgres/init-databases.sh reads them, and
  *   `database-urls.env`, each such process's DATABASE_URL for its own role and database only.
- * An external database's URLs are the operator's to write into `database-urls.env`; nothing is made up for them.
+ * An external database's URLs and Valkey's are the operator's to write (`database-urls.env`, `shared-state.env`);
+ * nothing is made up for them.
  * Values already there are kept, so running it again changes nothing, and a process added to the registry since
  * gets its own. Returns the files it changed.
  */
@@ -49,11 +50,17 @@ export function writeSecrets(folder: string, options: { database: 'in-cluster' |
   return changed;
 }
 
-/** The processes with a database that `database-urls.env` in `folder` gives no URL. */
-export function missingDatabaseUrls(folder: string): string[] {
-  const path = join(folder, 'database-urls.env');
-  const urls = existsSync(path) ? readEnvFile(path) : new Map<string, string>();
-  return PROCESS_NAMES.filter((name) => processEntry(name).database && !urls.get(name));
+/** What an external database and Valkey need that only the operator can write: a line per missing value. */
+export function missingExternalSecrets(folder: string): string[] {
+  const read = (file: string) => (existsSync(join(folder, file)) ? readEnvFile(join(folder, file)) : new Map<string, string>());
+  const urls = read('database-urls.env');
+  const missing = PROCESS_NAMES.filter((name) => processEntry(name).database && !urls.get(name)).map(
+    (name) => `database-urls.env: ${name}=postgres://…`,
+  );
+  if (PROCESS_NAMES.some((name) => processEntry(name).sharedState) && !read('shared-state.env').get('VALKEY_URL')) {
+    missing.push('shared-state.env: VALKEY_URL=rediss://…');
+  }
+  return missing;
 }
 
 /** 32 random bytes, URL-safe: what client secrets and database passwords are made of. */

@@ -108,3 +108,4 @@ export { errorType, inNewTrace, inSpan, recordLinkedSpan } from './telemetry/spa
 export { addTraceResponseHeader, TRACEPARENT_HEADER } from './http/trace-response-header.js';
 export { INFRASTRUCTURE_PATHS } from './http/infrastructure-paths.js';
 export { clientAddressOf, trustedProxiesSetting, trustProxies, type TrustProxy } from './http/trusted-proxies.js';
+export { connectValkey, VALKEY, valkeyProviders, valkeyUrlSetting, type Valkey } from './shared-state/valkey.js';

@@ -12,6 +12,7 @@ export {
 } from './system.js';
 export { serviceToken } from './service-token.js';
 export { createTestDatabase, startTestPostgres, type TestPostgres } from './test-postgres.js';
+export { startTestValkey, type TestValkey } from './test-valkey.js';
 export { subgraphSdl } from './subgraph-schema.js';
 export { bearer, call, failure } from './grpc-calls.js';
 export { DEMO_ACCOUNTS, signIn, signInDemoAccounts, type DemoAccount, type SignedInAccount } from './demo-accounts.js';

@@ -49,7 +49,8 @@ export async function startTestPostgres(): Promise<TestPostgres> {
   };
 }
 
-async function dockerIsReachable(): Promise<boolean> {
+/** Whether testcontainers can start a container here. */
+export async function dockerIsReachable(): Promise<boolean> {
   try {
     const { getContainerRuntimeClient } = await import('testcontainers');
     await getContainerRuntimeClient();

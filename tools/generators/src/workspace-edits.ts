@@ -49,6 +49,7 @@ const registryEntry = (n: ServiceNames) => `  '${n.service}': {
     http: { port: ${n.httpPort} },
     subgraph: '${n.scope}',
     database: true,
+    sharedState: false,
     calls: [],
   },
 `;

@@ -1,4 +1,4 @@
-import { trustedProxiesSetting } from '@triad/platform';
+import { trustedProxiesSetting, valkeyUrlSetting } from '@triad/platform';
 import { z } from 'zod';
 
 const ORIGINS_EXPECTED =
@@ -26,6 +26,8 @@ export const httpEdgeConfig = {
   // The proxies in front of the edge (an Ingress controller, a load balancer), whose X-Forwarded-For names the
   // client that rate limits and sign-in throttles count by. None by default: the socket's peer is the client.
   TRUSTED_PROXIES: trustedProxiesSetting(),
+  // Where the replicas of the edge count requests together; unset, each counts alone (right for one process).
+  VALKEY_URL: valkeyUrlSetting(),
   RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: 'a number of requests' })
     .int({ error: 'a whole number of requests' })

@@ -6,6 +6,7 @@ import {
   REQUEST_ID_HEADER,
   setConnectionErrorBody,
   TRACEPARENT_HEADER,
+  type Valkey,
 } from '@triad/platform';
 import { addApiKeyAuthentication } from '../api-keys/api-key-authentication.hook.js';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
@@ -43,7 +44,7 @@ const EXPOSED_HEADERS = [
  * refusals). Installed before Nest registers the routes, as `@BodyLimit()` is applied to each route while it is
  * registered. The routes only declare their part: `@Cacheable()`, `@PagedList()`, `@BodyLimit()`.
  */
-export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApiConfig): Promise<void> {
+export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApiConfig, valkey?: Valkey): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   // First, so that every answer carries it, a 429 or a refused API key too.
   addTraceResponseHeader(fastify);
@@ -59,6 +60,7 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
     perMinute: config.RATE_LIMIT_PER_MINUTE,
     tokens: app.get(AccessTokens),
     exemptPaths: [...INFRASTRUCTURE_PATHS, OPENAPI_JSON_PATH, SWAGGER_UI_PATH, SUBGRAPH_PATH],
+    store: valkey,
   });
   // After the rate limit, so a client that keeps sending a bad key is stopped before each try costs a database
   // lookup. Only the REST resources take keys: the subgraph authenticates the bearer token the gateway forwards.

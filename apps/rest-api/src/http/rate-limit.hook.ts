@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { ApiResponseOptions } from '@nestjs/swagger';
-import { DomainError, type AccessTokens } from '@triad/platform';
+import { DomainError, type AccessTokens, type Valkey } from '@triad/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_KEY_HEADER } from '../api-keys/api-key-authentication.hook.js';
 import { problemResponse } from '../problems/api-problem-responses.decorator.js';
@@ -12,12 +12,15 @@ export interface RateLimitSettings {
   tokens: AccessTokens;
   /** Paths that are never limited, each with everything below it: probes, scrapes and the API description. */
   exemptPaths: readonly string[];
+  /** Where every replica of the edge counts (Valkey); without one, this process counts in its memory. */
+  store?: Valkey | undefined;
 }
 
 /**
- * Limits each client to `settings.perMinute` requests a minute (a fixed window), counted in this process's
- * memory. Instances behind a load balancer count separately, so a client could send the limit to each of
- * them: give @fastify/rate-limit a shared store (its `redis` option) before running more than one.
+ * Limits each client to `settings.perMinute` requests a minute (a fixed window), counted in Valkey when the
+ * edge has one (`VALKEY_URL`), so that every replica behind the load balancer shares one count per client, and
+ * otherwise in this process's memory (one process: `npm start`). If Valkey stops answering, requests go
+ * through uncounted until it is back (`skipOnError`): the API stays up, and the log says Valkey is unreachable.
  *
  * Every limited response says where the client stands (`RateLimit-Limit`, `RateLimit-Remaining`,
  * `RateLimit-Reset`: the IETF draft's headers); over the limit the answer is a 429 problem with `Retry-After`.
@@ -30,6 +33,7 @@ export async function addRateLimit(fastify: FastifyInstance, settings: RateLimit
     timeWindow: 60_000,
     enableDraftSpec: true,
     keyGenerator: (request) => clientKey(request, settings.tokens),
+    ...(settings.store ? { redis: settings.store, nameSpace: 'triad:rest-api:rate-limit:', skipOnError: true } : {}),
     allowList: (request) => isExempt(request.url, settings.exemptPaths),
     errorResponseBuilder: (_request, { max, ttl }) => {
       const seconds = Math.ceil(ttl / 1000);

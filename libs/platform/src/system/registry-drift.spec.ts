@@ -106,7 +106,7 @@ describe('files that must follow the registry', () => {
     }
   });
 
-  it('docker-compose.yml: each process, its ports, its database, the addresses of what it calls and, for the gateway, its subgraphs', () => {
+  it('docker-compose.yml: each process, its ports, its database and shared state, the addresses of what it calls and, for the gateway, its subgraphs', () => {
     const compose = parseYaml(read('docker-compose.yml'), { merge: true }) as {
       services: Record<string, { build?: { args?: Record<string, string> }; ports?: string[]; environment?: Record<string, string> }>;
     };
@@ -139,6 +139,9 @@ describe('files that must follow the registry', () => {
       expect(declared.sort(), `docker-compose.yml: ${name} is told of exactly what it calls`).toEqual(expected.sort());
       expect('DATABASE_URL' in environment, `docker-compose.yml: ${name} has a database exactly when the registry says so`).toBe(
         entry(name).database,
+      );
+      expect('VALKEY_URL' in environment, `docker-compose.yml: ${name} shares state in Valkey exactly when the registry says so`).toBe(
+        entry(name).sharedState,
       );
     }
   });

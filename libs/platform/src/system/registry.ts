@@ -17,6 +17,7 @@ export const SYSTEM = {
     http: { port: 4001 },
     subgraph: 'users',
     database: true,
+    sharedState: false,
     calls: [],
   },
   'catalog-service': {
@@ -27,6 +28,7 @@ export const SYSTEM = {
     http: { port: 4002 },
     subgraph: 'catalog',
     database: true,
+    sharedState: false,
     calls: [],
   },
   'orders-service': {
@@ -37,6 +39,7 @@ export const SYSTEM = {
     http: { port: 4003 },
     subgraph: 'orders',
     database: true,
+    sharedState: false,
     calls: ['users-service', 'catalog-service'],
   },
   'rest-api': {
@@ -46,6 +49,7 @@ export const SYSTEM = {
     http: { port: 3000 },
     subgraph: 'rest',
     database: true,
+    sharedState: true,
     calls: ['users-service', 'catalog-service', 'orders-service'],
   },
   'graphql-gateway': {
@@ -56,6 +60,7 @@ export const SYSTEM = {
     // It serves the supergraph rather than a subgraph; its own schema (subscriptions) is composed as `gateway`.
     subgraph: null,
     database: false,
+    sharedState: false,
     calls: ['orders-service'],
   },
 } as const satisfies Record<string, ProcessEntry>;
@@ -75,6 +80,8 @@ export interface ProcessEntry {
   subgraph: string | null;
   /** Whether it owns a database (PostgreSQL, or embedded PGlite under `npm start`) that no other process reads. */
   database: boolean;
+  /** Whether its replicas share state in Valkey (`VALKEY_URL`; in the process's memory without one). */
+  sharedState: boolean;
   /** The services it calls over gRPC (by name: `serviceCalls` gives them typed). */
   calls: readonly string[];
 }
