@@ -3,13 +3,16 @@
 # included), builds the images, starts the whole system with `docker compose` on PostgreSQL together with
 # Prometheus (docker-compose.observability.yml, no profiles), checks from the host that a user can sign in
 # through the REST API and through the GraphQL gateway (tools/ci/smoke-checks.mjs), then that Prometheus
-# scrapes every process, loaded the alerts and sees the smoke traffic (tools/ci/observability-checks.mjs), and
-# always removes the stack and its volumes afterwards.
+# scrapes every process, loaded the alerts and sees the smoke traffic (tools/ci/observability-checks.mjs), then
+# scales catalog-service to three replicas and checks that its callers spread their gRPC calls over all of them
+# and that stopping one loses nothing (tools/ci/scale-checks.mjs), and always removes the stack and its volumes
+# afterwards.
 #
 #   bash tools/ci/compose-smoke.sh          # needs a Docker engine with Compose v2, and Node 24
 #
 # SMOKE_WAIT_TIMEOUT (seconds, default 900) bounds the build and start-up. SMOKE_PROJECT names the compose
-# project (default triad-smoke); SMOKE_EXTRA_CHECK is a command run after the checks, while the stack is up.
+# project (default triad-smoke); SMOKE_EXTRA_CHECK is a command run after the checks, while the stack is up;
+# SMOKE_SCALE_CHECK=0 leaves out the replica checks.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -70,3 +73,11 @@ if [[ -n ${SMOKE_EXTRA_CHECK:-} ]]; then
   bash -c "$SMOKE_EXTRA_CHECK"
 fi
 node tools/ci/observability-checks.mjs
+
+if [[ ${SMOKE_SCALE_CHECK:-1} == 0 ]]; then
+  log "replicas: left out (SMOKE_SCALE_CHECK=0)"
+else
+  log "scaling catalog-service to three replicas (tools/ci/compose-scale.yml)"
+  "${compose[@]}" -f tools/ci/compose-scale.yml up --detach --wait --wait-timeout 300 --no-deps --scale catalog-service=3 catalog-service
+  node tools/ci/scale-checks.mjs "$project"
+fi

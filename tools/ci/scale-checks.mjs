@@ -1,0 +1,161 @@
+// The compose smoke test's replica checks (tools/ci/compose-smoke.sh), run once catalog-service has been scaled
+// to three replicas (tools/ci/compose-scale.yml): the REST edge (GetProduct) and orders-service (ReserveStock,
+// while placing orders) must find the replicas added to the running system and spread their gRPC calls evenly
+// over all three, and stopping one replica while orders are placed must lose nothing: every read answers, and any order that fails while the replica drains goes through
+// when it is sent again with its idempotency key.
+//
+//   node tools/ci/scale-checks.mjs PROJECT      # the compose project, e.g. triad-smoke
+//
+// Each replica's calls are read from its own /metrics (rpc_server_call_duration, by method), inside its container.
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { checklist } from './checks.mjs';
+
+const [project] = process.argv.slice(2);
+if (!project) {
+  console.error('usage: node tools/ci/scale-checks.mjs PROJECT');
+  process.exit(2);
+}
+const rest = 'http://127.0.0.1:3000';
+const CATALOG_HTTP_PORT = 4002;
+/** How long the calls have to reach every replica: clients re-resolve at most every 30 s (grpc-js) once a connection ages out. */
+const SPREAD_DEADLINE_MS = 120_000;
+
+const { check, finish } = checklist('replica checks');
+const run = promisify(execFile);
+
+function replicas() {
+  const ids = execFileSync('docker', ['compose', '--project-name', project, 'ps', '--quiet', 'catalog-service'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+  return ids.map((id) => ({
+    id,
+    name: execFileSync('docker', ['inspect', '--format', '{{.Name}}', id], { encoding: 'utf8' }).trim().slice(1),
+  }));
+}
+
+/** The gRPC calls a replica has answered so far, by method name (`GetProduct`), from its own /metrics. */
+function callsAnswered(replica) {
+  const script = `fetch('http://127.0.0.1:${CATALOG_HTTP_PORT}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
+  const text = execFileSync('docker', ['exec', replica.id, 'node', '-e', script], { encoding: 'utf8' });
+  const calls = {};
+  for (const [, labels, value] of text.matchAll(/^rpc_server_call_duration(?:_seconds)?_count\{([^}]*)\} (\d+)/gm)) {
+    const method = /rpc_method="[^"]*\/([A-Za-z]+)"/.exec(labels)?.[1];
+    if (method) calls[method] = (calls[method] ?? 0) + Number(value);
+  }
+  return calls;
+}
+
+async function request(url, init = {}) {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const { body: signedIn } = await request(`${rest}/v1/auth/token`, {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+});
+const auth = { authorization: `Bearer ${signedIn.access_token}` };
+const { body: listed } = await request(`${rest}/v1/products?page_size=5`);
+const product = listed.products.find((candidate) => candidate.stock_on_hand > 100) ?? listed.products[0];
+
+const readProduct = () => request(`${rest}/v1/products/${product.id}`);
+const placeOrder = (key) =>
+  request(`${rest}/v1/orders`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': key },
+    body: JSON.stringify({ items: [{ product_id: product.id, quantity: 1 }] }),
+  });
+
+/** Reads and orders at a pace under the REST edge's per-client limit (300 a minute), until `stop()` says so. */
+async function traffic(stop) {
+  const outcomes = { reads: [], orders: [] };
+  while (!stop()) {
+    const key = randomUUID();
+    const [read, order] = await Promise.all([readProduct(), placeOrder(key)]);
+    outcomes.reads.push(read.status);
+    outcomes.orders.push({ key, status: order.status });
+    await sleep(400);
+  }
+  return outcomes;
+}
+
+const running = replicas();
+await check(`catalog-service runs as three replicas`, async () => {
+  if (running.length !== 3) throw new Error(`found ${running.length}: ${running.map((replica) => replica.name).join(', ')}`);
+  return running.map((replica) => replica.name).join(', ');
+});
+
+await check('the REST edge and orders-service spread their calls over all three replicas', async () => {
+  const before = running.map(callsAnswered);
+  const deadline = Date.now() + SPREAD_DEADLINE_MS;
+  let spread = false;
+  let answered = [];
+  const outcomes = await traffic(() => {
+    if (spread || Date.now() > deadline) return true;
+    answered = running.map((replica, index) => {
+      const now = callsAnswered(replica);
+      const delta = (method) => (now[method] ?? 0) - (before[index][method] ?? 0);
+      return { name: replica.name, GetProduct: delta('GetProduct'), ReserveStock: delta('ReserveStock') };
+    });
+    spread = answered.every((replica) => replica.GetProduct > 0 && replica.ReserveStock > 0);
+    return spread;
+  });
+  const failed = [...outcomes.reads, ...outcomes.orders.map((order) => order.status)].filter((status) => status >= 400);
+  if (failed.length > 0) throw new Error(`${failed.length} requests failed while spreading: ${[...new Set(failed)].join(', ')}`);
+  const shown = answered
+    .map((replica) => `${replica.name}: GetProduct ${replica.GetProduct}, ReserveStock ${replica.ReserveStock}`)
+    .join('; ');
+  if (!spread) throw new Error(`not every replica was called within ${SPREAD_DEADLINE_MS / 1000} s: ${shown}`);
+  return shown;
+});
+
+await check('each caller balances a burst of calls round-robin, not all down one connection', async () => {
+  // A burst shorter than the servers' connection age: pick-first would send it all to one replica.
+  const before = running.map(callsAnswered);
+  const reads = await Promise.all(Array.from({ length: 30 }, () => readProduct()));
+  const orders = await Promise.all(Array.from({ length: 15 }, () => placeOrder(randomUUID())));
+  const failed = [...reads, ...orders].filter(({ status }) => status >= 400);
+  if (failed.length > 0) throw new Error(`${failed.length} requests of the burst failed`);
+  const shares = running.map((replica, index) => {
+    const now = callsAnswered(replica);
+    return {
+      name: replica.name,
+      GetProduct: (now.GetProduct ?? 0) - (before[index].GetProduct ?? 0),
+      ReserveStock: (now.ReserveStock ?? 0) - (before[index].ReserveStock ?? 0),
+    };
+  });
+  const shown = shares.map((share) => `${share.name}: GetProduct ${share.GetProduct}, ReserveStock ${share.ReserveStock}`).join('; ');
+  // Round-robin gives each of three replicas a third: 10 reads and 5 reservations. Some slack for a connection
+  // that ages out during the burst.
+  if (!shares.every((share) => share.GetProduct >= 5 && share.ReserveStock >= 2)) throw new Error(`uneven: ${shown}`);
+  return shown;
+});
+
+await check('stopping one replica while orders are placed loses nothing', async () => {
+  const stopped = running.at(-1);
+  let done = false;
+  const load = traffic(() => done);
+  await sleep(1000);
+  // SIGTERM, as Kubernetes and compose stop a container: the replica drains its calls, then exits.
+  await run('docker', ['stop', '--time', '20', stopped.id]);
+  await sleep(3000);
+  done = true;
+  const outcomes = await load;
+  const failedReads = outcomes.reads.filter((status) => status !== 200);
+  if (failedReads.length > 0) throw new Error(`${failedReads.length} of ${outcomes.reads.length} reads failed: ${failedReads.join(', ')}`);
+  const failedOrders = outcomes.orders.filter((order) => order.status !== 201);
+  // An order that failed while the replica went away is sent again, as a client would, with the same key.
+  for (const order of failedOrders) {
+    const again = await placeOrder(order.key);
+    if (again.status !== 201 && again.status !== 200)
+      throw new Error(`order ${order.key} failed (${order.status}), and again (${again.status})`);
+  }
+  return `${outcomes.reads.length} reads and ${outcomes.orders.length} orders while ${stopped.name} stopped; ${failedOrders.length} orders sent again`;
+});
+
+finish();
