@@ -8,6 +8,8 @@ const typeConstraints = [
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:contracts'] },
   { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:contracts', 'type:platform', 'type:testing'] },
+  // The deployment manifests' code reads the system registry (platform) and nothing of the apps.
+  { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:platform'] },
 ];
 
 /** Which domain may see which: a service sees only itself and what is shared. */

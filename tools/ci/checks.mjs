@@ -21,3 +21,16 @@ export function checklist(title) {
     },
   };
 }
+
+/** Sends a request with a deadline and returns the status and the parsed JSON body (or the text). */
+export async function request(url, init = {}) {
+  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
+  const text = await response.text();
+  let body = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: keep the text for the failure message.
+  }
+  return { status: response.status, body };
+}

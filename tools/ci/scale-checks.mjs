@@ -11,7 +11,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checklist } from './checks.mjs';
+import { checklist, request } from './checks.mjs';
 
 const [project] = process.argv.slice(2);
 if (!project) {
@@ -48,20 +48,23 @@ function callsAnswered(replica) {
   return calls;
 }
 
-async function request(url, init = {}) {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
-
-const { body: signedIn } = await request(`${rest}/v1/auth/token`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+// Alice's token for placing orders, and a product with stock to spare. Without them no check below can run.
+let auth;
+let product;
+await check('a demo user signs in, and the catalog lists a product to order', async () => {
+  const signedIn = await request(`${rest}/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+  });
+  if (signedIn.status !== 200) throw new Error(`sign-in answered ${signedIn.status}`);
+  auth = { authorization: `Bearer ${signedIn.body.access_token}` };
+  const listed = await request(`${rest}/v1/products?page_size=5`);
+  product = listed.body.products?.find((candidate) => candidate.stock_on_hand > 100) ?? listed.body.products?.[0];
+  if (!product) throw new Error(`no product listed (${listed.status})`);
+  return product.name;
 });
-const auth = { authorization: `Bearer ${signedIn.access_token}` };
-const { body: listed } = await request(`${rest}/v1/products?page_size=5`);
-const product = listed.products.find((candidate) => candidate.stock_on_hand > 100) ?? listed.products[0];
+if (!product) finish();
 
 const readProduct = () => request(`${rest}/v1/products/${product.id}`);
 const placeOrder = (key) =>

@@ -4,7 +4,7 @@
 // orders on PostgreSQL) reads back over REST. Prints one line per check; exits 1 if any check fails.
 //
 //   node tools/ci/smoke-checks.mjs          # against 127.0.0.1 and the default ports
-import { checklist } from './checks.mjs';
+import { checklist, request } from './checks.mjs';
 
 const host = '127.0.0.1';
 const rest = `http://${host}:3000`;
@@ -15,19 +15,6 @@ const orders = `http://${host}:4003`;
 const alice = { email: 'alice@triad.dev', password: 'alice-password' };
 
 const { check, finish } = checklist('compose smoke checks');
-
-/** Sends a request with a deadline and returns the status and the parsed JSON body (or the text). */
-async function request(url, init = {}) {
-  const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
-  const text = await response.text();
-  let body = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Not JSON: keep the text for the failure message.
-  }
-  return { status: response.status, body };
-}
 
 function expect(condition, message) {
   if (!condition) throw new Error(message);
@@ -80,7 +67,8 @@ await check(`REST sign-in: POST ${rest}/v1/auth/token as ${alice.email} -> 200 w
 
 let graphqlToken;
 await check(`GraphQL sign-in: mutation login through ${gateway}/graphql -> data.login.accessToken`, async () => {
-  const query = 'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { email } } }';
+  const query =
+    'mutation Login($email: String!, $password: String!) { login(email: $email, password: $password) { accessToken user { email } } }';
   const { status, body } = await request(`${gateway}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

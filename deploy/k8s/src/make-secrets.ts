@@ -15,6 +15,7 @@ if (overlay !== 'local' && overlay !== 'production') {
   process.exit(2);
 }
 const folder = join(import.meta.dirname, '..', 'overlays', overlay, 'secrets');
+const changed = writeSecrets(folder, { database: OVERLAYS[overlay] });
 const keys = join(folder, 'signing-keys.json');
 execFileSync(
   process.execPath,
@@ -23,7 +24,6 @@ execFileSync(
     stdio: 'inherit',
   },
 );
-const changed = writeSecrets(folder, { database: OVERLAYS[overlay] });
 const shown = relative(process.cwd(), folder);
 process.stdout.write(changed.length > 0 ? `${shown}: wrote ${changed.join(', ')}\n` : `${shown}: every secret was there already\n`);
 const missing = OVERLAYS[overlay] === 'external' ? missingExternalSecrets(folder) : [];

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROCESS_NAMES, processEntry, SERVICE_GRANTS } from '@triad/platform/system';
 
@@ -16,7 +16,9 @@ import { PROCESS_NAMES, processEntry, SERVICE_GRANTS } from '@triad/platform/sys
  * gets its own. Returns the files it changed.
  */
 export function writeSecrets(folder: string, options: { database: 'in-cluster' | 'external' }): string[] {
-  mkdirSync(folder, { recursive: true, mode: 0o700 });
+  mkdirSync(folder, { recursive: true });
+  // Only its owner may list it, whoever made it first (users-service's generate-signing-keys may have).
+  chmodSync(folder, 0o700);
   const changed: string[] = [];
   const edit = (file: string, fill: (values: Map<string, string>) => void) => {
     const path = join(folder, file);
