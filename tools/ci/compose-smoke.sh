@@ -77,7 +77,10 @@ node tools/ci/observability-checks.mjs
 if [[ ${SMOKE_SCALE_CHECK:-1} == 0 ]]; then
   log "replicas: left out (SMOKE_SCALE_CHECK=0)"
 else
-  log "scaling catalog-service to three replicas (tools/ci/compose-scale.yml)"
+  # First the callers switch to round-robin (and catalog-service gives up its host ports), then two replicas
+  # join the running system: the callers must find them by themselves.
+  log "balancing round-robin, then scaling catalog-service to three replicas (tools/ci/compose-scale.yml)"
+  "${compose[@]}" -f tools/ci/compose-scale.yml up --detach --wait --wait-timeout 300 --no-deps catalog-service rest-api orders-service
   "${compose[@]}" -f tools/ci/compose-scale.yml up --detach --wait --wait-timeout 300 --no-deps --scale catalog-service=3 catalog-service
   node tools/ci/scale-checks.mjs "$project"
 fi

@@ -4,6 +4,7 @@ import {
   defaultGrpcAddress,
   defaultSubgraphUrl,
   env,
+  grpcClientConfig,
   loadConfig,
   requireInProduction,
   serviceCredentialsConfig,
@@ -42,6 +43,7 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       ...subgraphUrlSettings,
       // Subscriptions watch orders over gRPC (WatchOrder); queries reach orders-service through its subgraph.
       ORDERS_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('orders-service')),
+      ...grpcClientConfig,
       // A subgraph that stops answering fails its part of a query after this long instead of holding it open.
       SUBGRAPH_TIMEOUT_MS: env.duration(10_000),
       // The IDE and introspection are development tools: on unless NODE_ENV is production. Left unset,

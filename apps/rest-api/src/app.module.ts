@@ -77,7 +77,13 @@ export class AppModule {
       global: true,
       imports: [
         ...upstreams.map((target) =>
-          GrpcClientModule.register(target, { caller: 'rest-api', address: addresses[target], deadlineMs, credentials }),
+          GrpcClientModule.register(target, {
+            caller: 'rest-api',
+            address: addresses[target],
+            deadlineMs,
+            credentials,
+            loadBalancing: config.GRPC_LB_POLICY,
+          }),
         ),
         AuthModule,
         UsersModule,

@@ -2,6 +2,7 @@ import {
   accessTokenConfig,
   defaultGrpcAddress,
   env,
+  grpcClientConfig,
   loadConfig,
   requireInProduction,
   serviceCredentialsConfig,
@@ -26,6 +27,7 @@ export function loadRestApiConfig(source: Record<string, string | undefined> = p
       DATABASE_URL: env.optionalDatabaseUrl(),
       DATA_DIR: env.string('.data/rest-api'),
       GRPC_DEADLINE_MS: env.duration(5000),
+      ...grpcClientConfig,
       // The largest NDJSON file `POST /v1/products:import` reads: bulk files need more than REST_BODY_LIMIT_BYTES.
       REST_IMPORT_LIMIT_BYTES: httpEdgeConfig.REST_BODY_LIMIT_BYTES.unwrap().default(10 * 1024 * 1024),
       // How long an event stream stays silent before a comment tells proxies it is still alive (most close after 60 s).

@@ -24,7 +24,7 @@ export const usersService = defineService({
   database: { schema, migrationsFolder: MIGRATIONS_FOLDER, token: USERS_DATABASE },
   config: usersSettings,
   requiredInProduction: usersSettingsRequiredInProduction,
-  parts: async ({ config, logger }) => {
+  parts: async ({ config, logger, valkey }) => {
     const keys = await loadSigningKeys(config, logger);
     // It verifies its own tokens with the keys it holds, not by fetching its own JWKS.
     const tokens = AccessTokens.withKeys(publicJwks(keys), config.AUTH_ISSUER);
@@ -44,9 +44,9 @@ export const usersService = defineService({
       tokens,
       providers: [
         { provide: AccessTokenIssuer, useValue: issuer },
-        // Which client a call serves, for the sign-in throttle.
+        // Which client a call serves, for the sign-in throttle, which every replica keeps in Valkey when it has one.
         { provide: ClientAddresses, useValue: new ClientAddresses(tokens, serviceAudience('users-service')) },
-        { provide: SignInThrottle, useValue: new SignInThrottle(config) },
+        { provide: SignInThrottle, useValue: new SignInThrottle(config, { valkey }) },
       ],
       graphql: {
         inject: [UsersService],

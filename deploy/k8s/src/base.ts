@@ -39,14 +39,19 @@ const PART_OF = { 'app.kubernetes.io/part-of': 'triad' } as const;
 export const DATABASE_OWNER_LABEL = 'triad.dev/database-owner';
 /** The label of the pods that share state in Valkey: deploy/valkey admits only them. */
 export const SHARED_STATE_LABEL = 'triad.dev/shared-state';
-/** The namespace whose pods may read `/metrics` (Prometheus), by its `kubernetes.io/metadata.name` label. */
-const MONITORING_NAMESPACE = 'monitoring';
+/** Prometheus, which may read `/metrics`: its namespace (by `kubernetes.io/metadata.name`) and its pods' name label. */
+const PROMETHEUS = { namespace: 'monitoring', name: 'prometheus' };
 /** The Ingress controller's namespace (ingress-nginx's own): the one way in to the edges. */
 const INGRESS_NAMESPACE = 'ingress-nginx';
 /** Where secrets are mounted in a container, one folder per Secret. */
 const SECRETS_DIR = '/var/run/triad';
-/** Apps drain in-flight calls for 10 s on SIGTERM; the pod gets a little longer before SIGKILL. */
-const TERMINATION_GRACE_SECONDS = 15;
+/**
+ * How long a pod keeps serving after Kubernetes decides to stop it, before the process hears SIGTERM: Services,
+ * Ingress controllers and gRPC clients take a few seconds to stop sending it calls.
+ */
+const PRE_STOP_SECONDS = 5;
+/** Then the apps drain in-flight calls for 10 s; the pod gets a little longer than both before SIGKILL. */
+const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + 15;
 
 /** The Secrets the overlays generate from git-ignored files (see each overlay's `secrets.example/`). */
 export const SECRETS = {
@@ -120,7 +125,8 @@ function settings(name: ProcessName): Record<string, string> {
   };
   // The demo accounts and products are for trying Triad out: only the local overlay turns them on.
   if (entry.kind === 'service') values['SEED_DEMO_DATA'] = 'false';
-  // `dns:///` makes grpc-js resolve every address of the headless Service and balance calls round-robin over them.
+  // `dns:///` makes grpc-js resolve every address of the headless Service, and round_robin balances calls over them.
+  if (serviceCalls(name).length > 0) values['GRPC_LB_POLICY'] = 'round_robin';
   for (const target of serviceCalls(name)) {
     values[serviceSettingNames(target).address] = `dns:///${grpcServiceName(target)}:${SYSTEM[target].grpc.port}`;
   }
@@ -165,6 +171,7 @@ function deployment(name: ProcessName): Manifest & IDeployment {
     image: `triad/${name}:dev`,
     ports: [...(entry.grpc ? [{ name: 'grpc', containerPort: entry.grpc.port }] : []), { name: 'http', containerPort: entry.http.port }],
     envFrom: [{ configMapRef: { name: configMapName(name) } }],
+    lifecycle: { preStop: { exec: { command: ['sleep', String(PRE_STOP_SECONDS)] } } },
     env,
     ...probes(name),
     resources: {
@@ -334,13 +341,18 @@ const gateways = () => PROCESS_NAMES.filter((name) => processEntry(name).kind ==
 const namespacePeer = (namespace: string): INetworkPolicyPeer => ({
   namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } },
 });
+/** Prometheus's pods only: no other pod of its namespace may reach an HTTP port (or forge X-Forwarded-For). */
+const prometheusPeer = (): INetworkPolicyPeer => ({
+  ...namespacePeer(PROMETHEUS.namespace),
+  podSelector: { matchLabels: { 'app.kubernetes.io/name': PROMETHEUS.name } },
+});
 
 function networkPolicy(name: ProcessName): Manifest & INetworkPolicy {
   // An empty `from` would admit every source, so a port that no one may call gets no rule at all.
   const rules = allowedCallers(name).flatMap(({ port, from }) => {
     const peers: INetworkPolicyPeer[] = [
       ...from.processes.map((process) => ({ podSelector: { matchLabels: selector(process) } })),
-      ...(from.monitoring ? [namespacePeer(MONITORING_NAMESPACE)] : []),
+      ...(from.monitoring ? [prometheusPeer()] : []),
       ...(from.ingress ? [namespacePeer(INGRESS_NAMESPACE)] : []),
     ];
     return peers.length > 0 ? [{ ports: [{ protocol: 'TCP' as const, port }], from: peers }] : [];

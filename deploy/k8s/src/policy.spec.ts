@@ -94,6 +94,9 @@ for (const overlay of ['local', 'production'] as const) {
           const where = `${workload.metadata.name}/${container.name}`;
           expect(container.readinessProbe, `${where}: readinessProbe`).toBeDefined();
           expect(container.livenessProbe, `${where}: livenessProbe`).toBeDefined();
+          if (workload.kind === 'Deployment' && workload.metadata.name !== 'valkey') {
+            expect(container.lifecycle?.preStop, `${where}: keeps serving while it is taken out of rotation`).toBeDefined();
+          }
           for (const resource of ['cpu', 'memory']) {
             expect(container.resources?.requests?.[resource], `${where}: requests.${resource}`).toBeDefined();
             expect(container.resources?.limits?.[resource], `${where}: limits.${resource}`).toBeDefined();
@@ -164,6 +167,7 @@ for (const overlay of ['local', 'production'] as const) {
           (map) => map.metadata.name === deploymentOf(name)!.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
         );
         expect(settings, `${name}: its settings`).toBeDefined();
+        if (serviceCalls(name).length > 0) expect(settings!.data?.['GRPC_LB_POLICY'], `${name}: GRPC_LB_POLICY`).toBe('round_robin');
         for (const target of serviceCalls(name)) {
           const address = Object.entries(settings!.data ?? {}).find(
             ([key]) => key === `${processEntry(target).scope.toUpperCase()}_SERVICE_ADDR`,
@@ -222,6 +226,8 @@ for (const overlay of ['local', 'production'] as const) {
       const sources = [
         ...pods.map((pod) => ({ name: pod.name, labels: pod.labels, namespace: 'triad' })),
         { name: 'monitoring', labels: { 'app.kubernetes.io/name': 'prometheus' }, namespace: 'monitoring' },
+        // Any other pod of Prometheus's namespace reaches nothing.
+        { name: 'monitoring-other', labels: { 'app.kubernetes.io/name': 'grafana' }, namespace: 'monitoring' },
         { name: 'outside', labels: {}, namespace: 'ingress-nginx' },
       ];
       const allowed = new Set<string>();

@@ -1,4 +1,10 @@
-export { AttemptThrottle, type AttemptThrottleSettings } from './auth/attempt-throttle.js';
+export {
+  attemptThrottle,
+  MemoryAttemptThrottle,
+  SharedAttemptThrottle,
+  type AttemptThrottle,
+  type AttemptThrottleSettings,
+} from './auth/attempt-throttle.js';
 export {
   AccessTokens,
   accessTokenConfig,
@@ -32,7 +38,7 @@ export { PROBLEM_TYPE_BASE, toProblemDocument, type ProblemDocument } from './er
 export { graphQLContextFactory, type GraphQLContext } from './graphql/graphql-context.js';
 export { callerFromMetadata, GrpcCaller, type WithCaller } from './grpc/grpc-caller.js';
 export { grpcClient, GrpcClientModule, type GrpcClientModuleSettings } from './grpc/grpc-client.module.js';
-export { grpcClientOptions, idempotentMethods, type GrpcClientSettings } from './grpc/grpc-client.js';
+export { grpcClientConfig, grpcClientOptions, idempotentMethods, type GrpcClientSettings, type LoadBalancing } from './grpc/grpc-client.js';
 export { GrpcController } from './grpc/grpc-controller.decorator.js';
 export { GrpcErrorFilter } from './grpc/grpc-error.filter.js';
 export { GrpcRequestInterceptor } from './grpc/grpc-request.interceptor.js';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type {} from 'vitest';
+import { dockerIsReachable } from './docker.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -47,17 +48,6 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     description: 'embedded PGlite: no Docker engine is reachable and TEST_DATABASE_URL is not set',
     stop: async () => undefined,
   };
-}
-
-/** Whether testcontainers can start a container here. */
-export async function dockerIsReachable(): Promise<boolean> {
-  try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

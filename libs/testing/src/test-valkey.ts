@@ -1,4 +1,12 @@
-import { dockerIsReachable } from './test-postgres.js';
+import type {} from 'vitest';
+import { dockerIsReachable } from './docker.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The Valkey server of this run (see valkey.global-setup.ts), or empty when there is none. */
+    valkeyUrl: string;
+  }
+}
 
 export interface TestValkey {
   /** Its URL, or undefined when no Valkey can be had here (the specs that need one are skipped, saying why). */

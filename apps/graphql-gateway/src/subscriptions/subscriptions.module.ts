@@ -26,6 +26,7 @@ export class SubscriptionsModule {
           address: config.ORDERS_SERVICE_ADDR,
           // Only unary calls get this deadline; WatchOrder is a stream, open as long as its subscriber wants.
           deadlineMs: config.SUBGRAPH_TIMEOUT_MS,
+          loadBalancing: config.GRPC_LB_POLICY,
         }),
       ],
       providers: [

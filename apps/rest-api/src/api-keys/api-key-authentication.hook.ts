@@ -1,4 +1,11 @@
-import { AttemptThrottle, currentRequestContext, DomainError, runWithRequestContext } from '@triad/platform';
+import {
+  attemptThrottle,
+  currentRequestContext,
+  DomainError,
+  runWithRequestContext,
+  type AttemptThrottle,
+  type Valkey,
+} from '@triad/platform';
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiKeysErrors } from './api-keys.errors.js';
 import type { ApiKeysService } from './api-keys.service.js';
@@ -14,6 +21,8 @@ export interface ApiKeyAuthenticationSettings {
   pathPrefix: string;
   /** Wrong keys one client address may send in 15 minutes before it must wait; 0 turns the limit off. */
   maxFailures: number;
+  /** Where every replica of the edge counts them (Valkey); without one, this process counts in its memory. */
+  valkey?: Valkey | undefined;
 }
 
 /**
@@ -28,12 +37,11 @@ export interface ApiKeyAuthenticationSettings {
  * sends: guessing a 256-bit key is hopeless anyway, but each guess costs a database lookup.
  */
 export function addApiKeyAuthentication(fastify: FastifyInstance, settings: ApiKeyAuthenticationSettings): void {
-  const failures = new AttemptThrottle({
-    maxAttempts: settings.maxFailures,
-    windowMs: 15 * 60_000,
-    firstWaitMs: 30_000,
-    maxWaitMs: 15 * 60_000,
-  });
+  const failures = attemptThrottle(
+    'rest-api:api-key-failures',
+    { maxAttempts: settings.maxFailures, windowMs: 15 * 60_000, firstWaitMs: 30_000, maxWaitMs: 15 * 60_000 },
+    { valkey: settings.valkey },
+  );
   fastify.addHook('onRequest', (request, _reply, done) => {
     const presented = request.headers[API_KEY_HEADER];
     if (presented === undefined || !request.url.startsWith(settings.pathPrefix)) return done();
@@ -53,12 +61,12 @@ async function authenticate(
 ): Promise<string> {
   // Two credentials could name two users; acting as either would surprise the client.
   if (request.headers.authorization !== undefined) throw ApiKeysErrors.twoCredentials();
-  const wait = failures.waitSeconds(request.ip);
+  const wait = await failures.waitSeconds(request.ip);
   if (wait > 0) {
     throw DomainError.tooManyRequests('AUTH.TOO_MANY_API_KEY_ATTEMPTS', `Too many invalid API keys: try again in ${wait} seconds.`, wait);
   }
-  const identity = await settings.apiKeys.authenticate(typeof presented === 'string' ? presented : '').catch((error: unknown) => {
-    if (error instanceof DomainError && error.kind === 'UNAUTHENTICATED') failures.record(request.ip);
+  const identity = await settings.apiKeys.authenticate(typeof presented === 'string' ? presented : '').catch(async (error: unknown) => {
+    if (error instanceof DomainError && error.kind === 'UNAUTHENTICATED') await failures.record(request.ip);
     throw error;
   });
   request.apiKeyId = identity.keyId;

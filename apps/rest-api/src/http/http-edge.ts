@@ -69,6 +69,7 @@ export async function setUpHttpEdge(app: NestFastifyApplication, config: RestApi
     delegatedTokens: app.get(DelegatedTokens),
     pathPrefix: '/v1/',
     maxFailures: config.API_KEY_FAILURES_PER_CLIENT,
+    valkey,
   });
   addMethodNotAllowedHook(fastify);
   addPageLinksHook(fastify);

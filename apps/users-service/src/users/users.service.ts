@@ -78,7 +78,7 @@ export class UsersService {
     if (input.role === 'admin') requireAdmin(caller, 'create an admin account');
     // Anyone may create an account, and each costs a strength check and a password hash: a client may try
     // only so many an hour, signed in or not; admins creating accounts are not held to it.
-    if (caller?.role !== 'admin') this.throttle.assertMaySignUp(await this.clientAddresses.ofCurrentCall());
+    if (caller?.role !== 'admin') await this.throttle.assertMaySignUp(await this.clientAddresses.ofCurrentCall());
     const weak = this.passwordPolicy.violation(input.password, input);
     if (weak) throw DomainError.invalidArgument(INVALID_INPUT, [weak]);
     const now = new Date();
@@ -144,7 +144,7 @@ export class UsersService {
     const client = await this.clientAddresses.ofCurrentCall();
     // Counted before the password is checked, so guesses sent at once cannot all pass the limit together.
     try {
-      this.throttle.beginSignIn(credentials.email, client);
+      await this.throttle.beginSignIn(credentials.email, client);
     } catch (error) {
       signInsThrottled().add(1);
       throw error;
@@ -155,7 +155,7 @@ export class UsersService {
       signInsFailed().add(1);
       throw UsersErrors.invalidCredentials();
     }
-    this.throttle.signedIn(credentials.email, client);
+    await this.throttle.signedIn(credentials.email, client);
     return this.grant(toView(row, { userId: row.id, role: row.role }));
   }
 

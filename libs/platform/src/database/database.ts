@@ -50,6 +50,12 @@ export interface DatabaseHandle<TSchema extends Record<string, unknown>> {
    * only this process, which is all an embedded database has.
    */
   listen(channel: string, onNotification: (payload: string) => void): Promise<Unlisten>;
+  /**
+   * Runs `work` while no other process of the service does start-up work on this database: on PostgreSQL under
+   * the advisory lock migrations take, so replicas that start together seed demo data once; on PGlite, which
+   * one process holds, at once.
+   */
+  exclusively<T>(work: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
@@ -73,7 +79,7 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
   pool.on('error', () => undefined);
   const db = drizzleNodePg({ client: pool, schema: options.schema });
   try {
-    await withMigrationLock(pool, () => migrateNodePg(db, { migrationsFolder: options.migrationsFolder }));
+    await withStartupLock(pool, () => migrateNodePg(db, { migrationsFolder: options.migrationsFolder }));
   } catch (error) {
     await pool.end();
     throw error;
@@ -86,19 +92,21 @@ async function openPostgres<TSchema extends Record<string, unknown>>(
       await db.execute(sql`select 1`);
     },
     listen: (channel, onNotification) => listenOnPostgres(url, channel, onNotification),
+    exclusively: (work) => withStartupLock(pool, work),
     close: () => pool.end(),
   };
 }
 
 /**
- * Replicas of a service that start together would otherwise apply the same migration twice; a session-level
- * advisory lock lets one migrate while the others wait and then find nothing left to do.
+ * Replicas of a service that start together would otherwise apply the same migration twice, or seed the same
+ * demo data twice; a session-level advisory lock lets one do it while the others wait and then find nothing
+ * left to do.
  */
-async function withMigrationLock(pool: pg.Pool, migrate: () => Promise<void>): Promise<void> {
+async function withStartupLock<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
   const lock = await pool.connect();
   try {
     await lock.query(`select pg_advisory_lock(hashtext('triad-migrations'))`);
-    await migrate();
+    return await work();
   } finally {
     await lock.query(`select pg_advisory_unlock(hashtext('triad-migrations'))`).catch(() => undefined);
     lock.release();
@@ -125,6 +133,7 @@ async function openPglite<TSchema extends Record<string, unknown>>(options: Data
         const unlisten = await client.listen(channel, onNotification);
         return () => unlisten();
       },
+      exclusively: (work) => work(),
       close: async () => {
         await client.close();
         unlock();

@@ -4,7 +4,7 @@ import { serviceAudience } from '../auth/access-tokens.js';
 import type { ServiceCredentials } from '../auth/service-credentials.js';
 import { SERVICE_GRANTS } from '../auth/service-grants.js';
 import { SYSTEM, type ProcessName, type ServiceName } from '../system/registry.js';
-import { grpcClientOptions } from './grpc-client.js';
+import { grpcClientOptions, type LoadBalancing } from './grpc-client.js';
 
 /** Where a process reaches one service and how long each unary call may take, from its config. */
 export interface GrpcClientModuleSettings {
@@ -14,6 +14,8 @@ export interface GrpcClientModuleSettings {
   deadlineMs: number;
   /** The caller's own credentials; needed when SERVICE_GRANTS grants it scopes at the target. */
   credentials?: ServiceCredentials;
+  /** How calls spread over the target's replicas (GRPC_LB_POLICY). */
+  loadBalancing?: LoadBalancing | undefined;
 }
 
 /**
@@ -58,6 +60,7 @@ export class GrpcClientModule {
             package: protoPackage,
             address: settings.address,
             deadlineMs: settings.deadlineMs,
+            loadBalancing: settings.loadBalancing,
             ...(scopes && settings.credentials
               ? { serviceIdentity: { credentials: settings.credentials, audience: serviceAudience(target), scopes } }
               : {}),

@@ -6,6 +6,21 @@ import { SERVICE_TOKEN_METADATA_KEY, type ServiceCredentials } from '../auth/ser
 import { toGrpcError } from '../errors/grpc-errors.js';
 import { CLIENT_ADDRESS_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../logging/request-context.js';
 import { clientCallMetrics } from '../telemetry/rpc-metrics.js';
+import { z } from 'zod';
+
+/**
+ * How a client spreads its calls over the addresses a service's name resolves to. `pick_first` (the default)
+ * keeps one connection to one address and opens it only when a call needs it, which rides out the restart of a
+ * lone process best. `round_robin` connects to every address and takes turns: what replicas behind a headless
+ * Kubernetes Service or a scaled compose service need, at the price that a lone process being restarted fails
+ * calls at once (UNAVAILABLE) until its client has reconnected.
+ */
+export type LoadBalancing = 'pick_first' | 'round_robin';
+
+/** `GRPC_LB_POLICY`: the {@link LoadBalancing} of every gRPC client of the process. */
+export const grpcClientConfig = {
+  GRPC_LB_POLICY: z.enum(['pick_first', 'round_robin'], { error: 'pick_first or round_robin' }).default('pick_first'),
+};
 
 export interface GrpcClientSettings {
   /** Nest injection token for the client, e.g. the generated `USERS_PACKAGE_NAME`. */
@@ -16,6 +31,8 @@ export interface GrpcClientSettings {
   address: string;
   /** Deadline for each call that does not set its own. */
   deadlineMs: number;
+  /** See {@link LoadBalancing}; `pick_first` when unset. */
+  loadBalancing?: LoadBalancing | undefined;
   /**
    * This process's own identity, sent on every call (`x-triad-service-token`) for the RPCs that only services
    * may call: its credentials, the target's audience and the scopes it needs there.
@@ -45,7 +62,7 @@ export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderO
           callPolicyInterceptor(settings.deadlineMs),
           ...(settings.serviceIdentity ? [serviceIdentityInterceptor(settings.serviceIdentity)] : []),
         ],
-        'grpc.service_config': JSON.stringify(serviceConfig(idempotentMethods(settings.package))),
+        'grpc.service_config': JSON.stringify(serviceConfig(idempotentMethods(settings.package), settings.loadBalancing ?? 'pick_first')),
         'grpc.enable_retries': 1,
       },
     },
@@ -115,14 +132,10 @@ export function idempotentMethods(protoPackage: string): { service: string; meth
   return found;
 }
 
-/**
- * The channel's service config. Round-robin over every address the name resolves to: with `dns:///` and a
- * headless Kubernetes Service (or a compose service scaled up) that is every replica, where the default
- * (pick-first) would send all of a client's calls down one connection to one replica.
- */
-function serviceConfig(methods: { service: string; method: string }[]) {
+/** The channel's service config: its load balancing, and retries for the RPCs that are safe to repeat. */
+function serviceConfig(methods: { service: string; method: string }[], loadBalancing: LoadBalancing) {
   return {
-    loadBalancingConfig: [{ round_robin: {} }],
+    loadBalancingConfig: [{ [loadBalancing]: {} }],
     // Retries stop when more than half the recent calls failed, so an outage is not multiplied hop by hop.
     retryThrottling: { maxTokens: 10, tokenRatio: 0.5 },
     methodConfig:

@@ -3,11 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.js';
 import { clientAddressOf, trustedProxiesSetting, trustProxies } from './trusted-proxies.js';
 
-const load = (value: string | undefined) => loadConfig({ TRUSTED_PROXIES: trustedProxiesSetting() }, { TRUSTED_PROXIES: value }).TRUSTED_PROXIES;
+const load = (value: string | undefined) =>
+  loadConfig({ TRUSTED_PROXIES: trustedProxiesSetting() }, { TRUSTED_PROXIES: value }).TRUSTED_PROXIES;
 
 /** A request as Node hands it over: from `peer`, with the X-Forwarded-For it carries. */
 const request = (peer: string, forwardedFor?: string) =>
-  ({ socket: { remoteAddress: peer }, headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor } }) as unknown as IncomingMessage;
+  ({
+    socket: { remoteAddress: peer },
+    headers: forwardedFor === undefined ? {} : { 'x-forwarded-for': forwardedFor },
+  }) as unknown as IncomingMessage;
 
 describe('TRUSTED_PROXIES', () => {
   it('reads addresses and CIDR ranges, IPv4 and IPv6, and nothing when unset', () => {

@@ -15,12 +15,14 @@ import { openDatabase, type DatabaseHandle } from '../database/database.js';
 import { graphQLContextFactory, type GraphQLContext } from '../graphql/graphql-context.js';
 import { GraphQLDomainErrorFilter } from '../graphql/graphql-domain-error.filter.js';
 import { subgraphOptions } from '../graphql/subgraph-options.js';
+import { grpcClientConfig, type LoadBalancing } from '../grpc/grpc-client.js';
 import { GrpcClientModule } from '../grpc/grpc-client.module.js';
 import { GrpcServerControl } from '../grpc/grpc-server.js';
 import { HealthHttpController } from '../http/health.http-controller.js';
 import { startService, type RunningService } from '../lifecycle/service-runner.js';
 import { createLogger, LOGGER } from '../logging/logger.js';
-import { defaultGrpcAddress, SYSTEM, serviceCalls, serviceSettingNames, type ServiceName } from '../system/registry.js';
+import { connectValkey, valkeyProviders, valkeyUrlSetting, type Valkey } from '../shared-state/valkey.js';
+import { defaultGrpcAddress, processEntry, SYSTEM, serviceCalls, serviceSettingNames, type ServiceName } from '../system/registry.js';
 
 /** What every service reads from the environment, whatever the service; see `shellConfigShape`. */
 export interface ShellConfig {
@@ -39,12 +41,16 @@ export interface ShellConfig {
   AUTH_SERVER_URL: string;
   /** The deadline of every unary call it makes to the services it calls. */
   GRPC_DEADLINE_MS: number;
+  /** How its gRPC clients spread calls over a service's replicas (`GRPC_LB_POLICY`). */
+  GRPC_LB_POLICY: LoadBalancing;
   /** How long a client's connection to its gRPC server lasts before the client is asked to reconnect (and re-resolve). */
   GRPC_MAX_CONNECTION_AGE_MS: number;
   /** Its OAuth client secret, for the service-only RPCs it calls (required in production when it calls any). */
   SERVICE_CLIENT_SECRET?: string | undefined;
   /** Where each service it calls listens, read from `<SCOPE>_SERVICE_ADDR`. */
   UPSTREAMS: Readonly<Partial<Record<ServiceName, string>>>;
+  /** Valkey, for a service whose replicas share state (the registry's `sharedState`); unset: in memory. */
+  VALKEY_URL?: string | undefined;
 }
 
 /** What a service is started with: the shell's settings and its own. */
@@ -52,6 +58,8 @@ export interface ServiceContext<Config, TSchema extends Record<string, unknown>>
   config: Config;
   logger: Logger;
   database: DatabaseHandle<TSchema>;
+  /** Where its replicas share state, for a service the registry marks `sharedState` and given a VALKEY_URL. */
+  valkey?: Valkey | undefined;
 }
 
 /** What a service adds to the shell: its own modules, and what its subgraph's requests carry. */
@@ -116,11 +124,12 @@ export function defineService<Shape extends z.ZodRawShape, TSchema extends Recor
       const { schema, migrationsFolder, token } = declaration.database;
       const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, schema, migrationsFolder });
       logger.info({ database: database.location }, 'database ready, migrations applied');
-      const parts = await declaration.parts({ config, logger, database });
+      const valkey = config.VALKEY_URL ? await connectValkey(config.VALKEY_URL, { name, logger }) : undefined;
+      const parts = await declaration.parts({ config, logger, database, valkey });
       const { grpc } = SYSTEM[name];
       const settings = serviceSettingNames(name);
       return startService({
-        rootModule: shellModule(name, config, logger, token, database, parts),
+        rootModule: shellModule(name, config, logger, token, database, parts, valkey),
         logger,
         http: { host: config.HOST, port: config.HTTP_PORT, portVariable: settings.httpPort },
         grpc: {
@@ -133,9 +142,12 @@ export function defineService<Shape extends z.ZodRawShape, TSchema extends Recor
         },
         beforeListen: async (app) => {
           await parts.beforeListen?.(app);
-          if (config.SEED_DEMO_DATA) await parts.seed?.(app);
+          // Under the start-up lock: replicas starting together on an empty database seed it once.
+          const seed = parts.seed;
+          if (config.SEED_DEMO_DATA && seed) await database.exclusively(() => seed(app));
         },
       }).catch(async (error: unknown) => {
+        valkey?.disconnect();
         await database.close().catch(() => undefined);
         throw error;
       });
@@ -165,7 +177,9 @@ function loadServiceConfig<Shape extends z.ZodRawShape>(
       SEED_DEMO_DATA: env.boolean(true),
       LOG_LEVEL: env.logLevel(),
       GRPC_DEADLINE_MS: env.duration(5_000),
+      ...grpcClientConfig,
       GRPC_MAX_CONNECTION_AGE_MS: env.duration(5 * 60_000),
+      ...(processEntry(name).sharedState ? { VALKEY_URL: valkeyUrlSetting() } : {}),
       ...upstreamShape,
       ...declaration.config,
     },
@@ -193,6 +207,7 @@ function shellModule(
   databaseToken: symbol,
   database: DatabaseHandle<Record<string, unknown>>,
   parts: ServiceParts,
+  valkey: Valkey | undefined,
 ): DynamicModule {
   const tokens = parts.tokens ?? new AccessTokens(config);
   const credentials = callsServiceOnlyRpcs(name)
@@ -207,11 +222,13 @@ function shellModule(
       caller: name,
       address: config.UPSTREAMS[target] ?? defaultGrpcAddress(target),
       deadlineMs: config.GRPC_DEADLINE_MS,
+      loadBalancing: config.GRPC_LB_POLICY,
       ...(credentials ? { credentials } : {}),
     }),
   );
   const shared: Provider[] = [
     ...databaseProviders(databaseToken, database),
+    ...(valkey ? valkeyProviders(valkey) : []),
     { provide: AccessTokens, useValue: tokens },
     { provide: SERVICE_AUDIENCE, useValue: serviceAudience(name) },
     { provide: LOGGER, useValue: logger },

@@ -17,7 +17,7 @@ export const SYSTEM = {
     http: { port: 4001 },
     subgraph: 'users',
     database: true,
-    sharedState: false,
+    sharedState: true,
     calls: [],
   },
   'catalog-service': {
