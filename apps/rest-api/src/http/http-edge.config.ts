@@ -1,4 +1,4 @@
-import { trustedProxiesSetting, valkeyUrlSetting } from '@triad/platform';
+import { env, trustedProxiesSetting, valkeyUrlSetting } from '@triad/platform';
 import { z } from 'zod';
 
 const ORIGINS_EXPECTED =
@@ -8,16 +8,7 @@ const ORIGINS_EXPECTED =
 export const httpEdgeConfig = {
   // The browser apps on other origins that may call the API. None by default: letting a site read
   // responses with its visitors' tokens is a decision to make, not a default.
-  CORS_ORIGINS: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter((origin) => origin !== ''),
-    )
-    .refine((origins) => origins.every(isOrigin), { error: ORIGINS_EXPECTED }),
+  CORS_ORIGINS: env.list().refine((origins) => origins.every(isOrigin), { error: ORIGINS_EXPECTED }),
   REST_BODY_LIMIT_BYTES: z.coerce
     .number({ error: 'a number of bytes' })
     .int({ error: 'a whole number of bytes' })

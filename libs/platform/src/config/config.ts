@@ -51,12 +51,23 @@ export const env = {
       .enum(['true', 'false', '1', '0'], { error: 'true or false' })
       .default(fallback ? 'true' : 'false')
       .transform((value) => value === 'true' || value === '1'),
+  /** A comma-separated list, its entries trimmed and the empty ones dropped; unset is the empty list. */
+  list: () =>
+    z
+      .string()
+      .optional()
+      .transform((list) =>
+        (list ?? '')
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter((entry) => entry !== ''),
+      ),
   nodeEnv: () => z.enum(['development', 'test', 'production'], { error: 'development, test or production' }).default('development'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'a pino log level' }).default('info'),
 };
 
 /** Variables whose values are never repeated in an error message, since that goes to the log. */
-const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL/;
+const SECRET_VARIABLE = /SECRET|PASSWORD|TOKEN|KEY|DATABASE_URL|VALKEY_URL/;
 
 /**
  * Reads and validates configuration from the environment. The schema's keys are the variable names, so an

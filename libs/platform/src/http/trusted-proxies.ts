@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { isIP } from 'node:net';
 import proxyAddr from '@fastify/proxy-addr';
-import { z } from 'zod';
+import { env } from '../config/config.js';
 
 /** Whether the hop at `address` (0 the socket's peer, 1 the last X-Forwarded-For entry, …) is a trusted proxy. */
 export type TrustProxy = (address: string, hop: number) => boolean;
@@ -14,16 +14,7 @@ const EXPECTED = 'a comma-separated list of IP addresses or CIDR ranges, such as
  * `X-Forwarded-For` is ignored, so a client cannot choose the address its rate limit is counted by.
  */
 export function trustedProxiesSetting() {
-  return z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? '')
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ''),
-    )
-    .refine((entries) => entries.every(isAddressOrRange), { error: EXPECTED });
+  return env.list().refine((entries) => entries.every(isAddressOrRange), { error: EXPECTED });
 }
 
 /** The trust test Fastify (`trustProxy`) and {@link clientAddressOf} take; undefined when no proxy is trusted. */
