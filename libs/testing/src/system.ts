@@ -17,7 +17,7 @@ import {
   type ServiceClientId,
   type ServiceName,
 } from '@triad/platform/system';
-import { freePort } from './free-port.js';
+import { freePorts } from './free-port.js';
 import { DEFAULT_RESTART_POLICY, type RestartNotice, type RestartPolicy } from './restart-policy.js';
 import { SystemProcess } from './system-process.js';
 
@@ -67,9 +67,9 @@ export function portsFromEnvironment(env: Record<string, string | undefined>): S
 
 /** A free port for every process of the system, for a test that starts a whole system of its own. */
 export async function freeSystemPorts(): Promise<SystemPorts> {
-  const ports: Partial<SystemPorts> = {};
-  for (const name of Object.keys(DEFAULT_PORTS) as (keyof SystemPorts)[]) ports[name] = await freePort();
-  return ports as SystemPorts;
+  const names = Object.keys(DEFAULT_PORTS) as (keyof SystemPorts)[];
+  const ports = await freePorts(names.length);
+  return Object.fromEntries(names.map((name, index) => [name, ports[index]])) as unknown as SystemPorts;
 }
 
 export interface SystemOptions {
