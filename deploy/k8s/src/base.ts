@@ -36,9 +36,9 @@ const AUTHORIZATION_SERVER = 'users-service' satisfies ProcessName;
 /** The label every Triad workload carries, and by which its NetworkPolicies recognise one another. */
 const PART_OF = { 'app.kubernetes.io/part-of': 'triad' } as const;
 /** The label of the pods that own a database: deploy/postgres admits only them. */
-export const DATABASE_OWNER_LABEL = 'triad.dev/database-owner';
+const DATABASE_OWNER_LABEL = 'triad.dev/database-owner';
 /** The label of the pods that share state in Valkey: deploy/valkey admits only them. */
-export const SHARED_STATE_LABEL = 'triad.dev/shared-state';
+const SHARED_STATE_LABEL = 'triad.dev/shared-state';
 /** Prometheus, which may read `/metrics`: its namespace (by `kubernetes.io/metadata.name`) and its pods' name label. */
 const PROMETHEUS = { namespace: 'monitoring', name: 'prometheus' };
 /** The Ingress controller's namespace (ingress-nginx's own): the one way in to the edges. */
@@ -54,7 +54,7 @@ const PRE_STOP_SECONDS = 5;
 const TERMINATION_GRACE_SECONDS = PRE_STOP_SECONDS + 15;
 
 /** The Secrets the overlays generate from git-ignored files (see each overlay's `secrets.example/`). */
-export const SECRETS = {
+const SECRETS = {
   /** One key per process with a database: its `DATABASE_URL`. */
   databaseUrls: 'database-urls',
   /** users-service's private signing keys, as `generate-signing-keys` writes them: key `signing-keys.json`. */
@@ -111,7 +111,7 @@ const podLabels = (name: ProcessName) => ({
 const selector = (name: ProcessName) => ({ 'app.kubernetes.io/name': name });
 const configMapName = (name: ProcessName) => `${name}-settings`;
 /** The headless Service whose DNS name resolves to every ready pod: what gRPC clients balance over. */
-export const grpcServiceName = (name: ProcessName) => `${name}-grpc`;
+const grpcServiceName = (name: ProcessName) => `${name}-grpc`;
 const isServiceClient = (name: ProcessName): name is keyof typeof SERVICE_GRANTS => name in SERVICE_GRANTS;
 const clientSecretSetting = (client: string) => `${client.toUpperCase().replaceAll('-', '_')}_CLIENT_SECRET_FILE`;
 
@@ -311,7 +311,7 @@ function autoscaler(name: ProcessName): Manifest & IHorizontalPodAutoscaler {
 }
 
 /** Where a call may come from: processes of the system, Prometheus, and for the edges the Ingress controller. */
-export interface Callers {
+interface Callers {
   processes: ProcessName[];
   monitoring: boolean;
   ingress: boolean;
@@ -323,7 +323,7 @@ export interface Callers {
  * controller for the edges' (nothing else reaches an edge: its TRUSTED_PROXIES trust X-Forwarded-For from
  * the controller, which no other pod can then forge).
  */
-export function allowedCallers(name: ProcessName): { port: number; from: Callers }[] {
+function allowedCallers(name: ProcessName): { port: number; from: Callers }[] {
   const entry = processEntry(name);
   const callers = PROCESS_NAMES.filter((caller) => serviceCalls(caller).includes(name as never));
   const rules: ReturnType<typeof allowedCallers> = [];

@@ -60,6 +60,11 @@ for (const overlay of ['local', 'production'] as const) {
     const ofKind = (kind: string) => objects().filter((object) => object.kind === kind);
     const workloads = () => objects().filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet');
     const deploymentOf = (name: ProcessName) => ofKind('Deployment').find((object) => object.metadata.name === name);
+    /** The generated ConfigMap a process reads its settings from. */
+    const settingsOf = (name: ProcessName) =>
+      ofKind('ConfigMap').find(
+        (map) => map.metadata.name === deploymentOf(name)!.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
+      );
 
     it('renders, and every object is valid against the Kubernetes schemas', () => {
       expect(haveKubectl, 'kubectl is required here (TRIAD_REQUIRE_KUBECTL is set)').toBe(true);
@@ -161,11 +166,8 @@ for (const overlay of ['local', 'production'] as const) {
     });
 
     it('reaches every service over gRPC through a headless Service, so clients balance over every pod', () => {
-      const configMaps = ofKind('ConfigMap');
       for (const name of PROCESS_NAMES) {
-        const settings = configMaps.find(
-          (map) => map.metadata.name === deploymentOf(name)!.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
-        );
+        const settings = settingsOf(name);
         expect(settings, `${name}: its settings`).toBeDefined();
         if (serviceCalls(name).length > 0) expect(settings!.data?.['GRPC_LB_POLICY'], `${name}: GRPC_LB_POLICY`).toBe('round_robin');
         for (const target of serviceCalls(name)) {
@@ -184,10 +186,7 @@ for (const overlay of ['local', 'production'] as const) {
 
     it('tells each edge which proxies to trust, so that rate limits count clients behind the Ingress apart', () => {
       for (const name of PROCESS_NAMES.filter((process) => processEntry(process).kind === 'edge')) {
-        const settings = ofKind('ConfigMap').find(
-          (map) => map.metadata.name === deploymentOf(name)!.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
-        );
-        expect(settings?.data?.['TRUSTED_PROXIES'], `${name}: TRUSTED_PROXIES`).toMatch(/^[0-9a-f.:/]+(,[0-9a-f.:/]+)*$/);
+        expect(settingsOf(name)?.data?.['TRUSTED_PROXIES'], `${name}: TRUSTED_PROXIES`).toMatch(/^[0-9a-f.:/]+(,[0-9a-f.:/]+)*$/);
       }
     });
 
