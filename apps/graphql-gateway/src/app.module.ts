@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { AccessTokens, HealthHttpController, READINESS_CHECK } from '@triad/platform';
+import { AccessTokens, HealthHttpController, READINESS_CHECK, valkeyProviders, type Valkey } from '@triad/platform';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './gateway.config.js';
 import { gatewayOptions } from './gateway/gateway-options.js';
@@ -13,6 +13,8 @@ export interface GatewayDependencies {
   config: GatewayConfig;
   supergraph: Supergraph;
   logger: Logger;
+  /** Where the replicas share persisted queries (VALKEY_URL), when they do. */
+  valkey?: Valkey | undefined;
 }
 
 /**
@@ -21,18 +23,18 @@ export interface GatewayDependencies {
  */
 @Module({})
 export class AppModule {
-  static register({ config, supergraph, logger }: GatewayDependencies): DynamicModule {
+  static register({ config, supergraph, logger, valkey }: GatewayDependencies): DynamicModule {
     // Shared by Apollo (which fills it in), the subscription server and readiness.
     const schema = new SupergraphSchemaPlugin();
     const tokens = new AccessTokens(config);
     return {
       module: AppModule,
       imports: [
-        GraphQLModule.forRoot<ApolloGatewayDriverConfig>(gatewayOptions({ config, supergraph, logger, tokens, schema })),
+        GraphQLModule.forRoot<ApolloGatewayDriverConfig>(gatewayOptions({ config, supergraph, logger, tokens, valkey, schema })),
         SubscriptionsModule.register({ config, logger, tokens, schema }),
       ],
       controllers: [HealthHttpController],
-      providers: [{ provide: READINESS_CHECK, useValue: () => schema.check() }],
+      providers: [{ provide: READINESS_CHECK, useValue: () => schema.check() }, ...(valkey ? valkeyProviders(valkey) : [])],
     };
   }
 }

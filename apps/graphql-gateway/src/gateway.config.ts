@@ -12,6 +12,7 @@ import {
   subgraphUrlSetting,
   SYSTEM,
   trustedProxiesSetting,
+  valkeyUrlSetting,
 } from '@triad/platform';
 import { z } from 'zod';
 import type { OperationLimits } from './protection/operation-limits.js';
@@ -62,6 +63,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       GRAPHQL_MAX_CONNECTIONS_PER_CLIENT: limit(20),
       // The proxies in front of the gateway (an Ingress controller), whose X-Forwarded-For names the client.
       TRUSTED_PROXIES: trustedProxiesSetting(),
+      // Where the replicas keep the persisted queries they share (src/caching/persisted-query-store.ts).
+      VALKEY_URL: valkeyUrlSetting(),
       // The largest request body, and the largest WebSocket message, the gateway reads.
       GRAPHQL_BODY_LIMIT_BYTES: limit(100 * 1024),
       // How long shared caches may keep an anonymous GET response (persisted queries make GETs short).

@@ -1,4 +1,4 @@
-import { addTraceResponseHeader, createLogger, startService, trustProxies, type RunningService } from '@triad/platform';
+import { addTraceResponseHeader, connectValkey, createLogger, startService, trustProxies, type RunningService } from '@triad/platform';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './gateway.config.js';
 import { GRAPHQL_PATH } from './gateway/gateway-options.js';
@@ -19,8 +19,9 @@ export async function startGateway(
 ): Promise<RunningService> {
   const supergraph = loadSupergraph();
   logger.info({ subgraphs: supergraph.subgraphNames }, 'supergraph read');
+  const valkey = config.VALKEY_URL ? await connectValkey(config.VALKEY_URL, { name: 'graphql-gateway', logger }) : undefined;
   return startService({
-    rootModule: AppModule.register({ config, supergraph, logger }),
+    rootModule: AppModule.register({ config, supergraph, logger, valkey }),
     logger,
     http: {
       host: config.HOST,

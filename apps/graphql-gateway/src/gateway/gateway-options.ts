@@ -1,9 +1,17 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
-import { InMemoryLRUCache } from '@apollo/utils.keyvaluecache';
 import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apollo';
-import { graphqlMetricsPlugin, SERVICE_GRANTS, serviceAudience, ServiceCredentials, StartupError, type AccessTokens } from '@triad/platform';
+import {
+  graphqlMetricsPlugin,
+  SERVICE_GRANTS,
+  serviceAudience,
+  ServiceCredentials,
+  StartupError,
+  type AccessTokens,
+  type Valkey,
+} from '@triad/platform';
 import type { Logger } from 'pino';
+import { persistedQueryStore } from '../caching/persisted-query-store.js';
 import { publicCachePlugin } from '../caching/public-cache.plugin.js';
 import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
 import { operationLimitsPlugin } from '../protection/operation-limits.plugin.js';
@@ -18,14 +26,13 @@ import type { Supergraph } from './supergraph.loader.js';
 /** Where clients send GraphQL operations, and open WebSockets for subscriptions. */
 export const GRAPHQL_PATH = '/graphql';
 
-/** Room for the persisted queries of a large client (each costs about its length in bytes); the least recently used go first. */
-const PERSISTED_QUERY_CACHE_BYTES = 8 * 1024 * 1024;
-
 export interface GatewayOptionsDependencies {
   config: GatewayConfig;
   supergraph: Supergraph;
   logger: Logger;
   tokens: AccessTokens;
+  /** Where the replicas share persisted queries (VALKEY_URL), when they do. */
+  valkey: Valkey | undefined;
   /** Told the schema once Apollo has loaded it. */
   schema: ApolloServerPlugin;
 }
@@ -33,10 +40,18 @@ export interface GatewayOptionsDependencies {
 /**
  * The gateway's GraphQL options: Apollo Gateway over the checked-in supergraph, each subgraph at the URL its
  * setting names, every request's token verified before planning, every operation resolved unambiguously
- * and held to the configured limits, automatic persisted queries (also over GET, cacheable when anonymous),
+ * and held to the configured limits, automatic persisted queries (also over GET, cacheable when anonymous; shared
+ * by the replicas through Valkey when there is one),
  * errors through the shared error table.
  */
-export function gatewayOptions({ config, supergraph, logger, tokens, schema }: GatewayOptionsDependencies): ApolloGatewayDriverConfig {
+export function gatewayOptions({
+  config,
+  supergraph,
+  logger,
+  tokens,
+  valkey,
+  schema,
+}: GatewayOptionsDependencies): ApolloGatewayDriverConfig {
   const urls = subgraphUrls(config);
   const missing = supergraph.subgraphNames.filter((name) => name !== GATEWAY_SUBGRAPH && !urls.has(name));
   if (missing.length > 0) {
@@ -66,7 +81,7 @@ export function gatewayOptions({ config, supergraph, logger, tokens, schema }: G
       graphiql: false,
       introspection: config.GRAPHQL_INTROSPECTION,
       context: gatewayContextFactory(tokens),
-      persistedQueries: { cache: new InMemoryLRUCache<string>({ maxSize: PERSISTED_QUERY_CACHE_BYTES }) },
+      persistedQueries: { cache: persistedQueryStore(valkey, apolloLogger) },
       plugins: [
         graphqlMetricsPlugin(),
         schema,

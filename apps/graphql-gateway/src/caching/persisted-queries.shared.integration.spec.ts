@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import { connectValkey, createLogger, type RunningService, type Valkey } from '@triad/platform';
+import { startTestValkey, type TestValkey } from '@triad/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { postGraphQL, startTestGateway } from '../testing/gateway-client.js';
+import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
+import { SHARED_PERSISTED_QUERIES } from './persisted-query-store.js';
+
+function persisted(query: string) {
+  return { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+}
+
+const NOT_FOUND = { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] };
+
+// Replicas of the gateway behind one load balancer: a query registered through one must be known to the others.
+const valkey: TestValkey = await startTestValkey();
+if (!valkey.url) process.stderr.write(`persisted queries shared in Valkey: not run here, ${valkey.description}\n`);
+
+describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one store for every replica', () => {
+  let services: GraphServices;
+  let first: RunningService;
+  let second: RunningService;
+  /** The spec's own look into Valkey, to check what the gateways keep there. */
+  let inspector: Valkey;
+  let lamp: string;
+
+  beforeAll(async () => {
+    services = await startGraphServices('catalog-service');
+    [first, second] = await Promise.all([
+      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url! }),
+      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url! }),
+    ]);
+    inspector = await connectValkey(valkey.url!, { name: 'persisted-queries-spec', logger: createLogger('spec', 'silent') });
+    lamp = await services.addProduct('Desk lamp');
+  });
+  afterAll(async () => {
+    inspector?.disconnect();
+    await first?.close();
+    await second?.close();
+    await services?.stop();
+    await valkey.stop();
+  });
+
+  it('answers the hash alone on one replica once the query was sent to another, and keeps it for a bounded time', async () => {
+    const query = `{ product(id: "${lamp}") { name } }`;
+
+    expect((await postGraphQL(first, { query, extensions: persisted(query) })).body).toEqual({ data: { product: { name: 'Desk lamp' } } });
+    const { status, body } = await postGraphQL(second, { extensions: persisted(query) });
+
+    expect(status).toBe(200);
+    expect(body).toEqual({ data: { product: { name: 'Desk lamp' } } });
+    const ttl = await inspector.ttl(`triad:graphql-gateway:apq:${persisted(query).persistedQuery.sha256Hash}`);
+    expect(ttl).toBeGreaterThan(SHARED_PERSISTED_QUERIES.ttlSeconds - 60);
+    expect(ttl).toBeLessThanOrEqual(SHARED_PERSISTED_QUERIES.ttlSeconds);
+  });
+
+  it('runs a query too long to store, and stores nothing for it', async () => {
+    const query = `# ${'x'.repeat(SHARED_PERSISTED_QUERIES.maxQueryBytes)}\n{ product(id: "${lamp}") { name } }`;
+
+    expect((await postGraphQL(first, { query, extensions: persisted(query) })).body).toEqual({ data: { product: { name: 'Desk lamp' } } });
+
+    expect((await postGraphQL(second, { extensions: persisted(query) })).body).toEqual(NOT_FOUND);
+  });
+
+  it('stores no more than its budget of new queries a minute, so no client can fill Valkey, and still runs the rest', async () => {
+    await inspector.del('triad:graphql-gateway:persisted-query-registrations');
+    const budget = SHARED_PERSISTED_QUERIES.registrationsPerMinute;
+    const queries = Array.from({ length: budget + 1 }, (_, index) => `query Q${index} { product(id: "${lamp}") { name } }`);
+
+    for (const query of queries) {
+      expect((await postGraphQL(first, { query, extensions: persisted(query) })).body).toEqual({
+        data: { product: { name: 'Desk lamp' } },
+      });
+    }
+
+    expect((await postGraphQL(second, { extensions: persisted(queries[budget - 1]!) })).body).toEqual({
+      data: { product: { name: 'Desk lamp' } },
+    });
+    expect((await postGraphQL(second, { extensions: persisted(queries[budget]!) })).body).toEqual(NOT_FOUND);
+  });
+
+  it('while Valkey is down, asks for the query instead of failing, and runs it when sent', async () => {
+    const query = `{ product(id: "${lamp}") { id } }`;
+    await valkey.stop();
+
+    const lookup = await postGraphQL(first, { extensions: persisted(query) });
+    const sent = await postGraphQL(first, { query, extensions: persisted(query) });
+
+    expect(lookup.status).toBe(200);
+    expect(lookup.body).toEqual(NOT_FOUND);
+    expect(sent.body).toEqual({ data: { product: { id: lamp } } });
+  });
+});

@@ -1,0 +1,60 @@
+import { ErrorsAreMissesCache, InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import type { Valkey } from '@triad/platform';
+import type { Logger } from 'pino';
+
+/** In one process: room for the persisted queries of a large client (each costs about its length in bytes). */
+const IN_MEMORY_BYTES = 8 * 1024 * 1024;
+
+/**
+ * How a shared store stays small whatever clients send. Any client may register a query, so Valkey's share is
+ * bounded by design rather than by eviction (which would also evict the sign-in throttles' counts kept there):
+ * at most `registrationsPerMinute` new queries a minute system-wide, each of at most `maxQueryBytes`, each kept
+ * `ttlSeconds`. That is at most 100 × 60 × 16 KiB ≈ 94 MiB. A query not stored still runs:
+ * its client sends the full text again next time, as when the store has forgotten it.
+ */
+export const SHARED_PERSISTED_QUERIES = { registrationsPerMinute: 100, maxQueryBytes: 16 * 1024, ttlSeconds: 60 * 60 };
+
+// Apollo's own prefix follows: triad:graphql-gateway:apq:<sha-256>.
+const KEY_PREFIX = 'triad:graphql-gateway:';
+const REGISTRATIONS_KEY = 'triad:graphql-gateway:persisted-query-registrations';
+
+/**
+ * Where the gateway keeps automatic persisted queries (SHA-256 → query text; Apollo checks each hash against its
+ * query before storing it, so an entry cannot be forged). With Valkey every replica shares one store, so a
+ * client whose next request lands on another replica is not told PERSISTED_QUERY_NOT_FOUND again; Valkey being
+ * unreachable turns lookups into misses (the client sends the query) and registrations into no-ops. Without it,
+ * one process keeps them in memory, the least recently used going first.
+ */
+export function persistedQueryStore(valkey: Valkey | undefined, logger: Logger): KeyValueCache<string> {
+  if (!valkey) return new InMemoryLRUCache<string>({ maxSize: IN_MEMORY_BYTES });
+  return new ErrorsAreMissesCache(new ValkeyPersistedQueries(valkey, SHARED_PERSISTED_QUERIES), logger);
+}
+
+class ValkeyPersistedQueries implements KeyValueCache<string> {
+  constructor(
+    private readonly valkey: Valkey,
+    private readonly limits: typeof SHARED_PERSISTED_QUERIES,
+  ) {}
+
+  /**
+   * The query. Using it does not keep it longer (which would let a client keep any number alive): a client's
+   * queries are registered again an hour after they were, by the client's next request for each.
+   */
+  async get(hash: string): Promise<string | undefined> {
+    return (await this.valkey.get(KEY_PREFIX + hash)) ?? undefined;
+  }
+
+  /** Stores the query if it is short enough and this minute's budget allows (the count starts with the minute). */
+  async set(hash: string, query: string): Promise<void> {
+    if (Buffer.byteLength(query) > this.limits.maxQueryBytes) return;
+    const counted = await this.valkey.multi().set(REGISTRATIONS_KEY, 0, 'EX', 60, 'NX').incr(REGISTRATIONS_KEY).exec();
+    const [failed, used] = counted?.[1] ?? [new Error('the registration count was not taken')];
+    if (failed) throw failed;
+    if (Number(used) > this.limits.registrationsPerMinute) return;
+    await this.valkey.set(KEY_PREFIX + hash, query, 'EX', this.limits.ttlSeconds);
+  }
+
+  async delete(hash: string): Promise<boolean> {
+    return (await this.valkey.del(KEY_PREFIX + hash)) > 0;
+  }
+}
