@@ -2,6 +2,7 @@ import { defineService } from '@triad/platform';
 import { CATALOG_DATABASE, MIGRATIONS_FOLDER } from './db/database.js';
 import { schema } from './db/schema.js';
 import { seedDemoProducts } from './products/demo-products.seed.js';
+import { PRODUCT_CACHE_STORE, productCacheStore } from './products/product-cache.js';
 import { createProductsLoader } from './products/products.loader.js';
 import { ProductsModule } from './products/products.module.js';
 import type { CatalogGraphQLContext } from './products/products.resolver.js';
@@ -15,8 +16,10 @@ import { ProductsService } from './products/products.service.js';
 export const catalogService = defineService({
   name: 'catalog-service',
   database: { schema, migrationsFolder: MIGRATIONS_FOLDER, token: CATALOG_DATABASE },
-  parts: ({ logger }) => ({
+  parts: ({ logger, valkey }) => ({
     imports: [ProductsModule],
+    // Shared by the replicas in Valkey (VALKEY_URL), else in this process's memory.
+    providers: [{ provide: PRODUCT_CACHE_STORE, useValue: productCacheStore(valkey) }],
     graphql: {
       inject: [ProductsService],
       extend:

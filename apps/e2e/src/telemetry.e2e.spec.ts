@@ -400,6 +400,26 @@ describe('metrics', () => {
     }
   });
 
+  it("count the product cache's hits and misses, one per product read by id", async () => {
+    // Sold out, so no order changes it (a change empties the cache of it) while it is read.
+    const listed = (await (await fetch(`${rest}/v1/products?page_size=50`)).json()) as {
+      products: { id: string; stock_on_hand: number }[];
+    };
+    const soldOut = listed.products.find((product) => product.stock_on_hand === 0);
+    if (!soldOut) throw new Error('no demo product is sold out');
+    const before = await scrapeAll();
+
+    for (let read = 0; read < 3; read += 1) expect((await fetch(`${rest}/v1/products/${soldOut.id}`)).status).toBe(200);
+
+    const after = await scrapeAll();
+    const moved = (result: string) =>
+      sum(after.catalog, 'triad_product_cache_lookups_total', { result }) -
+      sum(before.catalog, 'triad_product_cache_lookups_total', { result });
+    // The first read may find it cached already (an earlier spec read it); the next two certainly do.
+    expect(moved('hit') + moved('miss')).toBe(3);
+    expect(moved('hit')).toBeGreaterThanOrEqual(2);
+  });
+
   it('keeps probes and scrapes out of the traffic figures, and answers /metrics in the Prometheus text format', async () => {
     const response = await fetch(metricsUrls.rest);
     expect(response.status).toBe(200);

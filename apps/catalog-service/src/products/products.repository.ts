@@ -51,11 +51,6 @@ export class ProductsRepository {
     return result?.created ? 'created' : 'updated';
   }
 
-  async findById(id: string): Promise<ProductRow | undefined> {
-    const [row] = await this.db.select().from(products).where(eq(products.id, id));
-    return row;
-  }
-
   async findByIds(ids: readonly string[]): Promise<ProductRow[]> {
     if (ids.length === 0) return [];
     return this.db

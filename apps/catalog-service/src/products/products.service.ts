@@ -22,6 +22,7 @@ import {
   type ProductFields,
   type ProductFieldsRequest,
 } from './product-input.schema.js';
+import { ProductCache } from './product-cache.js';
 import { ProductsRepository } from './products.repository.js';
 
 /** A product as every caller sees it: the catalog is public. */
@@ -45,21 +46,25 @@ const searchInput = z.object({
 /** The product use cases of catalog-service. Every transport (gRPC, GraphQL) calls these and translates the result. */
 @Injectable()
 export class ProductsService {
-  constructor(private readonly repository: ProductsRepository) {}
+  constructor(
+    private readonly repository: ProductsRepository,
+    private readonly cache: ProductCache,
+  ) {}
 
   async getProduct(id: string): Promise<ProductView> {
-    const row = await this.repository.findById(requireProductId(id));
-    if (!row) throw CatalogErrors.productNotFound(id);
-    return toView(row);
+    const productId = requireProductId(id);
+    const product = (await this.cache.read([productId], (missing) => this.findByIds(missing))).get(productId);
+    if (!product) throw CatalogErrors.productNotFound(id);
+    return product;
   }
 
   /** The products that exist among `ids`, in request order; unknown ids are left out. */
   async batchGetProducts(ids: readonly string[]): Promise<ProductView[]> {
     const wanted = ids.map((id, index) => requireProductId(id, `ids[${index}]`));
-    const byId = new Map((await this.repository.findByIds([...new Set(wanted)])).map((row) => [row.id, row]));
+    const byId = await this.cache.read([...new Set(wanted)], (missing) => this.findByIds(missing));
     return wanted.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [toView(row)] : [];
+      const product = byId.get(id);
+      return product ? [product] : [];
     });
   }
 
@@ -91,7 +96,7 @@ export class ProductsService {
     return toView(row);
   }
 
-  /** Changes the fields the request sets and leaves the others alone. */
+  /** Changes the fields the request sets and leaves the others alone. The database announces the change. */
   async updateProduct(id: string, request: Partial<ProductFieldsRequest>, caller: Caller | undefined): Promise<ProductView> {
     requireAdmin(caller, 'change products');
     const productId = requireProductId(id);
@@ -100,6 +105,10 @@ export class ProductsService {
     const row = await this.repository.update(productId, toColumns(changes)).catch(rethrowSkuTaken(changes.sku));
     if (!row) throw CatalogErrors.productNotFound(id);
     return toView(row);
+  }
+
+  private async findByIds(ids: readonly string[]): Promise<ProductView[]> {
+    return (await this.repository.findByIds(ids)).map(toView);
   }
 }
 

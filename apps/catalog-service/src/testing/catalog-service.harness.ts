@@ -36,7 +36,11 @@ export interface TestCatalog {
  * Starts catalog-service exactly as main.ts does (demo products seeded) on the given database, on ports the
  * system chooses. The spec supplies the database from `@triad/testing`, which only specs may import.
  */
-export async function startTestCatalog(setup: { database: { url: string | undefined; dataDir: string } }): Promise<TestCatalog> {
+export async function startTestCatalog(setup: {
+  database: { url: string | undefined; dataDir: string };
+  /** More settings, such as VALKEY_URL. */
+  environment?: Record<string, string>;
+}): Promise<TestCatalog> {
   const authority = await startTestAuthority();
   const config = catalogService.loadConfig({
     ...authority.env,
@@ -46,6 +50,7 @@ export async function startTestCatalog(setup: { database: { url: string | undefi
     CATALOG_HTTP_PORT: '0',
     DATA_DIR: setup.database.dataDir,
     ...(setup.database.url ? { DATABASE_URL: setup.database.url } : {}),
+    ...setup.environment,
   });
   const service = await catalogService.start(config, createLogger('catalog-service', 'silent'));
   const client = new ClientGrpcProxy(

@@ -28,7 +28,7 @@ export const SYSTEM = {
     http: { port: 4002 },
     subgraph: 'catalog',
     database: true,
-    sharedState: false,
+    sharedState: true,
     calls: [],
   },
   'orders-service': {
@@ -60,7 +60,7 @@ export const SYSTEM = {
     // It serves the supergraph rather than a subgraph; its own schema (subscriptions) is composed as `gateway`.
     subgraph: null,
     database: false,
-    sharedState: false,
+    sharedState: true,
     calls: ['orders-service'],
   },
 } as const satisfies Record<string, ProcessEntry>;

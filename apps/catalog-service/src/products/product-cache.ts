@@ -1,0 +1,155 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DATABASE_HANDLE, lazyCounter, LOGGER, type DatabaseHandle, type Unlisten, type Valkey } from '@triad/platform';
+import type { Logger } from 'pino';
+import {
+  MemoryProductCacheStore,
+  ValkeyProductCacheStore,
+  type ProductCacheLimits,
+  type ProductCacheStore,
+} from './product-cache.stores.js';
+import type { ProductView } from './products.service.js';
+
+/** Nest token of the store the product cache keeps products in. */
+export const PRODUCT_CACHE_STORE = Symbol('PRODUCT_CACHE_STORE');
+
+/** Where the database announces each committed change to a product (migration 0001), its id as the payload. */
+export const PRODUCT_CHANGED_CHANNEL = 'catalog_product_changed';
+
+const LIMITS: ProductCacheLimits = { ttlMs: 5 * 60_000, changedMs: 2_000, maxEntries: 10_000 };
+
+/** The store for this process: Valkey, shared by every replica, when it has one (VALKEY_URL); else its memory. */
+export function productCacheStore(valkey: Valkey | undefined): ProductCacheStore {
+  return valkey ? new ValkeyProductCacheStore(valkey, LIMITS) : new MemoryProductCacheStore(LIMITS);
+}
+
+const lookups = lazyCounter(
+  'catalog',
+  'triad.product_cache.lookups',
+  'Products looked up by id in the product cache, by result: hit, or miss (read from the database).',
+  [{ result: 'hit' }, { result: 'miss' }],
+);
+
+/**
+ * The product cache: reads of products by id (GetProduct and BatchGetProducts over gRPC, which the REST edge and
+ * orders-service call, and the subgraph's `product` and `Product` references, which the gateway asks for) are
+ * answered from it, and only what it lacks is read from the database. It is emptied of a product as soon as the
+ * database announces a change to it (price, stock, anything), so within milliseconds of the commit no replica
+ * answers with the old product; expiry after five minutes only bounds what a missed announcement could leave.
+ * Searches and pages (ListProducts) are not cached: they read the database.
+ *
+ * When the store fails (Valkey unreachable), reads go to the database; and once a change could not be forgotten,
+ * the cache is not trusted again until it has been emptied.
+ */
+@Injectable()
+export class ProductCache implements OnModuleInit, OnApplicationShutdown {
+  private unlisten: Unlisten | undefined;
+  /** Set when the store may hold a product that has changed since: it must be emptied before it is used again. */
+  private mustClear = false;
+  private clearing: Promise<boolean> | undefined;
+  private storeFailing = false;
+
+  constructor(
+    @Inject(PRODUCT_CACHE_STORE) private readonly store: ProductCacheStore,
+    @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    lookups();
+    this.unlisten = await this.database.listen(PRODUCT_CHANGED_CHANNEL, (id) => {
+      this.store.invalidate([id]).then(
+        () => this.storeWorks(undefined),
+        (error: unknown) => {
+          this.mustClear = true;
+          this.storeFailed(error);
+        },
+      );
+    });
+    // Changes announced while PostgreSQL's LISTEN connection was down are lost: forget everything.
+    this.unlisten.onReconnect?.(() => (this.mustClear = true));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.unlisten?.();
+  }
+
+  /** The products among `ids` that exist, by id: cached ones from the cache, the others by `load`, then cached. */
+  async read(ids: readonly string[], load: (missing: string[]) => Promise<ProductView[]>): Promise<Map<string, ProductView>> {
+    const cached = (await this.usableStore())
+      ? await this.store.get(ids).then(
+          (values) => this.storeWorks(values),
+          (error: unknown) => this.storeFailed(error),
+        )
+      : undefined;
+    const found = new Map<string, ProductView>();
+    const missing: string[] = [];
+    ids.forEach((id, index) => {
+      const json = cached?.[index];
+      if (json) found.set(id, revive(json));
+      else missing.push(id);
+    });
+    lookups().add(found.size, { result: 'hit' });
+    lookups().add(missing.length, { result: 'miss' });
+    if (missing.length === 0) return found;
+
+    const loaded = await load(missing);
+    for (const product of loaded) found.set(product.id, product);
+    if (cached) {
+      await this.store
+        .fill(loaded.map((product) => [product.id, serialize(product)] as const))
+        .catch((error: unknown) => this.storeFailed(error));
+    }
+    return found;
+  }
+
+  /** Whether the store can be read: emptied first if it has to be, once for all the reads waiting on it. */
+  private usableStore(): boolean | Promise<boolean> {
+    if (!this.mustClear && !this.clearing) return true;
+    this.clearing ??= (async () => {
+      this.mustClear = false;
+      try {
+        await this.store.clear();
+        this.logger.info('product cache emptied: changes may have been missed while it could not hear of them');
+        return true;
+      } catch (error) {
+        this.mustClear = true;
+        this.storeFailed(error);
+        return false;
+      } finally {
+        this.clearing = undefined;
+      }
+    })();
+    return this.clearing;
+  }
+
+  private storeFailed(error: unknown): undefined {
+    if (!this.storeFailing) this.logger.warn({ reason: (error as Error).message }, 'product cache unavailable: reading the database');
+    this.storeFailing = true;
+    return undefined;
+  }
+
+  private storeWorks<T>(result: T): T {
+    if (this.storeFailing) this.logger.info('product cache available again');
+    this.storeFailing = false;
+    return result;
+  }
+}
+
+/** A product as the store keeps it: JSON, with the price's minor units (a bigint) as a string. */
+function serialize(product: ProductView): string {
+  return JSON.stringify({ ...product, price: { ...product.price, amountMinor: product.price.amountMinor.toString() } });
+}
+
+function revive(json: string): ProductView {
+  const stored = JSON.parse(json) as Omit<ProductView, 'price' | 'createdAt' | 'updatedAt'> & {
+    price: { amountMinor: string; currencyCode: string };
+    createdAt: string;
+    updatedAt: string;
+  };
+  return {
+    ...stored,
+    price: { ...stored.price, amountMinor: BigInt(stored.price.amountMinor) },
+    createdAt: new Date(stored.createdAt),
+    updatedAt: new Date(stored.updatedAt),
+  };
+}
