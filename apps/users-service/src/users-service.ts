@@ -1,8 +1,10 @@
-import { AccessTokens, ClientAddresses, defineService, publicJwks, serviceAudience, UserTokenSigner } from '@triad/platform';
+import { AccessTokens, ClientAddresses, defineService, isUuid, publicJwks, serviceAudience, UserTokenSigner } from '@triad/platform';
 import { AccessTokenIssuer } from './auth/access-token-issuer.service.js';
 import { createAuthorizationServer, mountAuthorizationServer } from './auth/authorization-server.js';
+import { ExpiredOAuthRecordsSweeper, oauthRecordsAdapter } from './auth/oauth-records.adapter.js';
+import { mountSignInPages } from './auth/sign-in-pages.js';
 import { loadSigningKeys } from './auth/signing-keys.loader.js';
-import { MIGRATIONS_FOLDER, USERS_DATABASE } from './db/database.js';
+import { MIGRATIONS_FOLDER, USERS_DATABASE, type UsersDatabase } from './db/database.js';
 import { schema } from './db/schema.js';
 import { usersSettings, usersSettingsRequiredInProduction } from './users.config.js';
 import { seedDemoUsers } from './users/demo-users.seed.js';
@@ -24,8 +26,12 @@ export const usersService = defineService({
   database: { schema, migrationsFolder: MIGRATIONS_FOLDER, token: USERS_DATABASE },
   config: usersSettings,
   requiredInProduction: usersSettingsRequiredInProduction,
-  parts: async ({ config, logger, valkey }) => {
+  parts: async ({ config, logger, database, valkey }) => {
     const keys = await loadSigningKeys(config, logger);
+    const db = database.db as UsersDatabase;
+    const users = new UsersRepository(db);
+    // The account behind a token or a sign-in session; a subject that is no user id names no account.
+    const findUser = (id: string) => (isUuid(id) ? users.findById(id) : Promise.resolve(undefined));
     // It verifies its own tokens with the keys it holds, not by fetching its own JWKS.
     const tokens = AccessTokens.withKeys(publicJwks(keys), config.AUTH_ISSUER);
     const authorizationServer = createAuthorizationServer({
@@ -36,6 +42,8 @@ export const usersService = defineService({
         'rest-api': config.REST_API_CLIENT_SECRET,
         'graphql-gateway': config.GRAPHQL_GATEWAY_CLIENT_SECRET,
       },
+      adapter: oauthRecordsAdapter(db),
+      findUser,
       logger,
     });
     const issuer = new AccessTokenIssuer(await UserTokenSigner.create(keys, config.AUTH_ISSUER), config.JWT_TTL_SECONDS);
@@ -47,6 +55,7 @@ export const usersService = defineService({
         // Which client a call serves, for the sign-in throttle, which every replica keeps in Valkey when it has one.
         { provide: ClientAddresses, useValue: new ClientAddresses(tokens, serviceAudience('users-service')) },
         { provide: SignInThrottle, useValue: new SignInThrottle(config, { valkey }) },
+        { provide: ExpiredOAuthRecordsSweeper, useValue: new ExpiredOAuthRecordsSweeper(db, logger) },
       ],
       graphql: {
         inject: [UsersService],
@@ -54,7 +63,16 @@ export const usersService = defineService({
           (users: UsersService) =>
           (base): UsersGraphQLContext => ({ ...base, usersById: createUsersLoader(users, base) }),
       },
-      beforeListen: (app) => mountAuthorizationServer(app, authorizationServer, keys),
+      beforeListen: (app) => {
+        mountAuthorizationServer(app, authorizationServer, keys);
+        const usersService = app.get(UsersService);
+        mountSignInPages(app, {
+          provider: authorizationServer,
+          checkPassword: (email, password) => usersService.checkPassword(email, password),
+          findUser,
+          logger,
+        });
+      },
       seed: (app) => seedDemoUsers(app.get(UsersRepository), app.get(UsersService), logger),
     };
   },

@@ -21,3 +21,15 @@ export { sharedTestAuthority, startTestAuthority, type TestAuthority, type TestS
 export { startServiceProcesses, type RunningServices, type ServiceAddresses, type ServiceProcessOptions } from './service-processes.js';
 export { startFaultProxy, type CallFault, type FaultProxy, type LateAnswer } from './fault-proxy.js';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+export {
+  authorizeWithPkce,
+  completeSignIn,
+  discover,
+  exchangeCode,
+  loopback,
+  TestBrowser,
+  tokenRequest,
+  type Authorization,
+  type Discovery,
+  type TokenResponse,
+} from './oauth-client.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, requireAdmin, type Caller } from '@triad/platform';
+import { DomainError, requireAdmin, requireScope, USER_SCOPES, type Caller } from '@triad/platform';
 import { concatMap, lastValueFrom, type Observable } from 'rxjs';
 import { parseNewProduct, type ProductFieldsRequest } from './product-input.schema.js';
 import { ProductsRepository } from './products.repository.js';
@@ -32,7 +32,7 @@ export class ProductImportService {
   constructor(private readonly repository: ProductsRepository) {}
 
   async importProducts(rows: Observable<ImportRowRequest>, caller: Caller | undefined): Promise<ImportSummary> {
-    requireAdmin(caller, 'import products');
+    requireScope(requireAdmin(caller, 'import products'), USER_SCOPES.catalogWrite, 'changing the catalog');
     const summary: ImportSummary = { createdCount: 0, updatedCount: 0, errors: [] };
     let position = 0;
     // One row at a time, in the order they arrive.

@@ -7,8 +7,10 @@ import {
   isUuid,
   parseInput,
   requireAdmin,
+  requireScope,
   resolvePageSize,
   singleLineText,
+  USER_SCOPES,
   uuidv7,
   type Caller,
 } from '@triad/platform';
@@ -90,7 +92,7 @@ export class ProductsService {
   }
 
   async createProduct(request: ProductFieldsRequest, caller: Caller | undefined): Promise<ProductView> {
-    requireAdmin(caller, 'create products');
+    requireScope(requireAdmin(caller, 'create products'), USER_SCOPES.catalogWrite, 'changing the catalog');
     const fields = parseNewProduct(request);
     const row = await this.repository.insert(newProductRow(fields)).catch(rethrowSkuTaken(fields.sku));
     return toView(row);
@@ -98,7 +100,7 @@ export class ProductsService {
 
   /** Changes the fields the request sets and leaves the others alone. The database announces the change. */
   async updateProduct(id: string, request: Partial<ProductFieldsRequest>, caller: Caller | undefined): Promise<ProductView> {
-    requireAdmin(caller, 'change products');
+    requireScope(requireAdmin(caller, 'change products'), USER_SCOPES.catalogWrite, 'changing the catalog');
     const productId = requireProductId(id);
     const changes = parseProductChanges(request);
     if (Object.keys(changes).length === 0) return this.getProduct(productId);

@@ -6,8 +6,11 @@ import {
   LOGGER,
   requireAdmin,
   requireCaller,
+  requireScope,
+  requireUserThemselves,
   requireUuid,
   resolvePageSize,
+  USER_SCOPES,
   type Caller,
 } from '@triad/platform';
 import type { Logger } from 'pino';
@@ -29,7 +32,7 @@ export class OrdersService {
 
   /** Someone else's order is NOT_FOUND rather than PERMISSION_DENIED, so ids cannot be probed. */
   async getOrder(id: string, caller: Caller | undefined): Promise<Order> {
-    const viewer = requireCaller(caller);
+    const viewer = requireScope(requireCaller(caller), USER_SCOPES.ordersRead, 'reading orders');
     const order = await this.orders.findById(requireUuid(id, 'id', OrdersErrors.INVALID_INPUT, 'an order id'));
     if (!order || !canActFor(viewer, order.userId)) throw OrdersErrors.notFound(id);
     return order;
@@ -37,7 +40,7 @@ export class OrdersService {
 
   /** The visible orders among `ids`, in request order; unknown or hidden ids are left out. */
   async batchGetOrders(ids: readonly string[], caller: Caller | undefined): Promise<Order[]> {
-    const viewer = requireCaller(caller);
+    const viewer = requireScope(requireCaller(caller), USER_SCOPES.ordersRead, 'reading orders');
     const wanted = ids.map((id, index) => requireUuid(id, `ids[${index}]`, OrdersErrors.INVALID_INPUT, 'an order id'));
     const byId = new Map((await this.orders.findByIds([...new Set(wanted)])).map((order) => [order.id, order]));
     return wanted.flatMap((id) => {
@@ -50,7 +53,7 @@ export class OrdersService {
     request: { userId: string; pageSize?: number; pageToken?: string },
     caller: Caller | undefined,
   ): Promise<{ orders: Order[]; nextPageToken: string }> {
-    const viewer = requireCaller(caller);
+    const viewer = requireScope(requireCaller(caller), USER_SCOPES.ordersRead, 'reading orders');
     const userId = requireUuid(request.userId, 'user_id', OrdersErrors.INVALID_INPUT, 'a user id');
     if (!canActFor(viewer, userId)) throw OrdersErrors.notYours();
     const limit = resolvePageSize(request.pageSize);
@@ -71,6 +74,7 @@ export class OrdersService {
 
   /** Cancels a PENDING or CONFIRMED order and returns its stock. Cancelling a cancelled order changes nothing. */
   async cancelOrder(id: string, caller: Caller | undefined): Promise<Order> {
+    requireScope(requireCaller(caller), USER_SCOPES.ordersWrite, 'cancelling orders');
     const order = await this.getOrder(id, caller);
     if (order.status === 'cancelled') return order;
     const cancelled = await this.orders.changeStatus(order.id, statusesBefore('cancelled'), 'cancelled');
@@ -81,7 +85,7 @@ export class OrdersService {
 
   /** Moves an order one step along its lifecycle. Admins only; cancelling goes through `cancelOrder`. */
   async changeStatus(id: string, to: OrderStatus, caller: Caller | undefined): Promise<Order> {
-    requireAdmin(caller, 'change the status of an order');
+    requireUserThemselves(requireAdmin(caller, 'change the status of an order'), 'change the status of an order');
     if (to === 'cancelled') return this.cancelOrder(id, caller);
     const order = await this.getOrder(id, caller);
     if (!canMove(order.status, to)) throw OrdersErrors.illegalTransition(order.status, to);

@@ -1,6 +1,18 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { canActFor, DomainError, errorType, inSpan, lazyCounter, LOGGER, requireCaller, uuidv7, type Caller } from '@triad/platform';
+import {
+  canActFor,
+  DomainError,
+  errorType,
+  inSpan,
+  lazyCounter,
+  LOGGER,
+  requireCaller,
+  requireScope,
+  USER_SCOPES,
+  uuidv7,
+  type Caller,
+} from '@triad/platform';
 import type { Logger } from 'pino';
 import type { OrderRow } from '../db/schema.js';
 import { parsePlaceOrder, type PlaceOrderInput } from '../orders/order-input.schema.js';
@@ -65,7 +77,7 @@ export class PlaceOrderService {
   }
 
   private async place(request: PlaceOrderInput, caller: Caller | undefined): Promise<Placement> {
-    const viewer = requireCaller(caller);
+    const viewer = requireScope(requireCaller(caller), USER_SCOPES.ordersWrite, 'placing orders');
     const input = parsePlaceOrder(request);
     if (!canActFor(viewer, input.userId)) throw DomainError.permissionDenied('You can place orders only for yourself.');
 

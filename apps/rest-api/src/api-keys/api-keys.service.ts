@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { canActFor, DomainError, requireCaller, uuidv7, type Caller } from '@triad/platform';
+import { canActFor, DomainError, requireCaller, requireUserThemselves, uuidv7, type Caller } from '@triad/platform';
 import { hashApiKeySecret, isWellFormedApiKey, newApiKeySecret } from './api-key-secret.js';
 import { parseNewApiKey, requireApiKeyId, requireUserId } from './api-key-input.schema.js';
 import { ApiKeysErrors } from './api-keys.errors.js';
@@ -41,7 +41,7 @@ export class ApiKeysService {
    * request would cost a call to users-service per request.
    */
   async createApiKey(request: { name: string }, caller: Caller | undefined, now = new Date()): Promise<CreatedApiKey> {
-    const owner = requireCaller(caller);
+    const owner = requireUserThemselves(requireCaller(caller), 'manage API keys');
     const { name } = parseNewApiKey(request);
     const { secret, prefix, hash } = newApiKeySecret();
     const row = await this.repository.insert({
@@ -58,7 +58,7 @@ export class ApiKeysService {
 
   /** A user's keys, newest first, revoked ones included; only the user and admins may see them. */
   async listApiKeys(userId: string, caller: Caller | undefined, now = new Date()): Promise<ApiKeyView[]> {
-    const viewer = requireCaller(caller);
+    const viewer = requireUserThemselves(requireCaller(caller), 'manage API keys');
     if (!canActFor(viewer, userId)) throw DomainError.permissionDenied("Only the user and admins can see a user's API keys.");
     const rows = await this.repository.listByUser(requireUserId(userId), utcDay(now));
     return rows.map(toView);
@@ -66,7 +66,7 @@ export class ApiKeysService {
 
   /** A key, or `undefined` when none the caller may see has this id: someone else's key looks absent. */
   async findApiKey(id: string, caller: Caller | undefined, now = new Date()): Promise<ApiKeyView | undefined> {
-    const viewer = requireCaller(caller);
+    const viewer = requireUserThemselves(requireCaller(caller), 'manage API keys');
     const key = await this.repository.findById(requireApiKeyId(id), utcDay(now));
     return key && canActFor(viewer, key.userId) ? toView(key) : undefined;
   }

@@ -1,67 +1,160 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import {
   AUTH_PATHS,
+  grantableApiScopes,
   publicJwks,
+  USER_TOKEN_AUDIENCE,
   serviceAudience,
   SERVICE_GRANTS,
   TOKEN_ALGORITHM,
   type PrivateSigningJwk,
   type ServiceClientId,
 } from '@triad/platform';
-import { randomBytes } from 'node:crypto';
-import Provider, { errors, type ClientMetadata, type Configuration, type ResourceServer } from 'oidc-provider';
+import { hkdfSync } from 'node:crypto';
+import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type ResourceServer } from 'oidc-provider';
 import type { Logger } from 'pino';
+import type { UserRow } from '../db/schema.js';
 
 /** Service tokens are short-lived: a leaked one is soon worthless, and a caller renews it on its own. */
 const SERVICE_TOKEN_TTL_SECONDS = 300;
+
+/**
+ * How long what the interactive grants hand out lives. An access token cannot be taken back before it expires
+ * (every process checks it on its own), so it is short; a refresh token is revoked at once, and each use
+ * replaces it.
+ */
+export const OAUTH_TTL_SECONDS = {
+  accessToken: 300,
+  refreshToken: 14 * 24 * 3600,
+  authorizationCode: 60,
+  interaction: 600,
+  session: 24 * 3600,
+} as const;
+
+/**
+ * The first-party client for command-line tools and scripts: public (a native app holds no secret), so it
+ * proves itself with PKCE, and redirects to a loopback address on any port (RFC 8252).
+ */
+export const CLI_CLIENT: ClientMetadata = {
+  client_id: 'triad-cli',
+  client_name: 'Triad command line',
+  application_type: 'native',
+  token_endpoint_auth_method: 'none',
+  grant_types: ['authorization_code', 'refresh_token'],
+  response_types: ['code'],
+  redirect_uris: ['http://127.0.0.1/callback'],
+};
 
 export interface AuthorizationServerSettings {
   issuer: string;
   keys: readonly PrivateSigningJwk[];
   /** Each service client's secret; a client without one is not registered, and says so in the log. */
   clientSecrets: Partial<Record<ServiceClientId, string>>;
+  /** Where it keeps codes, refresh tokens, grants and sessions (`oauth_records`). */
+  adapter: (model: string) => Adapter;
+  /** The account a token is for, by user id. */
+  findUser: (id: string) => Promise<UserRow | undefined>;
   logger: Logger;
 }
 
 /**
- * users-service as the system's OAuth 2.0 authorization server, on `oidc-provider` (a certified OpenID
- * provider) rather than hand-written protocol code. For now it serves the client-credentials grant through
- * which services prove who they are to each other: each registered service gets JWT access tokens
- * (RFC 9068) for exactly the services and scopes `SERVICE_GRANTS` allows it, signed with the same keys as
- * user tokens and verified the same way. Interactive grants (authorization code + PKCE) extend this
- * configuration; they will need a persistent adapter for their grants and sessions.
+ * users-service as the system's OAuth 2.0 authorization server and OpenID provider, on `oidc-provider` (a
+ * certified OpenID provider) rather than hand-written protocol code:
+ * - client credentials, through which services prove who they are to each other: each registered service gets
+ *   JWT access tokens (RFC 9068) for exactly the services and scopes `SERVICE_GRANTS` allows it;
+ * - authorization code with PKCE, for clients acting for a user (`triad-cli`): the user signs in and consents
+ *   on the pages of `sign-in-pages.ts`, and the client gets a JWT access token for Triad's APIs (audience
+ *   `triad`) with the scopes consented to, which every process verifies as it verifies a user's own token, and
+ *   a refresh token that each use replaces; a refresh token used twice revokes its whole grant;
+ * - discovery, userinfo, revocation and introspection.
+ * Every token is signed with the same keys as user tokens and verified the same way.
  */
 export function createAuthorizationServer(settings: AuthorizationServerSettings): Provider {
-  const clients = registeredClients(settings);
+  const serviceClients = registeredClients(settings);
+  const serviceClientIds = new Set(serviceClients.map((client) => client.client_id));
   const configuration: Configuration = {
-    // Nothing is stored for client credentials with JWT access tokens; a persistent adapter comes with the
-    // grants that need one.
-    adapter: NoStorageAdapter,
-    clients,
+    adapter: settings.adapter,
+    clients: [...serviceClients, CLI_CLIENT],
     jwks: { keys: settings.keys.map((key) => ({ ...key })) },
     routes: { jwks: AUTH_PATHS.jwks },
-    // Used by interactive flows only; a fresh value per process, since none are enabled yet.
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    // Signs the sign-in session and interaction cookies. Derived from the signing key, so every replica holding
+    // the key accepts the cookies of the others, and rotating the key signs everyone out.
+    cookies: { keys: [cookieKey(settings.keys)] },
     clientDefaults: { id_token_signed_response_alg: TOKEN_ALGORITHM },
+    // OpenID Connect's scopes. The API scopes (`orders:read`…) belong to the resource server of Triad's APIs below,
+    // which offers each user only those they can grant: asked for by a customer, an admin scope is left out.
+    scopes: ['openid', 'offline_access', 'profile', 'email'],
+    claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
+    findAccount: async (_context, id) => {
+      const user = await settings.findUser(id).catch(() => undefined);
+      if (!user) return undefined;
+      return { accountId: user.id, claims: () => ({ sub: user.id, name: user.name, email: user.email }) };
+    },
+    interactions: { url: (_context, interaction) => `${SIGN_IN_PATH}/${interaction.uid}` },
+    pkce: { required: () => true },
+    // A refresh token only for a client that asked for one (`offline_access`), and only if it may use one.
+    issueRefreshToken: (_context, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    rotateRefreshToken: true,
+    // Who the user is, for every process that checks the token: the role decides what an admin may do, the scope
+    // what this client may do for them.
+    extraTokenClaims: async (_context, token) => {
+      if (!('accountId' in token) || !token.accountId) return undefined;
+      const user = await settings.findUser(token.accountId);
+      return user ? { role: user.role } : undefined;
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: false },
-      revocation: { enabled: false },
-      userinfo: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
       resourceIndicators: {
         enabled: true,
-        defaultResource: (_context, _client, oneOf) => oneOf ?? '',
+        // A client acting for a user gets a token for Triad's APIs unless it names another resource.
+        defaultResource: (_context, client, oneOf) => oneOf ?? (serviceClientIds.has(client.clientId) ? '' : USER_TOKEN_AUDIENCE),
         useGrantedResource: () => true,
-        getResourceServerInfo: (_context, resource, client) => resourceServer(client.clientId, resource),
+        getResourceServerInfo: async (context, resource, client) => {
+          if (resource !== USER_TOKEN_AUDIENCE || serviceClientIds.has(client.clientId)) return resourceServer(client.clientId, resource);
+          // Once the user is known, only what they may do themselves: a customer is not asked for an admin scope.
+          const accountId = context.oidc.account?.accountId ?? context.oidc.session?.accountId;
+          const user = accountId ? await settings.findUser(accountId) : undefined;
+          return triadApis(user?.role ?? 'admin');
+        },
       },
     },
     ttl: {
       ClientCredentials: (_context, token) => token.resourceServer?.accessTokenTTL ?? SERVICE_TOKEN_TTL_SECONDS,
-      AccessToken: (_context, token) => token.resourceServer?.accessTokenTTL ?? SERVICE_TOKEN_TTL_SECONDS,
+      AccessToken: (_context, token) => token.resourceServer?.accessTokenTTL ?? OAUTH_TTL_SECONDS.accessToken,
+      AuthorizationCode: OAUTH_TTL_SECONDS.authorizationCode,
+      RefreshToken: OAUTH_TTL_SECONDS.refreshToken,
+      Grant: OAUTH_TTL_SECONDS.refreshToken,
+      Interaction: OAUTH_TTL_SECONDS.interaction,
+      Session: OAUTH_TTL_SECONDS.session,
+      IdToken: OAUTH_TTL_SECONDS.accessToken,
     },
   };
   return new Provider(settings.issuer, configuration);
+}
+
+/** Where a user signs in and consents during an authorization request (`sign-in-pages.ts`). */
+export const SIGN_IN_PATH = '/sign-in';
+
+/** Triad's APIs as a resource server: JWT access tokens for its audience, with the API scopes `role` can grant. */
+function triadApis(role: UserRow['role']): ResourceServer {
+  return {
+    scope: grantableApiScopes(role).join(' '),
+    audience: USER_TOKEN_AUDIENCE,
+    accessTokenFormat: 'jwt',
+    accessTokenTTL: OAUTH_TTL_SECONDS.accessToken,
+    jwt: { sign: { alg: TOKEN_ALGORITHM } },
+  };
+}
+
+/** A 32-byte key for oidc-provider's cookies, derived from the current signing key. */
+function cookieKey(keys: readonly PrivateSigningJwk[]): string {
+  const [current] = keys;
+  if (!current) throw new Error('no signing key to derive the cookie key from');
+  return Buffer.from(hkdfSync('sha256', Buffer.from(current.d, 'base64url'), 'triad', 'oidc-provider cookies', 32)).toString('base64url');
 }
 
 /**
@@ -110,29 +203,4 @@ function resourceServer(clientId: string, resource: string): ResourceServer {
     accessTokenTTL: SERVICE_TOKEN_TTL_SECONDS,
     jwt: { sign: { alg: TOKEN_ALGORITHM } },
   };
-}
-
-/** oidc-provider's storage, for grants that store nothing: every lookup finds nothing. */
-class NoStorageAdapter {
-  async upsert(): Promise<void> {
-    // Nothing is kept: the tokens are self-contained JWTs.
-  }
-  async find(): Promise<undefined> {
-    return undefined;
-  }
-  async findByUserCode(): Promise<undefined> {
-    return undefined;
-  }
-  async findByUid(): Promise<undefined> {
-    return undefined;
-  }
-  async consume(): Promise<void> {
-    // Nothing was kept to consume.
-  }
-  async destroy(): Promise<void> {
-    // Nothing was kept to destroy.
-  }
-  async revokeByGrantId(): Promise<void> {
-    // No grant is kept to revoke.
-  }
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { check, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Accounts. Emails are stored lower-cased, so the unique index makes them unique regardless of case. */
 export const users = pgTable(
@@ -23,4 +23,30 @@ export const users = pgTable(
 export type UserRow = typeof users.$inferSelect;
 export type NewUserRow = typeof users.$inferInsert;
 
-export const schema = { users };
+/**
+ * What the authorization server (oidc-provider) keeps between requests, one row per record of each of its
+ * models: authorization codes, refresh tokens, grants, sessions, interactions, registered clients. `payload` is
+ * the library's own record; the other columns are the lookups it needs (by grant, to revoke a grant's tokens at
+ * once; by session uid) and the record's expiry. Expired rows are found by nobody and deleted periodically.
+ */
+export const oauthRecords = pgTable(
+  'oauth_records',
+  {
+    model: text('model').notNull(),
+    id: text('id').notNull(),
+    payload: jsonb('payload').$type<Record<string, unknown>>().notNull(),
+    grantId: text('grant_id'),
+    uid: text('uid'),
+    userCode: text('user_code'),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }),
+    consumedAt: timestamp('consumed_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [
+    primaryKey({ columns: [table.model, table.id] }),
+    index('oauth_records_grant_id_idx').on(table.grantId),
+    index('oauth_records_uid_idx').on(table.uid),
+    index('oauth_records_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+export const schema = { users, oauthRecords };

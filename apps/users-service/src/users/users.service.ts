@@ -9,6 +9,7 @@ import {
   parseInput,
   requireAdmin,
   requireCaller,
+  requireUserThemselves,
   requireUuid,
   resolvePageSize,
   uuidv7,
@@ -75,10 +76,11 @@ export class UsersService {
 
   async createUser(request: NewUserRequest, caller: Caller | undefined): Promise<UserView> {
     const input = parseInput(newUserInput, { ...request, role: request.role ?? 'customer' }, INVALID_INPUT);
-    if (input.role === 'admin') requireAdmin(caller, 'create an admin account');
+    if (input.role === 'admin') requireUserThemselves(requireAdmin(caller, 'create an admin account'), 'create an admin account');
     // Anyone may create an account, and each costs a strength check and a password hash: a client may try
     // only so many an hour, signed in or not; admins creating accounts are not held to it.
-    if (caller?.role !== 'admin') await this.throttle.assertMaySignUp(await this.clientAddresses.ofCurrentCall());
+    if (caller?.role !== 'admin' || caller.scopes !== undefined)
+      await this.throttle.assertMaySignUp(await this.clientAddresses.ofCurrentCall());
     const weak = this.passwordPolicy.violation(input.password, input);
     if (weak) throw DomainError.invalidArgument(INVALID_INPUT, [weak]);
     const now = new Date();
@@ -123,7 +125,7 @@ export class UsersService {
     page: { pageSize?: number; pageToken?: string },
     caller: Caller | undefined,
   ): Promise<{ users: UserView[]; nextPageToken: string }> {
-    const viewer = requireAdmin(caller, 'list users');
+    const viewer = requireUserThemselves(requireAdmin(caller, 'list users'), 'list users');
     const limit = resolvePageSize(page.pageSize);
     const cursor = decodePageToken(USERS_LIST, page.pageToken)?.['after'];
     const after = cursor === undefined ? undefined : requireUuid(cursor, 'page_token', INVALID_INPUT, 'a token this list returned');
@@ -135,11 +137,19 @@ export class UsersService {
     };
   }
 
-  /**
-   * Signs in with a password. Whether the email has an account or not, the answer, its timing and the
-   * throttling are the same, so neither tells an attacker which emails exist.
-   */
+  /** Signs in with a password and issues the user's access token (see `checkPassword`). */
   async authenticate(email: string, password: string): Promise<AccessGrant> {
+    const user = await this.checkPassword(email, password);
+    return this.grant(toView(user, { userId: user.id, role: user.role }));
+  }
+
+  /**
+   * The account whose email and password these are, or INVALID_CREDENTIALS: the one check of a password, for
+   * a sign-in over gRPC or GraphQL and for the authorization server's sign-in page alike. Whether the email
+   * has an account or not, the answer, its timing and the throttling are the same, so neither tells an
+   * attacker which emails exist.
+   */
+  async checkPassword(email: string, password: string): Promise<UserRow> {
     const credentials = parseInput(credentialsInput, { email, password }, INVALID_INPUT);
     const client = await this.clientAddresses.ofCurrentCall();
     // Counted before the password is checked, so guesses sent at once cannot all pass the limit together.
@@ -156,7 +166,7 @@ export class UsersService {
       throw UsersErrors.invalidCredentials();
     }
     await this.throttle.signedIn(credentials.email, client);
-    return this.grant(toView(row, { userId: row.id, role: row.role }));
+    return row;
   }
 
   /**
@@ -183,10 +193,12 @@ export class UsersService {
   }
 }
 
+/** A client acting for an admin sees users as a customer would: its scopes give it no admin power over them. */
 function toView(row: UserRow, viewer: Caller): UserView {
+  const sees = viewer.scopes === undefined ? viewer : { ...viewer, role: 'customer' as const };
   return {
     id: row.id,
-    ...(canActFor(viewer, row.id) ? { email: row.email } : {}),
+    ...(canActFor(sees, row.id) ? { email: row.email } : {}),
     name: row.name,
     role: row.role,
     createdAt: row.createdAt,

@@ -1,6 +1,6 @@
 import { createLocalJWKSet, importJWK, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { AccessTokens, serviceAudience, TOKEN_ALGORITHM } from './access-tokens.js';
+import { AccessTokens, serviceAudience, TOKEN_ALGORITHM, USER_TOKEN_AUDIENCE } from './access-tokens.js';
 import { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './signing-keys.js';
 
 const ISSUER = 'http://users.test/oidc';
@@ -20,7 +20,7 @@ async function craft(
   return new SignJWT(claims)
     .setProtectedHeader({ alg: TOKEN_ALGORITHM, typ: options.typ ?? 'at+jwt', kid: key.kid })
     .setIssuer(options.issuer ?? ISSUER)
-    .setAudience(options.audience ?? 'triad')
+    .setAudience(options.audience ?? USER_TOKEN_AUDIENCE)
     .setSubject(String(claims['sub'] ?? 'u1'))
     .setIssuedAt(now)
     .setExpirationTime(now + 300)
@@ -58,13 +58,13 @@ describe('AccessTokens', () => {
     const hs256 = await new SignJWT({ role: 'admin' })
       .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt', kid: key.kid })
       .setIssuer(ISSUER)
-      .setAudience('triad')
+      .setAudience(USER_TOKEN_AUDIENCE)
       .setSubject('u1')
       .setIssuedAt(now)
       .setExpirationTime(now + 300)
       .sign(new TextEncoder().encode(key.x));
     const unsigned = `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'at+jwt' })).toString('base64url')}.${Buffer.from(
-      JSON.stringify({ sub: 'u1', role: 'admin', iss: ISSUER, aud: 'triad', iat: now, exp: now + 300 }),
+      JSON.stringify({ sub: 'u1', role: 'admin', iss: ISSUER, aud: USER_TOKEN_AUDIENCE, iat: now, exp: now + 300 }),
     ).toString('base64url')}.`;
     await expect(tokens.verify(hs256)).rejects.toMatchObject(invalid);
     await expect(tokens.verify(unsigned)).rejects.toMatchObject(invalid);
@@ -80,10 +80,25 @@ describe('AccessTokens', () => {
 
   it('never takes a service token for a user, nor a user token for a service', async () => {
     const { key, signer, tokens } = await authority();
-    const serviceToken = await craft(key, { client_id: 'orders-service', scope: 'catalog:stock', role: 'admin' }, { audience: 'triad' });
+    const serviceToken = await craft(
+      key,
+      { sub: 'orders-service', client_id: 'orders-service', scope: 'catalog:stock' },
+      { audience: USER_TOKEN_AUDIENCE },
+    );
     await expect(tokens.verify(serviceToken)).rejects.toMatchObject(invalid);
+    const withRole = await craft(key, { sub: 'orders-service', client_id: 'orders-service', scope: 'catalog:stock', role: 'admin' });
+    await expect(tokens.verify(withRole)).rejects.toMatchObject(invalid);
     const { token: userToken } = await signer.sign({ userId: 'u1', role: 'admin' }, 60);
     await expect(tokens.verifyService(userToken, serviceAudience('catalog-service'))).rejects.toMatchObject({ kind: 'UNAUTHENTICATED' });
+  });
+
+  it("reads a client's token for a user: the user, and the client with the scopes it was granted", async () => {
+    const { key, tokens } = await authority();
+    const granted = await craft(key, { sub: 'u1', role: 'customer', client_id: 'triad-cli', scope: 'orders:read' });
+    const none = await craft(key, { sub: 'u1', role: 'customer', client_id: 'triad-cli' });
+
+    expect(await tokens.verify(granted)).toEqual({ userId: 'u1', role: 'customer', clientId: 'triad-cli', scopes: ['orders:read'] });
+    expect(await tokens.verify(none)).toEqual({ userId: 'u1', role: 'customer', clientId: 'triad-cli', scopes: [] });
   });
 
   it('reads a service token meant for this service: its client and scopes', async () => {

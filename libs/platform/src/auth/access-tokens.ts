@@ -8,6 +8,12 @@ import { DomainError } from '../errors/domain-error.js';
 export interface Caller {
   userId: string;
   role: 'customer' | 'admin';
+  /**
+   * For a client acting for the user (an OAuth 2.0 access token): the client, and the scopes the user granted
+   * it, which limit what it may do (see `requireScope`). Absent for the user's own tokens.
+   */
+  clientId?: string;
+  scopes?: readonly string[];
 }
 
 /** A service calling another, as proven by an access token from the client-credentials grant. */
@@ -27,8 +33,8 @@ export const AUTH_PATHS = {
   token: '/oidc/token',
 } as const;
 
-/** The audience of user access tokens: every Triad API. */
-export const USER_TOKEN_AUDIENCE = 'triad';
+/** The audience of user access tokens (an RFC 8707 resource indicator): every Triad API. */
+export const USER_TOKEN_AUDIENCE = 'urn:triad:api';
 /** The signature algorithm of every Triad token (Ed25519). */
 export const TOKEN_ALGORITHM = 'EdDSA';
 /** The audience (RFC 8707 resource indicator) of service tokens meant for `service`. */
@@ -49,7 +55,12 @@ interface AccessTokenSettings {
   AUTH_SERVER_URL: string;
 }
 
-const userClaims = z.object({ sub: z.string().min(1).max(128), role: z.enum(['customer', 'admin']) });
+const userClaims = z.object({
+  sub: z.string().min(1).max(128),
+  role: z.enum(['customer', 'admin']),
+  client_id: z.string().min(1).max(128).optional(),
+  scope: z.string().max(1000).optional(),
+});
 const serviceClaims = z.object({ client_id: z.string().min(1).max(128), scope: z.string().max(1000).optional() });
 
 /**
@@ -94,9 +105,15 @@ export class AccessTokens {
   async verify(token: string): Promise<Caller> {
     const payload = await this.verified(token, USER_TOKEN_AUDIENCE);
     const parsed = userClaims.safeParse(payload);
-    // A service token has no role: it is never a user's, even for an audience that would accept it.
-    if (!parsed.success || 'client_id' in payload) throw DomainError.unauthenticated('The access token is not valid: sign in again.');
-    return { userId: parsed.data.sub, role: parsed.data.role };
+    // A service token has no role: it is never a user's, even for an audience that would accept it. A token a
+    // client got for a user names the client and carries the scopes the user granted it (none is none at all).
+    // A client's token for itself (client credentials) has the client as its subject: it is no user's either.
+    if (!parsed.success || parsed.data.sub === parsed.data.client_id) {
+      throw DomainError.unauthenticated('The access token is not valid: sign in again.');
+    }
+    const { sub, role, client_id: clientId, scope } = parsed.data;
+    if (clientId === undefined) return { userId: sub, role };
+    return { userId: sub, role, clientId, scopes: (scope ?? '').split(' ').filter(Boolean) };
   }
 
   /** Verifies a service token meant for `audience` (see `serviceAudience`). */
