@@ -9,7 +9,8 @@
 //
 //   node tools/oauth-login.mjs --refresh REFRESH_TOKEN     # a new access token (and refresh token) for an old one
 //
-// --issuer is the authorization server (default http://localhost:4001/oidc, as `npm start` and compose run it);
+// --issuer is the authorization server (default http://localhost:3000/oidc: users-service's, through the REST
+// edge, as `npm start` and compose run it);
 // --scope the API scopes to ask for (orders:read, orders:write, catalog:write for admins), to which it adds
 // `openid offline_access` (a refresh token). No dependency beyond Node.
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,7 +20,7 @@ import { parseArgs } from 'node:util';
 
 const { values: options } = parseArgs({
   options: {
-    issuer: { type: 'string', default: 'http://localhost:4001/oidc' },
+    issuer: { type: 'string', default: 'http://localhost:3000/oidc' },
     scope: { type: 'string', default: 'orders:read' },
     refresh: { type: 'string' },
     'client-id': { type: 'string', default: 'triad-cli' },

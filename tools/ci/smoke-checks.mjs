@@ -1,7 +1,8 @@
 // The requests of the compose smoke test (tools/ci/compose-smoke.sh), sent from the host to the published
 // ports of a running stack: a demo user signs in through the REST API and through the GraphQL gateway, a
-// token from one edge is accepted by the other, and an order placed through the gateway (users, catalog and
-// orders on PostgreSQL) reads back over REST. Prints one line per check; exits 1 if any check fails.
+// token from one edge is accepted by the other, an order placed through the gateway (users, catalog and orders
+// on PostgreSQL) reads back over REST, and users-service's authorization server answers at the REST edge.
+// Prints one line per check; exits 1 if any check fails.
 //
 //   node tools/ci/smoke-checks.mjs          # against 127.0.0.1 and the default ports
 import { checklist, request } from './checks.mjs';
@@ -128,5 +129,17 @@ await check('the same order over REST: GET /v1/orders/{id} -> 200', async () => 
   expect(status === 200, `got ${status} ${shown(body)}`);
   expect(body.id === orderId, `id is ${JSON.stringify(body.id)}`);
 });
+
+await check(
+  `OAuth 2.0 at the REST edge: GET ${rest}/oidc/.well-known/openid-configuration -> its issuer, the public endpoints`,
+  async () => {
+    // The issuer every process checks tokens against (AUTH_ISSUER) is the address clients discover it at.
+    const { status, body } = await request(`${rest}/oidc/.well-known/openid-configuration`);
+    expect(status === 200, `got ${status} ${shown(body)}`);
+    expect(body.issuer === 'http://localhost:3000/oidc', `issuer is ${JSON.stringify(body.issuer)}`);
+    expect(body.token_endpoint === `${rest}/oidc/token`, `token_endpoint is ${JSON.stringify(body.token_endpoint)}`);
+    expect(body.code_challenge_methods_supported?.includes('S256'), 'PKCE (S256) is not offered');
+  },
+);
 
 finish();

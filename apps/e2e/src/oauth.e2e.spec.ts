@@ -110,6 +110,38 @@ async function productInStock(): Promise<string> {
   return product.id;
 }
 
+describe("the authorization server at the REST edge's public address", () => {
+  it('publishes, signs in and issues tokens there, every address in it the public one', async () => {
+    const edge = `http://127.0.0.1:${system.ports.rest}`;
+    const publicDiscovery = await discover(`${edge}/oidc`);
+    expect(publicDiscovery).toMatchObject({
+      authorization_endpoint: `${edge}/oidc/auth`,
+      token_endpoint: `${edge}/oidc/token`,
+      jwks_uri: `${edge}/oidc/.well-known/jwks.json`,
+    });
+
+    const tokens = await exchangeCode(
+      publicDiscovery,
+      await authorizeWithPkce(publicDiscovery, DEMO_ACCOUNTS.carol, { scope: 'openid orders:read' }),
+    );
+
+    expect(tokens.status).toBe(200);
+    expect((await rest('GET', '/v1/orders', tokens.body.access_token)).status).toBe(200);
+  });
+
+  it("passes on no forwarding header a client sends, and shows the sign-in page under the page's own policy", async () => {
+    const edge = `http://127.0.0.1:${system.ports.rest}`;
+    const forged = await fetch(`${edge}/oidc/.well-known/openid-configuration`, {
+      headers: { 'x-forwarded-host': 'attacker.example', 'x-forwarded-proto': 'https' },
+    });
+    expect(((await forged.json()) as Discovery).token_endpoint).toBe(`${edge}/oidc/token`);
+
+    const publicDiscovery = await discover(`${edge}/oidc`);
+    const tool = await authorizeWithPkce(publicDiscovery, DEMO_ACCOUNTS.carol, { scope: 'openid' });
+    expect(tool.loginPage).toContain('<form method="post"');
+  });
+});
+
 describe('a command-line tool signed in with OAuth 2.0', () => {
   it('orders over REST, reads it over GraphQL and gRPC, and keeps working after refreshing its token', async () => {
     const tokens = await loginTool(DEMO_ACCOUNTS.bob, ['--scope', 'orders:read orders:write']);

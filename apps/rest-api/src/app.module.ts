@@ -10,7 +10,7 @@ import {
   GrpcClientModule,
   LOGGER,
   READINESS_CHECK,
-  ServiceCredentials,
+  type ServiceCredentials,
   subgraphOptions,
   SYSTEM,
   valkeyProviders,
@@ -36,6 +36,11 @@ export interface RestApiDependencies {
   logger: Logger;
   /** Where the replicas of the edge share state (VALKEY_URL), when they do. */
   valkey?: Valkey | undefined;
+  /**
+   * Its own identity: users-service issues API keys' owners their tokens only to rest-api (see
+   * DelegatedTokens), and takes the client address it forwards only with it.
+   */
+  credentials: ServiceCredentials;
 }
 
 /**
@@ -44,7 +49,7 @@ export interface RestApiDependencies {
  */
 @Module({})
 export class AppModule {
-  static register({ config, database, logger, valkey }: RestApiDependencies): DynamicModule {
+  static register({ config, database, logger, valkey, credentials }: RestApiDependencies): DynamicModule {
     const tokens = new AccessTokens(config);
     const deadlineMs = config.GRPC_DEADLINE_MS;
     // Ready when its database answers and every upstream says it is serving: each `/v1` resource needs its
@@ -63,12 +68,6 @@ export class AppModule {
       })),
       deadlineMs,
     );
-    // Its own identity: users-service issues API keys' owners their tokens only to rest-api (see DelegatedTokens).
-    const credentials = new ServiceCredentials({
-      clientId: 'rest-api',
-      clientSecret: config.SERVICE_CLIENT_SECRET,
-      authServerUrl: config.AUTH_SERVER_URL,
-    });
     const isReady = async () => {
       await Promise.all([database.ping(), upstreamHealth.check()]);
     };

@@ -1,6 +1,7 @@
-import { connectValkey, openDatabase, startService, trustProxies, type RunningService } from '@triad/platform';
+import { connectValkey, openDatabase, ServiceCredentials, startService, trustProxies, type RunningService } from '@triad/platform';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { proxyAuthorizationServer } from './auth/authorization-server.proxy.js';
 import { MIGRATIONS_FOLDER } from './db/database.js';
 import { schema } from './db/schema.js';
 import { setUpHttpEdge } from './http/http-edge.js';
@@ -16,8 +17,13 @@ export async function startRestApi(config: RestApiConfig, logger: Logger): Promi
   logger.info({ database: database.location }, 'database ready, migrations applied');
   // Shared by every replica of the edge: the rate limit's counts. Without it, each process counts on its own.
   const valkey = config.VALKEY_URL ? await connectValkey(config.VALKEY_URL, { name: 'rest-api', logger }) : undefined;
+  const credentials = new ServiceCredentials({
+    clientId: 'rest-api',
+    clientSecret: config.SERVICE_CLIENT_SECRET,
+    authServerUrl: config.AUTH_SERVER_URL,
+  });
   return startService({
-    rootModule: AppModule.register({ config, database, logger, valkey }),
+    rootModule: AppModule.register({ config, database, logger, valkey, credentials }),
     logger,
     http: {
       host: config.HOST,
@@ -28,6 +34,7 @@ export async function startRestApi(config: RestApiConfig, logger: Logger): Promi
     },
     beforeListen: async (app) => {
       await setUpHttpEdge(app, config, valkey);
+      await proxyAuthorizationServer(app, { upstream: config.AUTH_SERVER_URL, credentials });
       serveOpenApi(app);
     },
   });

@@ -90,10 +90,13 @@ function kustomization(resources: string[]): KustomizationFile {
     kind: 'Kustomization',
     resources,
     // Generated, so a changed setting gets a new name and rolls the Deployments that read it.
-    configMapGenerator: PROCESS_NAMES.map((name) => ({
-      name: configMapName(name),
-      literals: Object.entries(settings(name)).map(([key, value]) => `${key}=${value}`),
-    })),
+    configMapGenerator: [
+      { name: SYSTEM_SETTINGS, literals: Object.entries(SYSTEM_WIDE).map(([key, value]) => `${key}=${value}`) },
+      ...PROCESS_NAMES.map((name) => ({
+        name: configMapName(name),
+        literals: Object.entries(settings(name)).map(([key, value]) => `${key}=${value}`),
+      })),
+    ],
   };
 }
 
@@ -110,6 +113,13 @@ const podLabels = (name: ProcessName) => ({
 });
 const selector = (name: ProcessName) => ({ 'app.kubernetes.io/name': name });
 const configMapName = (name: ProcessName) => `${name}-settings`;
+/** The ConfigMap of what every process must agree on, which each overlay sets for its cluster. */
+const SYSTEM_SETTINGS = 'system-settings';
+const SYSTEM_WIDE = {
+  // The `iss` of every token: users-service's authorization server as clients reach it, at the REST edge's
+  // public address. Each overlay sets its own (its Ingress host for rest-api, then /oidc).
+  AUTH_ISSUER: `http://localhost:${SYSTEM['rest-api'].http.port}/oidc`,
+};
 /** The headless Service whose DNS name resolves to every ready pod: what gRPC clients balance over. */
 const grpcServiceName = (name: ProcessName) => `${name}-grpc`;
 const isServiceClient = (name: ProcessName): name is keyof typeof SERVICE_GRANTS => name in SERVICE_GRANTS;
@@ -170,7 +180,8 @@ function deployment(name: ProcessName): Manifest & IDeployment {
     // names the registry and version instead.
     image: `triad/${name}:dev`,
     ports: [...(entry.grpc ? [{ name: 'grpc', containerPort: entry.grpc.port }] : []), { name: 'http', containerPort: entry.http.port }],
-    envFrom: [{ configMapRef: { name: configMapName(name) } }],
+    // A key in both: the process's own value wins (the later source).
+    envFrom: [{ configMapRef: { name: SYSTEM_SETTINGS } }, { configMapRef: { name: configMapName(name) } }],
     lifecycle: { preStop: { exec: { command: ['sleep', String(PRE_STOP_SECONDS)] } } },
     env,
     ...probes(name),

@@ -61,10 +61,13 @@ for (const overlay of ['local', 'production'] as const) {
     const workloads = () => objects().filter((object) => object.kind === 'Deployment' || object.kind === 'StatefulSet');
     const deploymentOf = (name: ProcessName) => ofKind('Deployment').find((object) => object.metadata.name === name);
     /** The generated ConfigMap a process reads its settings from. */
-    const settingsOf = (name: ProcessName) =>
-      ofKind('ConfigMap').find(
-        (map) => map.metadata.name === deploymentOf(name)!.spec.template.spec.containers[0].envFrom[0].configMapRef.name,
-      );
+    const settingsOf = (name: ProcessName) => configMapRead(name, `${name}-settings`);
+    /** The generated ConfigMap named `prefix` (kustomize adds a hash) that a process reads settings from. */
+    const configMapRead = (name: ProcessName, prefix: string) => {
+      const sources: { configMapRef?: { name: string } }[] = deploymentOf(name)!.spec.template.spec.containers[0].envFrom;
+      const source = sources.find((entry) => entry.configMapRef?.name.startsWith(`${prefix}-`));
+      return ofKind('ConfigMap').find((map) => map.metadata.name === source?.configMapRef?.name);
+    };
 
     it('renders, and every object is valid against the Kubernetes schemas', () => {
       expect(haveKubectl, 'kubectl is required here (TRIAD_REQUIRE_KUBECTL is set)').toBe(true);
@@ -187,6 +190,20 @@ for (const overlay of ['local', 'production'] as const) {
     it('tells each edge which proxies to trust, so that rate limits count clients behind the Ingress apart', () => {
       for (const name of PROCESS_NAMES.filter((process) => processEntry(process).kind === 'edge')) {
         expect(settingsOf(name)?.data?.['TRUSTED_PROXIES'], `${name}: TRUSTED_PROXIES`).toMatch(/^[0-9a-f.:/]+(,[0-9a-f.:/]+)*$/);
+      }
+    });
+
+    it("gives every process one token issuer: the authorization server at the REST edge's address on the Ingress", () => {
+      const ingress = ofKind('Ingress')[0]!;
+      const rule = ingress.spec.rules.find((entry: { http: { paths: { backend: { service: { name: string } } }[] } }) =>
+        entry.http.paths.some((path) => path.backend.service.name === 'rest-api'),
+      );
+      const tls = (ingress.spec.tls ?? []).some((entry: { hosts: string[] }) => entry.hosts.includes(rule.host));
+      for (const name of PROCESS_NAMES) {
+        expect(configMapRead(name, 'system-settings')?.data?.['AUTH_ISSUER'], `${name}: AUTH_ISSUER`).toBe(
+          `${tls ? 'https' : 'http'}://${rule.host}/oidc`,
+        );
+        expect(settingsOf(name)?.data?.['AUTH_ISSUER'], `${name}: no AUTH_ISSUER of its own`).toBeUndefined();
       }
     });
 

@@ -133,7 +133,11 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
       IdToken: OAUTH_TTL_SECONDS.accessToken,
     },
   };
-  return new Provider(settings.issuer, configuration);
+  const provider = new Provider(settings.issuer, configuration);
+  // Behind the REST edge's proxy, the addresses it publishes and redirects to are the ones the client used
+  // (X-Forwarded-Host, X-Forwarded-Proto). Only the processes of the system reach this port.
+  provider.proxy = true;
+  return provider;
 }
 
 /** Where a user signs in and consents during an authorization request (`sign-in-pages.ts`). */

@@ -44,8 +44,11 @@ export function serviceAudience(service: string): string {
 
 /** Configuration every process that verifies tokens reads. */
 export const accessTokenConfig = {
-  /** The `iss` of every token: users-service's authorization server. An identifier, compared, never fetched. */
-  AUTH_ISSUER: env.url('http://localhost:4001/oidc'),
+  /**
+   * The `iss` of every token: users-service's authorization server, as clients reach it (through the REST
+   * edge's public address). An identifier, compared, never fetched.
+   */
+  AUTH_ISSUER: env.url('http://localhost:3000/oidc'),
   /** Where this process reaches users-service's HTTP port: its JWKS and token endpoint are under it. */
   AUTH_SERVER_URL: env.url('http://localhost:4001'),
 };
