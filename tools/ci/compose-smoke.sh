@@ -4,9 +4,12 @@
 # Prometheus (docker-compose.observability.yml, no profiles), checks from the host that a user can sign in
 # through the REST API and through the GraphQL gateway (tools/ci/smoke-checks.mjs), then that Prometheus
 # scrapes every process, loaded the alerts and sees the smoke traffic (tools/ci/observability-checks.mjs), then
-# scales catalog-service to three replicas and checks that its callers spread their gRPC calls over all of them
-# and that stopping one loses nothing (tools/ci/scale-checks.mjs), and always removes the stack and its volumes
-# afterwards.
+# runs orders-service as two replicas and each edge as two instances (copies of rest-api and graphql-gateway on
+# 127.0.0.1:3100 and :4100), scales catalog-service to three replicas and checks that its callers spread their
+# gRPC calls over all of them and that stopping one loses nothing (tools/ci/scale-checks.mjs), then that every
+# watcher of an order, over SSE on both REST instances and over a subscription on both gateways, sees each status
+# change exactly once and in order, with both orders-service replicas serving watches
+# (tools/ci/replica-events-checks.mjs), and always removes the stack and its volumes afterwards.
 #
 #   bash tools/ci/compose-smoke.sh          # needs a Docker engine with Compose v2, and Node 24
 #
@@ -20,7 +23,7 @@ cd "$(dirname "$0")/../.."
 # stack someone started with plain `docker compose up`.
 project=${SMOKE_PROJECT:-triad-smoke}
 compose=(docker compose --project-name "$project" --ansi never -f docker-compose.yml -f docker-compose.observability.yml)
-ports=(4000 3000 4001 4002 4003 50051 50052 50053 9090)
+ports=(4000 3000 4001 4002 4003 50051 50052 50053 9090 3100 4100)
 prometheus_image=prom/prometheus:v2.53.3
 
 log() { printf '[compose-smoke] %s\n' "$*"; }
@@ -53,7 +56,7 @@ cleanup() {
     "${compose[@]}" ps --all || true
     "${compose[@]}" logs --no-color --tail 80 || true
   fi
-  log "removing the stack: docker compose --project-name $project -f docker-compose.yml -f docker-compose.observability.yml down --volumes"
+  log "removing the stack: ${compose[*]} down --volumes --remove-orphans"
   "${compose[@]}" down --volumes --remove-orphans --timeout 20 >/dev/null 2>&1 || log "could not remove the stack; run the command above"
   exit "$status"
 }
@@ -77,10 +80,16 @@ node tools/ci/observability-checks.mjs
 if [[ ${SMOKE_SCALE_CHECK:-1} == 0 ]]; then
   log "replicas: left out (SMOKE_SCALE_CHECK=0)"
 else
-  # First the callers switch to round-robin (and catalog-service gives up its host ports), then two replicas
+  # First the callers switch to round-robin (and catalog-service and orders-service give up their host ports),
+  # orders-service runs as two replicas and each edge gets a second instance; then two catalog-service replicas
   # join the running system: the callers must find them by themselves.
-  log "balancing round-robin, then scaling catalog-service to three replicas (tools/ci/compose-scale.yml)"
-  "${compose[@]}" -f tools/ci/compose-scale.yml up --detach --wait --wait-timeout 300 --no-deps catalog-service rest-api orders-service
-  "${compose[@]}" -f tools/ci/compose-scale.yml up --detach --wait --wait-timeout 300 --no-deps --scale catalog-service=3 catalog-service
+  # From here on the overlay is part of the stack, so that a failure shows the copies' state and logs too.
+  compose+=(-f tools/ci/compose-scale.yml)
+  log "balancing round-robin, orders-service as two replicas, a second rest-api and graphql-gateway (tools/ci/compose-scale.yml)"
+  "${compose[@]}" up --detach --wait --wait-timeout 300 --no-deps --scale orders-service=2 \
+    catalog-service orders-service rest-api rest-api-2 graphql-gateway graphql-gateway-2
+  log "scaling catalog-service to three replicas"
+  "${compose[@]}" up --detach --wait --wait-timeout 300 --no-deps --scale catalog-service=3 catalog-service
   node tools/ci/scale-checks.mjs "$project"
+  node tools/ci/replica-events-checks.mjs "$project"
 fi

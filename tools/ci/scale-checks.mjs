@@ -7,11 +7,11 @@
 //   node tools/ci/scale-checks.mjs PROJECT      # the compose project, e.g. triad-smoke
 //
 // Each replica's calls are read from its own /metrics (rpc_server_call_duration, by method), inside its container.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { checklist, request } from './checks.mjs';
+import { callsAnswered, checklist, composeContainers, request } from './checks.mjs';
 
 const [project] = process.argv.slice(2);
 if (!project) {
@@ -26,26 +26,16 @@ const SPREAD_DEADLINE_MS = 120_000;
 const { check, finish } = checklist('replica checks');
 const run = promisify(execFile);
 
-function replicas() {
-  const ids = execFileSync('docker', ['compose', '--project-name', project, 'ps', '--quiet', 'catalog-service'], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
-  return ids.map((id) => ({
-    id,
-    name: execFileSync('docker', ['inspect', '--format', '{{.Name}}', id], { encoding: 'utf8' }).trim().slice(1),
-  }));
-}
+const running = await composeContainers(project, 'catalog-service');
+const readings = () => Promise.all(running.map((replica) => callsAnswered(replica, CATALOG_HTTP_PORT)));
 
-/** The gRPC calls a replica has answered so far, by method name (`GetProduct`), from its own /metrics. */
-function callsAnswered(replica) {
-  const script = `fetch('http://127.0.0.1:${CATALOG_HTTP_PORT}/metrics').then((r) => r.text()).then((t) => process.stdout.write(t))`;
-  const text = execFileSync('docker', ['exec', replica.id, 'node', '-e', script], { encoding: 'utf8' });
-  const calls = {};
-  for (const [, labels, value] of text.matchAll(/^rpc_server_call_duration(?:_seconds)?_count\{([^}]*)\} (\d+)/gm)) {
-    const method = /rpc_method="[^"]*\/([A-Za-z]+)"/.exec(labels)?.[1];
-    if (method) calls[method] = (calls[method] ?? 0) + Number(value);
-  }
-  return calls;
+/** What each replica answered since `before` (a reading per replica), by the two methods the checks watch. */
+async function answeredSince(before) {
+  const now = await readings();
+  return running.map((replica, index) => {
+    const delta = (method) => (now[index][method] ?? 0) - (before[index][method] ?? 0);
+    return { name: replica.name, GetProduct: delta('GetProduct'), ReserveStock: delta('ReserveStock') };
+  });
 }
 
 // Alice's token for placing orders, and a product with stock to spare. Without them no check below can run.
@@ -77,7 +67,7 @@ const placeOrder = (key) =>
 /** Reads and orders at a pace under the REST edge's per-client limit (300 a minute), until `stop()` says so. */
 async function traffic(stop) {
   const outcomes = { reads: [], orders: [] };
-  while (!stop()) {
+  while (!(await stop())) {
     const key = randomUUID();
     const [read, order] = await Promise.all([readProduct(), placeOrder(key)]);
     outcomes.reads.push(read.status);
@@ -87,24 +77,19 @@ async function traffic(stop) {
   return outcomes;
 }
 
-const running = replicas();
 await check(`catalog-service runs as three replicas`, async () => {
   if (running.length !== 3) throw new Error(`found ${running.length}: ${running.map((replica) => replica.name).join(', ')}`);
   return running.map((replica) => replica.name).join(', ');
 });
 
 await check('the REST edge and orders-service spread their calls over all three replicas', async () => {
-  const before = running.map(callsAnswered);
+  const before = await readings();
   const deadline = Date.now() + SPREAD_DEADLINE_MS;
   let spread = false;
   let answered = [];
-  const outcomes = await traffic(() => {
+  const outcomes = await traffic(async () => {
     if (spread || Date.now() > deadline) return true;
-    answered = running.map((replica, index) => {
-      const now = callsAnswered(replica);
-      const delta = (method) => (now[method] ?? 0) - (before[index][method] ?? 0);
-      return { name: replica.name, GetProduct: delta('GetProduct'), ReserveStock: delta('ReserveStock') };
-    });
+    answered = await answeredSince(before);
     spread = answered.every((replica) => replica.GetProduct > 0 && replica.ReserveStock > 0);
     return spread;
   });
@@ -119,19 +104,12 @@ await check('the REST edge and orders-service spread their calls over all three 
 
 await check('each caller balances a burst of calls round-robin, not all down one connection', async () => {
   // A burst shorter than the servers' connection age: pick-first would send it all to one replica.
-  const before = running.map(callsAnswered);
+  const before = await readings();
   const reads = await Promise.all(Array.from({ length: 30 }, () => readProduct()));
   const orders = await Promise.all(Array.from({ length: 15 }, () => placeOrder(randomUUID())));
   const failed = [...reads, ...orders].filter(({ status }) => status >= 400);
   if (failed.length > 0) throw new Error(`${failed.length} requests of the burst failed`);
-  const shares = running.map((replica, index) => {
-    const now = callsAnswered(replica);
-    return {
-      name: replica.name,
-      GetProduct: (now.GetProduct ?? 0) - (before[index].GetProduct ?? 0),
-      ReserveStock: (now.ReserveStock ?? 0) - (before[index].ReserveStock ?? 0),
-    };
-  });
+  const shares = await answeredSince(before);
   const shown = shares.map((share) => `${share.name}: GetProduct ${share.GetProduct}, ReserveStock ${share.ReserveStock}`).join('; ');
   // Round-robin gives each of three replicas a third: 10 reads and 5 reservations. Some slack for a connection
   // that ages out during the burst.
