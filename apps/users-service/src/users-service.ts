@@ -1,7 +1,8 @@
 import { AccessTokens, ClientAddresses, defineService, isUuid, publicJwks, serviceAudience, UserTokenSigner } from '@triad/platform';
 import { AccessTokenIssuer } from './auth/access-token-issuer.service.js';
 import { createAuthorizationServer, mountAuthorizationServer } from './auth/authorization-server.js';
-import { ExpiredOAuthRecordsSweeper, oauthRecordsAdapter } from './auth/oauth-records.adapter.js';
+import { ExpiredOAuthRecordsSweeper } from './auth/expired-oauth-records.service.js';
+import { oauthRecordsAdapter } from './auth/oauth-records.repository.js';
 import { mountSignInPages } from './auth/sign-in-pages.js';
 import { loadSigningKeys } from './auth/signing-keys.loader.js';
 import { MIGRATIONS_FOLDER, USERS_DATABASE, type UsersDatabase } from './db/database.js';
@@ -63,10 +64,10 @@ export const usersService = defineService({
           (users: UsersService) =>
           (base): UsersGraphQLContext => ({ ...base, usersById: createUsersLoader(users, base) }),
       },
-      beforeListen: (app) => {
+      beforeListen: async (app) => {
         mountAuthorizationServer(app, authorizationServer, keys);
         const usersService = app.get(UsersService);
-        mountSignInPages(app, {
+        await mountSignInPages(app, {
           provider: authorizationServer,
           checkPassword: (email, password) => usersService.checkPassword(email, password),
           findUser,

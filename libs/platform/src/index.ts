@@ -22,14 +22,7 @@ export {
 export { SERVICE_TOKEN_METADATA_KEY, ServiceCredentials, serviceCredentialsConfig } from './auth/service-credentials.js';
 export { SERVICE_AUDIENCE, ServiceOnly, ServiceOnlyGuard } from './auth/service-only.guard.js';
 export { SERVICE_GRANTS, SERVICE_SCOPES, type ServiceClientId } from './auth/service-grants.js';
-export {
-  API_SCOPES,
-  grantableApiScopes,
-  requireScope,
-  requireUserThemselves,
-  USER_SCOPES,
-  type UserScope,
-} from './auth/user-scopes.js';
+export { grantableApiScopes, requireScope, requireUserThemselves, USER_SCOPE_DESCRIPTIONS, USER_SCOPES } from './auth/user-scopes.js';
 export { ClientAddresses } from './auth/client-addresses.js';
 export { TokenCache, type CachedToken } from './auth/token-cache.js';
 export { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './auth/signing-keys.js';

@@ -106,6 +106,17 @@ describe('authorization code with PKCE, for a command-line tool', () => {
     expect((await refresh(second.body.refresh_token!)).body.error).toBe('invalid_grant');
   });
 
+  it('lets one of ten simultaneous uses of a refresh token through, and then revokes the family', async () => {
+    const flow = await authorizeWithPkce(discovery, DEMO_ACCOUNTS.alice, { scope: 'openid offline_access orders:read' });
+    const first = await exchangeCode(discovery, flow);
+
+    const racing = await Promise.all(Array.from({ length: 10 }, () => refresh(first.body.refresh_token!)));
+
+    const winners = racing.filter((attempt) => attempt.status === 200);
+    expect(winners).toHaveLength(1);
+    expect((await refresh(winners[0]!.body.refresh_token!)).body.error).toBe('invalid_grant');
+  });
+
   it('takes a refresh token back at once when the tool revokes it', async () => {
     const flow = await authorizeWithPkce(discovery, DEMO_ACCOUNTS.alice, { scope: 'openid offline_access orders:read' });
     const tokens = await exchangeCode(discovery, flow);
@@ -157,18 +168,35 @@ describe('the sign-in pages', () => {
     expect(forged.headers.get('location')).toBeNull();
   });
 
-  it('shows hostile values as text, refuses to be framed, and reads no large form', async () => {
+  it('refuses to be framed, and turns down a malformed or large form with a 4xx', async () => {
     const { browser, url } = await loginPage();
     const form = await browser.go(url);
 
-    const hostile = await browser.post(`${url}/login`, { email: '<script>alert(1)</script>@x.dev', password: 'x\u0000y' });
+    const malformed = await browser.post(`${url}/login`, { email: '<script>alert(1)</script>@x.dev', password: 'x\u0000y' });
     const huge = await browser.post(`${url}/login`, { email: DEMO_ACCOUNTS.alice.email, password: 'x'.repeat(100_000) });
+    const json = await browser.go(`${url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(DEMO_ACCOUNTS.alice),
+    });
 
     expect(form.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(form.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(hostile.status).toBe(400);
-    expect(await hostile.text()).not.toContain('<script>');
+    expect(malformed.status).toBe(400);
     expect(huge.status).toBe(413);
+    expect(json.status).toBe(415);
+  });
+
+  it('takes a field sent twice for none, so a second password cannot ride along', async () => {
+    const { browser, url } = await loginPage();
+
+    const twice = await browser.go(`${url}/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `email=${encodeURIComponent(DEMO_ACCOUNTS.alice.email)}&password=wrong&password=${DEMO_ACCOUNTS.alice.password}`,
+    });
+
+    expect(twice.status).toBe(400);
   });
 
   it('refuses a redirect address the client did not register', async () => {

@@ -11,6 +11,7 @@ import {
   type ServiceClientId,
 } from '@triad/platform';
 import { hkdfSync } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type ResourceServer } from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { UserRow } from '../db/schema.js';
@@ -23,7 +24,7 @@ const SERVICE_TOKEN_TTL_SECONDS = 300;
  * (every process checks it on its own), so it is short; a refresh token is revoked at once, and each use
  * replaces it.
  */
-export const OAUTH_TTL_SECONDS = {
+const OAUTH_TTL_SECONDS = {
   accessToken: 300,
   refreshToken: 14 * 24 * 3600,
   authorizationCode: 60,
@@ -35,7 +36,7 @@ export const OAUTH_TTL_SECONDS = {
  * The first-party client for command-line tools and scripts: public (a native app holds no secret), so it
  * proves itself with PKCE, and redirects to a loopback address on any port (RFC 8252).
  */
-export const CLI_CLIENT: ClientMetadata = {
+const CLI_CLIENT: ClientMetadata = {
   client_id: 'triad-cli',
   client_name: 'Triad command line',
   application_type: 'native',
@@ -85,8 +86,10 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
     // which offers each user only those they can grant: asked for by a customer, an admin scope is left out.
     scopes: ['openid', 'offline_access', 'profile', 'email'],
     claims: { openid: ['sub'], profile: ['name'], email: ['email'] },
+    // A database that does not answer fails the request (the client may retry), rather than passing for an
+    // account that is gone, which would end the grant.
     findAccount: async (_context, id) => {
-      const user = await settings.findUser(id).catch(() => undefined);
+      const user = await settings.findUser(id);
       if (!user) return undefined;
       return { accountId: user.id, claims: () => ({ sub: user.id, name: user.name, email: user.email }) };
     },
@@ -116,9 +119,11 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
         getResourceServerInfo: async (context, resource, client) => {
           if (resource !== USER_TOKEN_AUDIENCE || serviceClientIds.has(client.clientId)) return resourceServer(client.clientId, resource);
           // Once the user is known, only what they may do themselves: a customer is not asked for an admin scope.
+          // Before (the request, ahead of signing in), every scope, so an admin's request keeps theirs: nothing is
+          // granted until the user, known by then, consents.
           const accountId = context.oidc.account?.accountId ?? context.oidc.session?.accountId;
           const user = accountId ? await settings.findUser(accountId) : undefined;
-          return triadApis(user?.role ?? 'admin');
+          return triadApis(user ? user.role : 'admin');
         },
       },
     },
@@ -134,8 +139,9 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
     },
   };
   const provider = new Provider(settings.issuer, configuration);
-  // Behind the REST edge's proxy, the addresses it publishes and redirects to are the ones the client used
-  // (X-Forwarded-Host, X-Forwarded-Proto). Only the processes of the system reach this port.
+  // The addresses it publishes and redirects to are built from X-Forwarded-Host and X-Forwarded-Proto, which
+  // `mountAuthorizationServer` sets from the issuer on every request: whatever the request says, they are the
+  // public ones.
   provider.proxy = true;
   return provider;
 }
@@ -167,6 +173,14 @@ function cookieKey(keys: readonly PrivateSigningJwk[]): string {
  * its own form bodies.
  */
 export function mountAuthorizationServer(app: NestFastifyApplication, provider: Provider, keys: readonly PrivateSigningJwk[]): void {
+  // Clients reach it at the issuer's address (the REST edge's public one), however a request got here: a Host or
+  // X-Forwarded-* header of the caller's choosing must not change the endpoints discovery lists.
+  const issuer = new URL(provider.issuer);
+  app.use(AUTH_PATHS.authorizationServer, (request: IncomingMessage, _response: ServerResponse, next: () => void) => {
+    request.headers['x-forwarded-host'] = issuer.host;
+    request.headers['x-forwarded-proto'] = issuer.protocol.slice(0, -1);
+    next();
+  });
   app.use(AUTH_PATHS.authorizationServer, provider.callback());
   const jwks = publicJwks(keys);
   app

@@ -1,21 +1,25 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DomainError, grantableApiScopes } from '@triad/platform';
+import { DomainError, ERROR_TABLE, grantableApiScopes, USER_SCOPE_DESCRIPTIONS } from '@triad/platform';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { UserRow } from '../db/schema.js';
 import { SIGN_IN_PATH } from './authorization-server.js';
 
-/** What each scope lets a client do, as the consent page says it. */
+/** What each scope lets a client do, as the consent page says it: OpenID Connect's, then Triad's APIs'. */
 const SCOPE_DESCRIPTIONS: Record<string, string> = {
-  openid: 'know who you are',
+  openid: 'know who you are: your name and email address',
   profile: 'see your name',
   email: 'see your email address',
   offline_access: 'stay signed in until you revoke it',
-  'orders:read': 'see your orders and follow their status',
-  'orders:write': 'place and cancel orders for you',
-  'catalog:write': 'change the catalog (admins only)',
+  ...USER_SCOPE_DESCRIPTIONS,
 };
+
+/** What oidc-provider says a consent prompt lacks. */
+interface MissingScopes {
+  missingOIDCScope?: string[];
+  missingResourceScopes?: Record<string, string[]>;
+}
 
 export interface SignInPagesDependencies {
   provider: Provider;
@@ -31,17 +35,18 @@ export interface SignInPagesDependencies {
  * browser (SameSite=Lax), so a form posted from another site, or with another browser's interaction id, finds
  * no interaction and changes nothing.
  */
-export function mountSignInPages(app: NestFastifyApplication, dependencies: SignInPagesDependencies): void {
+export async function mountSignInPages(app: NestFastifyApplication, dependencies: SignInPagesDependencies): Promise<void> {
   // A plugin of its own: the one place that reads HTML form posts, which every API route refuses with a 415.
-  void app
+  await app
     .getHttpAdapter()
     .getInstance()
     .register(async (pages) => {
-      pages.removeContentTypeParser('application/x-www-form-urlencoded');
+      // HTML forms only (JSON and the rest get a 415), each at most FORM_BODY_LIMIT_BYTES.
+      pages.removeAllContentTypeParsers();
       pages.addContentTypeParser(
         'application/x-www-form-urlencoded',
         { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT_BYTES },
-        (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+        (_request, body, done) => done(null, new URLSearchParams(body as string)),
       );
       signInRoutes(pages, dependencies);
     });
@@ -54,8 +59,7 @@ function signInRoutes(fastify: FastifyInstance, { provider, checkPassword, findU
   fastify.get(`${SIGN_IN_PATH}/:uid`, async (request, reply) => {
     const details = await interaction(provider, request, reply);
     if (!details) return reply;
-    const client = await provider.Client.find(String(details.params['client_id']));
-    const clientName = client?.clientName ?? String(details.params['client_id']);
+    const clientName = await clientNameOf(provider, details);
     if (details.prompt.name === 'login') return page(reply, 200, loginForm(details.uid, clientName));
     const user = details.session?.accountId ? await findUser(details.session.accountId) : undefined;
     if (!user) return page(reply, 400, message('Your sign-in has ended. Start again from the application.'));
@@ -66,15 +70,12 @@ function signInRoutes(fastify: FastifyInstance, { provider, checkPassword, findU
     const details = await interaction(provider, request, reply);
     if (!details) return reply;
     if (details.prompt.name !== 'login') return page(reply, 400, message('This step is already done. Start again from the application.'));
-    const form = formOf(request);
     try {
-      const user = await checkPassword(form['email'] ?? '', form['password'] ?? '');
+      const user = await checkPassword(field(request, 'email'), field(request, 'password'));
       return finish(provider, request, reply, { login: { accountId: user.id } });
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
-      const status = { RESOURCE_EXHAUSTED: 429, UNAVAILABLE: 503, INVALID_ARGUMENT: 400 }[error.kind as string] ?? 401;
-      const client = await provider.Client.find(String(details.params['client_id']));
-      return page(reply, status, loginForm(details.uid, client?.clientName ?? String(details.params['client_id']), error.message));
+      return page(reply, ERROR_TABLE[error.kind].http, loginForm(details.uid, await clientNameOf(provider, details), error.message));
     }
   });
 
@@ -86,7 +87,7 @@ function signInRoutes(fastify: FastifyInstance, { provider, checkPassword, findU
     if (details.prompt.name !== 'consent' || !user) {
       return page(reply, 400, message('This step is not the one waiting. Start again from the application.'));
     }
-    const missing = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+    const missing = details.prompt.details as MissingScopes;
     const grant = details.grantId
       ? await provider.Grant.find(details.grantId)
       : new provider.Grant({ accountId: user.id, clientId: String(details.params['client_id']) });
@@ -137,14 +138,21 @@ async function finish(
   return reply;
 }
 
-/** The text fields of a posted form; a field sent twice, or as anything but text, counts as absent. */
-function formOf(request: FastifyRequest): Record<string, string | undefined> {
-  const body = (request.body ?? {}) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(body).map(([name, value]) => [name, typeof value === 'string' ? value : undefined]));
+/** A field of the posted form; one sent twice counts as absent, as one not sent. */
+function field(request: FastifyRequest, name: string): string {
+  const values = request.body instanceof URLSearchParams ? request.body.getAll(name) : [];
+  const [value] = values;
+  return values.length === 1 && value !== undefined ? value : '';
+}
+
+/** How the pages name the client: its registered name, else its id. */
+async function clientNameOf(provider: Provider, details: InteractionDetails): Promise<string> {
+  const clientId = String(details.params['client_id']);
+  return (await provider.Client.find(clientId))?.clientName ?? clientId;
 }
 
 function requestedScopes(details: InteractionDetails): string[] {
-  const missing = details.prompt.details as { missingOIDCScope?: string[]; missingResourceScopes?: Record<string, string[]> };
+  const missing = details.prompt.details as MissingScopes;
   return [...(missing.missingOIDCScope ?? []), ...Object.values(missing.missingResourceScopes ?? {}).flat()];
 }
 

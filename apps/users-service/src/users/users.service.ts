@@ -193,12 +193,10 @@ export class UsersService {
   }
 }
 
-/** A client acting for an admin sees users as a customer would: its scopes give it no admin power over them. */
 function toView(row: UserRow, viewer: Caller): UserView {
-  const sees = viewer.scopes === undefined ? viewer : { ...viewer, role: 'customer' as const };
   return {
     id: row.id,
-    ...(canActFor(sees, row.id) ? { email: row.email } : {}),
+    ...(canActFor(viewer, row.id) ? { email: row.email } : {}),
     name: row.name,
     role: row.role,
     createdAt: row.createdAt,

@@ -204,7 +204,10 @@ export function requireAdmin(caller: Caller | undefined, action: string): Caller
   return admin;
 }
 
-/** True when the caller may see data that belongs to `ownerId`. */
+/**
+ * True when the caller may see data that belongs to `ownerId`: its owner, or an admin themselves. A client acting
+ * for an admin (a scoped token) acts for that admin's own data only: no scope grants power over other users.
+ */
 export function canActFor(caller: Caller | undefined, ownerId: string): boolean {
-  return caller !== undefined && (caller.role === 'admin' || caller.userId === ownerId);
+  return caller !== undefined && (caller.userId === ownerId || (caller.role === 'admin' && caller.scopes === undefined));
 }

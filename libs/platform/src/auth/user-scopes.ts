@@ -7,18 +7,21 @@ import type { Caller } from './access-tokens.js';
  * limited by scopes; their tokens carry none.
  */
 export const USER_SCOPES = {
-  /** Read the user's orders and watch their status. */
   ordersRead: 'orders:read',
-  /** Place and cancel orders for the user. */
   ordersWrite: 'orders:write',
-  /** Change the catalog: for admins only. */
   catalogWrite: 'catalog:write',
 } as const;
 
-export type UserScope = (typeof USER_SCOPES)[keyof typeof USER_SCOPES];
+type UserScope = (typeof USER_SCOPES)[keyof typeof USER_SCOPES];
 
-/** Every API scope, in the order a consent page lists them. */
-export const API_SCOPES: readonly UserScope[] = Object.values(USER_SCOPES);
+/** What each scope lets a client do, as a consent page tells the user; in the order it lists them. */
+export const USER_SCOPE_DESCRIPTIONS: Readonly<Record<UserScope, string>> = {
+  'orders:read': 'see your orders and follow their status',
+  'orders:write': 'place and cancel orders for you',
+  'catalog:write': 'change the catalog (admins only)',
+};
+
+const API_SCOPES = Object.keys(USER_SCOPE_DESCRIPTIONS) as UserScope[];
 
 /** The API scopes a user of `role` can grant a client: what the user may do themselves. */
 export function grantableApiScopes(role: Caller['role']): UserScope[] {

@@ -1,7 +1,5 @@
-import type { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { and, eq, gt, isNull, lt, or } from 'drizzle-orm';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
-import type { Logger } from 'pino';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { UsersDatabase } from '../db/database.js';
 import { oauthRecords } from '../db/schema.js';
 
@@ -47,11 +45,24 @@ class OAuthRecordsAdapter implements Adapter {
     return this.findWhere(eq(oauthRecords.userCode, userCode));
   }
 
+  /**
+   * Marks a code or refresh token used, once. The library checks `consumed` before calling this, but two requests
+   * with the same token can both pass that check: the second to get here finds it used, revokes the whole grant
+   * as for any reuse, and fails.
+   */
   async consume(id: string): Promise<void> {
-    await this.db
+    const [used] = await this.db
       .update(oauthRecords)
       .set({ consumedAt: new Date() })
+      .where(and(eq(oauthRecords.model, this.model), eq(oauthRecords.id, id), isNull(oauthRecords.consumedAt)))
+      .returning({ grantId: oauthRecords.grantId });
+    if (used) return;
+    const [record] = await this.db
+      .select({ grantId: oauthRecords.grantId })
+      .from(oauthRecords)
       .where(and(eq(oauthRecords.model, this.model), eq(oauthRecords.id, id)));
+    if (record?.grantId) await this.revokeByGrantId(record.grantId);
+    throw new errors.InvalidGrant('grant request is invalid');
   }
 
   async destroy(id: string): Promise<void> {
@@ -72,36 +83,5 @@ class OAuthRecordsAdapter implements Adapter {
     if (!row) return undefined;
     // The library reads `consumed` (seconds since the epoch) to tell a used code or refresh token.
     return { ...row.payload, ...(row.consumedAt ? { consumed: Math.floor(row.consumedAt.getTime() / 1000) } : {}) } as AdapterPayload;
-  }
-}
-
-/**
- * Deletes the records that have expired, every ten minutes: nothing can find them any more, and they would
- * only take room. Every replica sweeps; a sweep that finds nothing costs one indexed query.
- */
-export class ExpiredOAuthRecordsSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly db: UsersDatabase,
-    private readonly logger: Logger,
-    private readonly intervalMs = 10 * 60_000,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep(), this.intervalMs);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    clearInterval(this.timer);
-  }
-
-  async sweep(): Promise<void> {
-    try {
-      await this.db.delete(oauthRecords).where(lt(oauthRecords.expiresAt, new Date()));
-    } catch (error) {
-      this.logger.warn({ err: error }, 'could not delete expired OAuth records; will try again');
-    }
   }
 }
