@@ -2,7 +2,7 @@ import { defineService } from '@triad/platform';
 import { CATALOG_DATABASE, MIGRATIONS_FOLDER } from './db/database.js';
 import { schema } from './db/schema.js';
 import { seedDemoProducts } from './products/demo-products.seed.js';
-import { PRODUCT_CACHE_STORE, productCacheStore } from './products/product-cache.js';
+import { PRODUCT_CACHE_STORE, productCacheStore } from './products/product-cache.service.js';
 import { createProductsLoader } from './products/products.loader.js';
 import { ProductsModule } from './products/products.module.js';
 import type { CatalogGraphQLContext } from './products/products.resolver.js';

@@ -11,9 +11,9 @@ const WITHIN_MS = 1000;
 
 const usd = (amountMinor: string) => ({ amountMinor, currencyCode: 'USD' });
 
-async function addProduct(catalog: TestCatalog, stockOnHand = 10): Promise<Product> {
+async function addProduct(catalog: TestCatalog, stockOnHand = 10, price = usd('1000')): Promise<Product> {
   const sku = `CACHE-${uuidv7().slice(-12)}`;
-  const request = { sku, name: `Cached ${sku}`, description: 'A product for the cache spec.', price: usd('1000'), stockOnHand };
+  const request = { sku, name: `Cached ${sku}`, description: 'A product for the cache spec.', price, stockOnHand };
   return (await call(catalog.catalog.createProduct(request, catalog.asAdmin))).product!;
 }
 
@@ -91,15 +91,18 @@ describe('the product cache in one process (embedded PGlite, in memory)', () => 
     await within(async () => expect((await read(catalog, product.id)).stockOnHand).toBe(10));
   });
 
-  it('keeps prices exact through the cache, to the last minor unit', async () => {
-    const product = await addProduct(catalog);
-    await call(catalog.catalog.updateProduct({ id: product.id, price: usd('2147483647') }, catalog.asAdmin));
-    await within(async () => expect((await read(catalog, product.id)).price).toEqual(usd('2147483647')));
+  it('keeps a product exact through the cache: the largest price, to the last minor unit, and its times', async () => {
+    const product = await addProduct(catalog, 10, usd('2147483647'));
+    const fromDatabase = await read(catalog, product.id);
 
-    const cached = await read(catalog, product.id);
+    // Changed unannounced, so the reads below can only come from the cache.
+    const cached = await withoutAnnouncements(catalog, async () => {
+      await catalog.db.execute(sql`update products set name = 'Changed unseen' where id = ${product.id}`);
+      return [await read(catalog, product.id), await readBatch(catalog, product.id)];
+    });
 
-    expect(cached.price).toEqual(usd('2147483647'));
-    expect(cached).toEqual(await readBatch(catalog, product.id));
+    expect(cached).toEqual([fromDatabase, fromDatabase]);
+    expect(fromDatabase.price).toEqual(usd('2147483647'));
   });
 });
 
@@ -157,6 +160,19 @@ describe.skipIf(!inject('postgresUrl') || !valkey.url)('the product cache shared
     const ttl = await inspector.pttl(`triad:catalog:product:${product.id}`);
     expect(ttl).toBeGreaterThan(0);
     expect(ttl).toBeLessThanOrEqual(5 * 60_000);
+  });
+
+  it('does not cache again, for a moment, a product that has just changed', async () => {
+    const [first, second] = replicas as [TestCatalog, TestCatalog];
+    const product = await addProduct(first);
+    await call(first.catalog.updateProduct({ id: product.id, price: usd('1111') }, first.asAdmin));
+    // The announcement marks it changed; a read now goes to the database and leaves the mark alone.
+    await within(async () => expect(await inspector.get(`triad:catalog:product:${product.id}`)).toBe(''));
+
+    await read(second, product.id);
+
+    expect(await inspector.get(`triad:catalog:product:${product.id}`)).toBe('');
+    expect(await inspector.pttl(`triad:catalog:product:${product.id}`)).toBeLessThanOrEqual(2000);
   });
 
   it('shows a price changed through one replica on both within a second', async () => {

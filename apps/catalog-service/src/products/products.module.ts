@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ReservationsModule } from '../reservations/reservations.module.js';
 import { CatalogGrpcController } from './catalog.grpc-controller.js';
-import { ProductCache } from './product-cache.js';
+import { ProductCache } from './product-cache.service.js';
 import { ProductImportService } from './product-import.service.js';
 import { ProductsRepository } from './products.repository.js';
 import { ProductsResolver } from './products.resolver.js';

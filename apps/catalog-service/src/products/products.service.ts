@@ -24,7 +24,7 @@ import {
   type ProductFields,
   type ProductFieldsRequest,
 } from './product-input.schema.js';
-import { ProductCache } from './product-cache.js';
+import { ProductCache } from './product-cache.service.js';
 import { ProductsRepository } from './products.repository.js';
 
 /** A product as every caller sees it: the catalog is public. */

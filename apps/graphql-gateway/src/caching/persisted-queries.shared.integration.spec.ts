@@ -4,7 +4,7 @@ import { startTestValkey, type TestValkey } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { postGraphQL, startTestGateway } from '../testing/gateway-client.js';
 import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
-import { SHARED_PERSISTED_QUERIES } from './persisted-query-store.js';
+import { SHARED_PERSISTED_QUERIES } from './persisted-queries.repository.js';
 
 function persisted(query: string) {
   return { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
@@ -27,8 +27,8 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
   beforeAll(async () => {
     services = await startGraphServices('catalog-service');
     [first, second] = await Promise.all([
-      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url! }),
-      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url! }),
+      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url!, TRUSTED_PROXIES: '127.0.0.1' }),
+      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url!, TRUSTED_PROXIES: '127.0.0.1' }),
     ]);
     inspector = await connectValkey(valkey.url!, { name: 'persisted-queries-spec', logger: createLogger('spec', 'silent') });
     lamp = await services.addProduct('Desk lamp');
@@ -62,21 +62,47 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
     expect((await postGraphQL(second, { extensions: persisted(query) })).body).toEqual(NOT_FOUND);
   });
 
-  it('stores no more than its budget of new queries a minute, so no client can fill Valkey, and still runs the rest', async () => {
-    await inspector.del('triad:graphql-gateway:persisted-query-registrations');
-    const budget = SHARED_PERSISTED_QUERIES.registrationsPerMinute;
-    const queries = Array.from({ length: budget + 1 }, (_, index) => `query Q${index} { product(id: "${lamp}") { name } }`);
-
+  /** Registers `queries` as the client at `address` (the gateways trust 127.0.0.1 to say who the client is). */
+  async function register(queries: string[], address: string): Promise<void> {
     for (const query of queries) {
-      expect((await postGraphQL(first, { query, extensions: persisted(query) })).body).toEqual({
-        data: { product: { name: 'Desk lamp' } },
-      });
+      const { body } = await postGraphQL(first, { query, extensions: persisted(query) }, { 'x-forwarded-for': address });
+      expect(body).toEqual({ data: { product: { name: 'Desk lamp' } } });
     }
+  }
+  const isStored = async (query: string) =>
+    JSON.stringify((await postGraphQL(second, { extensions: persisted(query) })).body) !== JSON.stringify(NOT_FOUND);
+  const distinct = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, index) => `query ${prefix}${index} { product(id: "${lamp}") { name } }`);
+  const resetBudgets = async () => {
+    const keys = await inspector.keys('triad:graphql-gateway:persisted-query-registrations*');
+    if (keys.length > 0) await inspector.del(...keys);
+  };
 
-    expect((await postGraphQL(second, { extensions: persisted(queries[budget - 1]!) })).body).toEqual({
-      data: { product: { name: 'Desk lamp' } },
-    });
-    expect((await postGraphQL(second, { extensions: persisted(queries[budget]!) })).body).toEqual(NOT_FOUND);
+  it('stores at most its share of new queries a minute for one client, and a query sent again costs nothing', async () => {
+    await resetBudgets();
+    const share = SHARED_PERSISTED_QUERIES.perClientPerMinute;
+    const queries = distinct('Client', share + 1);
+
+    await register(queries.slice(0, share), '10.0.0.1');
+    await register(queries.slice(0, 5), '10.0.0.1');
+    await register(queries.slice(share), '10.0.0.1');
+
+    expect(await isStored(queries[share - 1]!)).toBe(true);
+    expect(await isStored(queries[share]!)).toBe(false);
+    expect(await inspector.get('triad:graphql-gateway:persisted-query-registrations')).toBe(String(share + 1));
+  });
+
+  it('stores no more than its budget of new queries a minute over every client, so none can fill Valkey, and still runs the rest', async () => {
+    await resetBudgets();
+    const { registrationsPerMinute: budget, perClientPerMinute: share } = SHARED_PERSISTED_QUERIES;
+    const clients = budget / share;
+    for (let client = 0; client < clients; client += 1) await register(distinct(`Budget${client}x`, share), `10.0.1.${client}`);
+    const late = distinct('Late', 1);
+
+    await register(late, '10.0.2.1');
+
+    expect(await isStored(`query Budget${clients - 1}x${share - 1} { product(id: "${lamp}") { name } }`)).toBe(true);
+    expect(await isStored(late[0]!)).toBe(false);
   });
 
   it('while Valkey is down, asks for the query instead of failing, and runs it when sent', async () => {

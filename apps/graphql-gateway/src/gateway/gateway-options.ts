@@ -11,7 +11,7 @@ import {
   type Valkey,
 } from '@triad/platform';
 import type { Logger } from 'pino';
-import { persistedQueryStore } from '../caching/persisted-query-store.js';
+import { persistedQueryStore } from '../caching/persisted-queries.repository.js';
 import { publicCachePlugin } from '../caching/public-cache.plugin.js';
 import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
 import { operationLimitsPlugin } from '../protection/operation-limits.plugin.js';

@@ -12,6 +12,12 @@ export const VALKEY = Symbol('VALKEY');
 
 /** How long a process waits at start for Valkey to answer before it gives up. */
 const CONNECT_TIMEOUT_MS = 10_000;
+/**
+ * How long one command may take before it fails: a Valkey that hangs, rather than refusing connections, must not
+ * hold up every request that reads a count, a cached product or a persisted query. Each caller then does what it
+ * does when Valkey is unreachable.
+ */
+const COMMAND_TIMEOUT_MS = 500;
 
 /**
  * `VALKEY_URL`: the Valkey (or Redis) that the replicas of a process share state in, such as `redis://valkey:6379`
@@ -36,6 +42,7 @@ export async function connectValkey(url: string, { name, logger }: { name: strin
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
   });
   let connected = false;
   client.on('ready', () => {

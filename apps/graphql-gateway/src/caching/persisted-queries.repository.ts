@@ -1,5 +1,6 @@
 import { ErrorsAreMissesCache, InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
-import type { Valkey } from '@triad/platform';
+import { createHash } from 'node:crypto';
+import { currentRequestContext, type Valkey } from '@triad/platform';
 import type { Logger } from 'pino';
 
 /** In one process: room for the persisted queries of a large client (each costs about its length in bytes). */
@@ -9,10 +10,16 @@ const IN_MEMORY_BYTES = 8 * 1024 * 1024;
  * How a shared store stays small whatever clients send. Any client may register a query, so Valkey's share is
  * bounded by design rather than by eviction (which would also evict the sign-in throttles' counts kept there):
  * at most `registrationsPerMinute` new queries a minute system-wide, each of at most `maxQueryBytes`, each kept
- * `ttlSeconds`. That is at most 100 × 60 × 16 KiB ≈ 94 MiB. A query not stored still runs:
- * its client sends the full text again next time, as when the store has forgotten it.
+ * `ttlSeconds`: at most 100 × 60 × 16 KiB ≈ 94 MiB. One client address may take only `perClientPerMinute` of
+ * them, so it cannot spend everyone's budget alone. A query not stored still runs: its client sends the full
+ * text again next time, as when the store has forgotten it.
  */
-export const SHARED_PERSISTED_QUERIES = { registrationsPerMinute: 100, maxQueryBytes: 16 * 1024, ttlSeconds: 60 * 60 };
+export const SHARED_PERSISTED_QUERIES = {
+  registrationsPerMinute: 100,
+  perClientPerMinute: 20,
+  maxQueryBytes: 16 * 1024,
+  ttlSeconds: 60 * 60,
+};
 
 // Apollo's own prefix follows: triad:graphql-gateway:apq:<sha-256>.
 const KEY_PREFIX = 'triad:graphql-gateway:';
@@ -44,13 +51,29 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
     return (await this.valkey.get(KEY_PREFIX + hash)) ?? undefined;
   }
 
-  /** Stores the query if it is short enough and this minute's budget allows (the count starts with the minute). */
+  /**
+   * Stores a new query if it is short enough and this minute's budgets, the system's and the client's, allow
+   * (each count starts with its minute). Apollo calls this for every request that sends a query with its hash:
+   * one already stored costs nothing and is not kept longer.
+   */
   async set(hash: string, query: string): Promise<void> {
     if (Buffer.byteLength(query) > this.limits.maxQueryBytes) return;
-    const counted = await this.valkey.multi().set(REGISTRATIONS_KEY, 0, 'EX', 60, 'NX').incr(REGISTRATIONS_KEY).exec();
-    const [failed, used] = counted?.[1] ?? [new Error('the registration count was not taken')];
-    if (failed) throw failed;
-    if (Number(used) > this.limits.registrationsPerMinute) return;
+    if ((await this.valkey.exists(KEY_PREFIX + hash)) > 0) return;
+    const client = createHash('sha256')
+      .update(currentRequestContext()?.clientAddress ?? 'unknown')
+      .digest('base64url');
+    const clientKey = `${REGISTRATIONS_KEY}:${client}`;
+    const counted = await this.valkey
+      .multi()
+      .set(REGISTRATIONS_KEY, 0, 'EX', 60, 'NX')
+      .incr(REGISTRATIONS_KEY)
+      .set(clientKey, 0, 'EX', 60, 'NX')
+      .incr(clientKey)
+      .exec();
+    const failed = counted?.find(([error]) => error)?.[0];
+    if (!counted || failed) throw failed ?? new Error('the registration counts were not taken');
+    const [total, byClient] = [Number(counted[1]?.[1]), Number(counted[3]?.[1])];
+    if (total > this.limits.registrationsPerMinute || byClient > this.limits.perClientPerMinute) return;
     await this.valkey.set(KEY_PREFIX + hash, query, 'EX', this.limits.ttlSeconds);
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryProductCacheStore } from './product-cache.stores.js';
+import { MemoryProductCacheStore } from './product-cache.repository.js';
 
 const limits = { ttlMs: 60_000, changedMs: 2_000, maxEntries: 3 };
 

@@ -6,14 +6,14 @@ import {
   ValkeyProductCacheStore,
   type ProductCacheLimits,
   type ProductCacheStore,
-} from './product-cache.stores.js';
+} from './product-cache.repository.js';
 import type { ProductView } from './products.service.js';
 
 /** Nest token of the store the product cache keeps products in. */
 export const PRODUCT_CACHE_STORE = Symbol('PRODUCT_CACHE_STORE');
 
-/** Where the database announces each committed change to a product (migration 0001), its id as the payload. */
-export const PRODUCT_CHANGED_CHANNEL = 'catalog_product_changed';
+/** Where the database announces each committed change to a product (migrations 0001, 0002), its id as the payload. */
+const PRODUCT_CHANGED_CHANNEL = 'catalog_product_changed';
 
 const LIMITS: ProductCacheLimits = { ttlMs: 5 * 60_000, changedMs: 2_000, maxEntries: 10_000 };
 
@@ -92,9 +92,12 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     lookups().add(missing.length, { result: 'miss' });
     if (missing.length === 0) return found;
 
+    const loadStarted = performance.now();
     const loaded = await load(missing);
     for (const product of loaded) found.set(product.id, product);
-    if (cached) {
+    // A change committed while the read ran is kept out only for `changedMs`: a read slower than that may hold
+    // the old product, so it is not cached.
+    if (cached && performance.now() - loadStarted < LIMITS.changedMs) {
       await this.store
         .fill(loaded.map((product) => [product.id, serialize(product)] as const))
         .catch((error: unknown) => this.storeFailed(error));
