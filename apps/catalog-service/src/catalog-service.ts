@@ -2,7 +2,7 @@ import { defineService } from '@triad/platform';
 import { CATALOG_DATABASE, MIGRATIONS_FOLDER } from './db/database.js';
 import { schema } from './db/schema.js';
 import { seedDemoProducts } from './products/demo-products.seed.js';
-import { PRODUCT_CACHE_STORE, productCacheStore } from './products/product-cache.service.js';
+import { PRODUCT_CACHE_STORE, ProductCache, productCacheStore } from './products/product-cache.service.js';
 import { createProductsLoader } from './products/products.loader.js';
 import { ProductsModule } from './products/products.module.js';
 import type { CatalogGraphQLContext } from './products/products.resolver.js';
@@ -18,8 +18,9 @@ export const catalogService = defineService({
   database: { schema, migrationsFolder: MIGRATIONS_FOLDER, token: CATALOG_DATABASE },
   parts: ({ logger, valkey }) => ({
     imports: [ProductsModule],
-    // Shared by the replicas in Valkey (VALKEY_URL), else in this process's memory.
-    providers: [{ provide: PRODUCT_CACHE_STORE, useValue: productCacheStore(valkey) }],
+    // Shared by the replicas in Valkey (VALKEY_URL), else in this process's memory; read through by products,
+    // told of changes by products and reservations.
+    providers: [{ provide: PRODUCT_CACHE_STORE, useValue: productCacheStore(valkey) }, ProductCache],
     graphql: {
       inject: [ProductsService],
       extend:

@@ -80,6 +80,22 @@ describe('the product cache in one process (embedded PGlite, in memory)', () => 
     await within(async () => expect((await readBatch(catalog, product.id)).price).toEqual(usd('1300')));
   });
 
+  it('answers a read right after a change with the change, before any announcement arrives', async () => {
+    const product = await addProduct(catalog, 10);
+    await read(catalog, product.id);
+
+    const [afterUpdate, afterReservation] = await withoutAnnouncements(catalog, async () => {
+      await call(catalog.catalog.updateProduct({ id: product.id, price: usd('1500') }, catalog.asAdmin));
+      const updated = await read(catalog, product.id);
+      const lines = [{ productId: product.id, quantity: 4 }];
+      await call(catalog.catalog.reserveStock({ reservationId: uuidv7(), lines }, catalog.asOrdersService));
+      return [updated, await readBatch(catalog, product.id)];
+    });
+
+    expect(afterUpdate.price).toEqual(usd('1500'));
+    expect(afterReservation.stockOnHand).toBe(6);
+  });
+
   it('shows the stock a reservation took, and the stock its release gave back', async () => {
     const product = await addProduct(catalog, 10);
     await read(catalog, product.id);

@@ -56,21 +56,29 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     lookups();
-    this.unlisten = await this.database.listen(PRODUCT_CHANGED_CHANNEL, (id) => {
-      this.store.invalidate([id]).then(
-        () => this.storeWorks(undefined),
-        (error: unknown) => {
-          this.mustClear = true;
-          this.storeFailed(error);
-        },
-      );
-    });
+    this.unlisten = await this.database.listen(PRODUCT_CHANGED_CHANNEL, (id) => void this.forget([id]));
     // Changes announced while PostgreSQL's LISTEN connection was down are lost: forget everything.
     this.unlisten.onReconnect?.(() => (this.mustClear = true));
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.unlisten?.();
+  }
+
+  /**
+   * Forgets products this process has just changed, before it answers: the announcement reaches every replica
+   * within milliseconds, but the caller's next read may come sooner. A store that cannot forget is not trusted
+   * again until it has been emptied.
+   */
+  async forget(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.store.invalidate(ids).then(
+      () => this.storeWorks(undefined),
+      (error: unknown) => {
+        this.mustClear = true;
+        this.storeFailed(error);
+      },
+    );
   }
 
   /** The products among `ids` that exist, by id: cached ones from the cache, the others by `load`, then cached. */

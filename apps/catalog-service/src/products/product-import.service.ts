@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, requireAdmin, requireScope, USER_SCOPES, type Caller } from '@triad/platform';
 import { concatMap, lastValueFrom, type Observable } from 'rxjs';
 import { parseNewProduct, type ProductFieldsRequest } from './product-input.schema.js';
+import { ProductCache } from './product-cache.service.js';
 import { ProductsRepository } from './products.repository.js';
 import { newProductRow } from './products.service.js';
 
@@ -29,7 +30,10 @@ export interface ImportSummary {
  */
 @Injectable()
 export class ProductImportService {
-  constructor(private readonly repository: ProductsRepository) {}
+  constructor(
+    private readonly repository: ProductsRepository,
+    private readonly cache: ProductCache,
+  ) {}
 
   async importProducts(rows: Observable<ImportRowRequest>, caller: Caller | undefined): Promise<ImportSummary> {
     requireScope(requireAdmin(caller, 'import products'), USER_SCOPES.catalogWrite, 'changing the catalog');
@@ -54,8 +58,11 @@ export class ProductImportService {
       summary.errors.push({ row, sku: request.sku.slice(0, 64), message });
       return;
     }
-    const outcome = await this.repository.upsertBySku(newProductRow(fields));
+    const { outcome, id } = await this.repository.upsertBySku(newProductRow(fields));
     if (outcome === 'created') summary.createdCount += 1;
-    else summary.updatedCount += 1;
+    else {
+      summary.updatedCount += 1;
+      await this.cache.forget([id]);
+    }
   }
 }

@@ -32,7 +32,7 @@ export class ProductsRepository {
    * locks only that row and can never deadlock with a reservation. `xmax = 0` holds only for a row version
    * this statement inserted, which tells a creation from an update without a second query.
    */
-  async upsertBySku(row: NewProductRow): Promise<'created' | 'updated'> {
+  async upsertBySku(row: NewProductRow): Promise<{ outcome: 'created' | 'updated'; id: string }> {
     const [result] = await this.db
       .insert(products)
       .values(row)
@@ -47,8 +47,9 @@ export class ProductsRepository {
           updatedAt: row.updatedAt,
         },
       })
-      .returning({ created: sql<boolean>`(xmax = 0)` });
-    return result?.created ? 'created' : 'updated';
+      .returning({ created: sql<boolean>`(xmax = 0)`, id: products.id });
+    if (!result) throw new Error('INSERT … ON CONFLICT … RETURNING returned no row');
+    return { outcome: result.created ? 'created' : 'updated', id: result.id };
   }
 
   async findByIds(ids: readonly string[]): Promise<ProductRow[]> {

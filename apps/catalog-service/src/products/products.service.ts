@@ -106,6 +106,7 @@ export class ProductsService {
     if (Object.keys(changes).length === 0) return this.getProduct(productId);
     const row = await this.repository.update(productId, toColumns(changes)).catch(rethrowSkuTaken(changes.sku));
     if (!row) throw CatalogErrors.productNotFound(id);
+    await this.cache.forget([productId]);
     return toView(row);
   }
 

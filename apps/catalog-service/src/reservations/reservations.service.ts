@@ -1,6 +1,7 @@
 import { Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { observeGauge, type DomainError } from '@triad/platform';
 import { CatalogErrors } from '../catalog.errors.js';
+import { ProductCache } from '../products/product-cache.service.js';
 import { parseReservation, parseReservationId, type ReservationLine, type ReservationRequest } from './reservation-input.schema.js';
 import { ReservationsRepository, type ReservationsTransaction, type StoredReservation } from './reservations.repository.js';
 
@@ -22,7 +23,10 @@ export interface ReservationView {
  */
 @Injectable()
 export class ReservationsService implements OnApplicationBootstrap {
-  constructor(private readonly repository: ReservationsRepository) {}
+  constructor(
+    private readonly repository: ReservationsRepository,
+    private readonly cache: ProductCache,
+  ) {}
 
   onApplicationBootstrap(): void {
     observeGauge('catalog', 'triad.stock_reservations.held', 'Stock reservations holding stock now.', () => this.repository.countHeld());
@@ -36,7 +40,7 @@ export class ReservationsService implements OnApplicationBootstrap {
    */
   async reserveStock(request: ReservationRequest): Promise<ReservationView> {
     const { reservationId, lines } = parseReservation(request);
-    return this.repository.transaction(async (tx) => {
+    const reservation = await this.repository.transaction(async (tx) => {
       const now = new Date();
       const claimed = await tx.claim(reservationId, 'reserved', now);
       if (!claimed) return sameReservation(await tx.findForUpdate(reservationId), lines);
@@ -48,6 +52,9 @@ export class ReservationsService implements OnApplicationBootstrap {
       await tx.addLines(reservationId, lines);
       return toView({ ...claimed, lines });
     });
+    // The stock on hand changed: a product read right after shows it.
+    await this.cache.forget(reservation.lines.map((line) => line.productId));
+    return reservation;
   }
 
   /**
@@ -59,7 +66,7 @@ export class ReservationsService implements OnApplicationBootstrap {
    */
   async releaseStock(request: { reservationId: string }): Promise<ReservationView> {
     const reservationId = parseReservationId(request.reservationId);
-    return this.repository.transaction(async (tx) => {
+    const released = await this.repository.transaction(async (tx) => {
       const now = new Date();
       const tombstone = await tx.claim(reservationId, 'released', now);
       if (tombstone) return toView({ ...tombstone, lines: [] });
@@ -68,6 +75,8 @@ export class ReservationsService implements OnApplicationBootstrap {
       for (const line of reservation.lines) await tx.returnStock(line.productId, line.quantity, now);
       return toView({ ...(await tx.markReleased(reservationId, now)), lines: reservation.lines });
     });
+    await this.cache.forget(released.lines.map((line) => line.productId));
+    return released;
   }
 }
 
