@@ -12,7 +12,14 @@ import {
 } from '@triad/platform';
 import { hkdfSync } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Provider, { errors, type Adapter, type ClientMetadata, type Configuration, type ResourceServer } from 'oidc-provider';
+import Provider, {
+  errors,
+  type Adapter,
+  type ClientMetadata,
+  type Configuration,
+  type KoaContextWithOIDC,
+  type ResourceServer,
+} from 'oidc-provider';
 import type { Logger } from 'pino';
 import type { UserRow } from '../db/schema.js';
 
@@ -73,6 +80,12 @@ export interface AuthorizationServerSettings {
 export function createAuthorizationServer(settings: AuthorizationServerSettings): Provider {
   const serviceClients = registeredClients(settings);
   const serviceClientIds = new Set(serviceClients.map((client) => client.client_id));
+  /** The user's role: from the account the request already loaded (`findAccount`), else read once more. */
+  const roleOf = async (context: KoaContextWithOIDC, accountId: string): Promise<UserRow['role'] | undefined> => {
+    const loaded = context.oidc.account;
+    if (loaded?.accountId === accountId && (loaded['role'] === 'customer' || loaded['role'] === 'admin')) return loaded['role'];
+    return (await settings.findUser(accountId))?.role;
+  };
   const configuration: Configuration = {
     adapter: settings.adapter,
     clients: [...serviceClients, CLI_CLIENT],
@@ -91,7 +104,7 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
     findAccount: async (_context, id) => {
       const user = await settings.findUser(id);
       if (!user) return undefined;
-      return { accountId: user.id, claims: () => ({ sub: user.id, name: user.name, email: user.email }) };
+      return { accountId: user.id, role: user.role, claims: () => ({ sub: user.id, name: user.name, email: user.email }) };
     },
     interactions: { url: (_context, interaction) => `${SIGN_IN_PATH}/${interaction.uid}` },
     pkce: { required: () => true },
@@ -100,10 +113,10 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
     rotateRefreshToken: true,
     // Who the user is, for every process that checks the token: the role decides what an admin may do, the scope
     // what this client may do for them.
-    extraTokenClaims: async (_context, token) => {
+    extraTokenClaims: async (context, token) => {
       if (!('accountId' in token) || !token.accountId) return undefined;
-      const user = await settings.findUser(token.accountId);
-      return user ? { role: user.role } : undefined;
+      const role = await roleOf(context, token.accountId);
+      return role ? { role } : undefined;
     },
     features: {
       devInteractions: { enabled: false },
@@ -122,8 +135,7 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
           // Before (the request, ahead of signing in), every scope, so an admin's request keeps theirs: nothing is
           // granted until the user, known by then, consents.
           const accountId = context.oidc.account?.accountId ?? context.oidc.session?.accountId;
-          const user = accountId ? await settings.findUser(accountId) : undefined;
-          return triadApis(user ? user.role : 'admin');
+          return triadApis((accountId ? await roleOf(context, accountId) : undefined) ?? 'admin');
         },
       },
     },
