@@ -1,13 +1,16 @@
 import { AccessTokens, ClientAddresses, defineService, isUuid, publicJwks, serviceAudience, UserTokenSigner } from '@triad/platform';
 import { AccessTokenIssuer } from './auth/access-token-issuer.service.js';
 import { createAuthorizationServer, mountAuthorizationServer } from './auth/authorization-server.js';
-import { ExpiredOAuthRecordsSweeper } from './auth/expired-oauth-records.service.js';
+import { ExpiredSignInRecordsSweeper } from './auth/expired-sign-in-records.service.js';
 import { oauthRecordsAdapter } from './auth/oauth-records.repository.js';
 import { mountSignInPages } from './auth/sign-in-pages.js';
 import { loadSigningKeys } from './auth/signing-keys.loader.js';
 import { MIGRATIONS_FOLDER, USERS_DATABASE, type UsersDatabase } from './db/database.js';
 import { schema } from './db/schema.js';
+import { OAuthClientsModule } from './oauth-clients/oauth-clients.module.js';
+import { OAuthClientsRepository } from './oauth-clients/oauth-clients.repository.js';
 import { usersSettings, usersSettingsRequiredInProduction } from './users.config.js';
+import { SessionsModule } from './sessions/sessions.module.js';
 import { seedDemoUsers } from './users/demo-users.seed.js';
 import { SignInThrottle } from './users/sign-in-throttle.service.js';
 import { createUsersLoader } from './users/users.loader.js';
@@ -31,6 +34,7 @@ export const usersService = defineService({
     const keys = await loadSigningKeys(config, logger);
     const db = database.db as UsersDatabase;
     const users = new UsersRepository(db);
+    const oauthClients = new OAuthClientsRepository(db);
     // The account behind a token or a sign-in session; a subject that is no user id names no account.
     const findUser = (id: string) => (isUuid(id) ? users.findById(id) : Promise.resolve(undefined));
     // It verifies its own tokens with the keys it holds, not by fetching its own JWKS.
@@ -45,18 +49,19 @@ export const usersService = defineService({
       },
       adapter: oauthRecordsAdapter(db),
       findUser,
+      findUserClient: (clientId) => oauthClients.findLive(clientId),
       logger,
     });
     const issuer = new AccessTokenIssuer(await UserTokenSigner.create(keys, config.AUTH_ISSUER), config.JWT_TTL_SECONDS);
     return {
-      imports: [UsersModule],
+      imports: [UsersModule, SessionsModule, OAuthClientsModule],
       tokens,
       providers: [
         { provide: AccessTokenIssuer, useValue: issuer },
         // Which client a call serves, for the sign-in throttle, which every replica keeps in Valkey when it has one.
         { provide: ClientAddresses, useValue: new ClientAddresses(tokens, serviceAudience('users-service')) },
         { provide: SignInThrottle, useValue: new SignInThrottle(config, { valkey }) },
-        { provide: ExpiredOAuthRecordsSweeper, useValue: new ExpiredOAuthRecordsSweeper(db, logger) },
+        { provide: ExpiredSignInRecordsSweeper, useValue: new ExpiredSignInRecordsSweeper(db, logger) },
       ],
       graphql: {
         inject: [UsersService],

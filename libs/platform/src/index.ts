@@ -24,6 +24,7 @@ export { SERVICE_AUDIENCE, ServiceOnly, ServiceOnlyGuard } from './auth/service-
 export { SERVICE_GRANTS, SERVICE_SCOPES, type ServiceClientId } from './auth/service-grants.js';
 export { grantableApiScopes, requireScope, requireUserThemselves, USER_SCOPE_DESCRIPTIONS, USER_SCOPES } from './auth/user-scopes.js';
 export { ClientAddresses } from './auth/client-addresses.js';
+export { hashRandomSecret, newRandomSecret } from './auth/random-secrets.js';
 export { TokenCache, type CachedToken } from './auth/token-cache.js';
 export { generateSigningKey, publicJwks, UserTokenSigner, type PrivateSigningJwk } from './auth/signing-keys.js';
 export { ConfigError, env, loadConfig, requireInProduction } from './config/config.js';

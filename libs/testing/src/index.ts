@@ -23,6 +23,7 @@ export { startFaultProxy, type CallFault, type FaultProxy, type LateAnswer } fro
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 export {
   authorizeWithPkce,
+  clientCredentialsRequest,
   completeSignIn,
   discover,
   exchangeCode,

@@ -72,6 +72,7 @@ export interface TokenResponse {
     token_type: string;
     expires_in: number;
     error?: string;
+    error_description?: string;
   };
 }
 
@@ -81,6 +82,24 @@ export async function tokenRequest(discovery: Discovery, form: Record<string, st
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams(form).toString(),
+  });
+  return { status: response.status, body: (await response.json()) as TokenResponse['body'] };
+}
+
+/**
+ * The client-credentials grant as a confidential client sends it: its id and secret in HTTP Basic
+ * (`client_secret_basic`, RFC 6749 §2.3.1, each form-encoded first), `form` in the body.
+ */
+export async function clientCredentialsRequest(
+  tokenEndpoint: string,
+  client: { clientId: string; clientSecret: string },
+  form: Record<string, string> = {},
+): Promise<TokenResponse> {
+  const basic = Buffer.from(`${encodeURIComponent(client.clientId)}:${encodeURIComponent(client.clientSecret)}`).toString('base64');
+  const response = await fetch(tokenEndpoint, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials', ...form }).toString(),
   });
   return { status: response.status, body: (await response.json()) as TokenResponse['body'] };
 }

@@ -21,7 +21,8 @@ import Provider, {
   type ResourceServer,
 } from 'oidc-provider';
 import type { Logger } from 'pino';
-import type { UserRow } from '../db/schema.js';
+import type { OAuthClientRow, UserRow } from '../db/schema.js';
+import { isUserClientId, UserClients } from './user-clients.js';
 
 /** Service tokens are short-lived: a leaked one is soon worthless, and a caller renews it on its own. */
 const SERVICE_TOKEN_TTL_SECONDS = 300;
@@ -62,6 +63,8 @@ export interface AuthorizationServerSettings {
   adapter: (model: string) => Adapter;
   /** The account a token is for, by user id. */
   findUser: (id: string) => Promise<UserRow | undefined>;
+  /** The clients users register for their own scripts (`oauth_clients`), by client id; `undefined` once revoked. */
+  findUserClient: (clientId: string) => Promise<OAuthClientRow | undefined>;
   logger: Logger;
 }
 
@@ -74,12 +77,19 @@ export interface AuthorizationServerSettings {
  *   on the pages of `sign-in-pages.ts`, and the client gets a JWT access token for Triad's APIs (audience
  *   `triad`) with the scopes consented to, which every process verifies as it verifies a user's own token, and
  *   a refresh token that each use replaces; a refresh token used twice revokes its whole grant;
+ * - client credentials for the clients users register for their own scripts (`user-clients.ts`): their tokens act
+ *   for the user, with the scopes the user chose, and are verified like those of the authorization code grant;
  * - discovery, userinfo, revocation and introspection.
  * Every token is signed with the same keys as user tokens and verified the same way.
  */
 export function createAuthorizationServer(settings: AuthorizationServerSettings): Provider {
   const serviceClients = registeredClients(settings);
   const serviceClientIds = new Set(serviceClients.map((client) => client.client_id));
+  const userClients = new UserClients({
+    findClient: settings.findUserClient,
+    findUser: settings.findUser,
+    accessTokenTtlSeconds: OAUTH_TTL_SECONDS.accessToken,
+  });
   /** The user's role: from the account the request already loaded (`findAccount`), else read once more. */
   const roleOf = async (context: KoaContextWithOIDC, accountId: string): Promise<UserRow['role'] | undefined> => {
     const loaded = context.oidc.account;
@@ -87,7 +97,8 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
     return (await settings.findUser(accountId))?.role;
   };
   const configuration: Configuration = {
-    adapter: settings.adapter,
+    // Clients come from the code (the services', triad-cli) or from `oauth_clients`; everything else from `oauth_records`.
+    adapter: (model) => (model === 'Client' ? userClients.adapter() : settings.adapter(model)),
     clients: [...serviceClients, CLI_CLIENT],
     jwks: { keys: settings.keys.map((key) => ({ ...key })) },
     routes: { jwks: AUTH_PATHS.jwks },
@@ -118,10 +129,26 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
       const role = await roleOf(context, token.accountId);
       return role ? { role } : undefined;
     },
+    // A user client's client-credentials token is its owner's: the library would name the client as `sub`.
+    formats: {
+      customizers: {
+        jwt: async (_context, token, jwt) => {
+          const { clientId } = token;
+          if (token.kind === 'ClientCredentials' && clientId !== undefined && isUserClientId(clientId)) {
+            await userClients.nameOwner(clientId, jwt.payload);
+          }
+        },
+      },
+    },
     features: {
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
-      introspection: { enabled: true },
+      introspection: {
+        enabled: true,
+        // The services may introspect any token; a client of a user's, like a public one, only its own.
+        allowedPolicy: async (_context, client, token) =>
+          client.clientAuthMethod !== 'none' && !isUserClientId(client.clientId) ? true : token.clientId === client.clientId,
+      },
       revocation: { enabled: true },
       userinfo: { enabled: true },
       resourceIndicators: {
@@ -130,6 +157,7 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
         defaultResource: (_context, client, oneOf) => oneOf ?? (serviceClientIds.has(client.clientId) ? '' : USER_TOKEN_AUDIENCE),
         useGrantedResource: () => true,
         getResourceServerInfo: async (context, resource, client) => {
+          if (isUserClientId(client.clientId)) return userClients.resourceServer(context, resource, client.clientId);
           if (resource !== USER_TOKEN_AUDIENCE || serviceClientIds.has(client.clientId)) return resourceServer(client.clientId, resource);
           // Once the user is known, only what they may do themselves: a customer is not asked for an admin scope.
           // Before (the request, ahead of signing in), every scope, so an admin's request keeps theirs: nothing is
@@ -155,6 +183,7 @@ export function createAuthorizationServer(settings: AuthorizationServerSettings)
   // `mountAuthorizationServer` sets from the issuer on every request: whatever the request says, they are the
   // public ones.
   provider.proxy = true;
+  UserClients.compareHashedSecrets(provider);
   return provider;
 }
 

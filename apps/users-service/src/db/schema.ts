@@ -49,4 +49,53 @@ export const oauthRecords = pgTable(
   ],
 );
 
-export const schema = { users, oauthRecords };
+/**
+ * The browser sessions the gateway holds for the web app (its backend-for-frontend): the browser keeps only an
+ * opaque secret in an HttpOnly cookie, and this row, found by the secret's SHA-256, is the session. Ending a
+ * session deletes its row, so a copied cookie stops working on its next request, on every gateway replica.
+ */
+export const browserSessions = pgTable(
+  'browser_sessions',
+  {
+    id: uuid('id').primaryKey(),
+    secretHash: text('secret_hash').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (table) => [
+    uniqueIndex('browser_sessions_secret_hash_key').on(table.secretHash),
+    index('browser_sessions_user_id_idx').on(table.userId),
+    index('browser_sessions_expires_at_idx').on(table.expiresAt),
+  ],
+);
+
+export type BrowserSessionRow = typeof browserSessions.$inferSelect;
+
+/**
+ * The OAuth 2.0 clients users register for their own scripts: confidential, client credentials only, each acting
+ * for its owner with the scopes chosen at registration. The secret is kept only as its SHA-256 (the token
+ * endpoint hashes what a client presents and compares), so this table cannot give one away. A revoked client
+ * keeps its row, with `revoked_at`, and gets no new token.
+ */
+export const oauthClients = pgTable(
+  'oauth_clients',
+  {
+    id: uuid('id').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    name: text('name').notNull(),
+    scopes: text('scopes').array().notNull(),
+    secretHash: text('secret_hash').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true, mode: 'date' }),
+  },
+  (table) => [index('oauth_clients_user_id_idx').on(table.userId)],
+);
+
+export type OAuthClientRow = typeof oauthClients.$inferSelect;
+
+export const schema = { users, oauthRecords, browserSessions, oauthClients };

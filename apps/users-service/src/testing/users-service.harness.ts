@@ -1,5 +1,13 @@
 import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
-import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME, type UsersServiceClient } from '@triad/contracts/users/v1';
+import {
+  O_AUTH_CLIENTS_SERVICE_NAME,
+  SESSIONS_SERVICE_NAME,
+  TRIAD_USERS_V1_PACKAGE_NAME,
+  USERS_SERVICE_NAME,
+  type OAuthClientsServiceClient,
+  type SessionsServiceClient,
+  type UsersServiceClient,
+} from '@triad/contracts/users/v1';
 import { createLogger, grpcClientOptions, type RunningService } from '@triad/platform';
 import { createTestDatabase } from '@triad/testing';
 import { USERS_DATABASE, type UsersDatabase } from '../db/database.js';
@@ -10,6 +18,10 @@ export interface TestUsersService {
   service: RunningService;
   /** A real gRPC client of the service. */
   users: UsersServiceClient;
+  /** A real gRPC client of its browser sessions, which only the gateway may call. */
+  sessions: SessionsServiceClient;
+  /** A real gRPC client of the OAuth clients users register. */
+  oauthClients: OAuthClientsServiceClient;
   /** The service's own database, to check what was stored. */
   db: UsersDatabase;
   close(): Promise<void>;
@@ -42,6 +54,8 @@ export async function startTestUsersService(postgresUrl: string | undefined, env
   return {
     service,
     users: (client as ClientGrpc).getService<UsersServiceClient>(USERS_SERVICE_NAME),
+    sessions: (client as ClientGrpc).getService<SessionsServiceClient>(SESSIONS_SERVICE_NAME),
+    oauthClients: (client as ClientGrpc).getService<OAuthClientsServiceClient>(O_AUTH_CLIENTS_SERVICE_NAME),
     db: service.app.get(USERS_DATABASE),
     close: async () => {
       client.close();

@@ -67,7 +67,7 @@ export class UsersGrpcController implements WithCaller<UsersServiceController> {
   }
 }
 
-function toProtoUser(user: UserView): User {
+export function toProtoUser(user: UserView): User {
   return {
     id: user.id,
     ...(user.email === undefined ? {} : { email: user.email }),

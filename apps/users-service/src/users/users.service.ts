@@ -193,7 +193,7 @@ export class UsersService {
   }
 }
 
-function toView(row: UserRow, viewer: Caller): UserView {
+export function toView(row: UserRow, viewer: Caller): UserView {
   return {
     id: row.id,
     ...(canActFor(viewer, row.id) ? { email: row.email } : {}),

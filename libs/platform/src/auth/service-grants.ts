@@ -4,6 +4,8 @@ export const SERVICE_SCOPES = {
   catalogStock: 'catalog:stock',
   /** users-service's CreateDelegatedToken: acting for a user whose credential the caller checked. */
   usersDelegate: 'users:delegate',
+  /** users-service's SessionsService: the browser sessions the gateway holds for the web app. */
+  usersSessions: 'users:sessions',
   /** Any RPC of users-service: the client address the caller forwards is taken as the call's (see ClientAddresses). */
   forwardClient: 'clients:forward',
 } as const;
@@ -16,7 +18,7 @@ export const SERVICE_SCOPES = {
 export const SERVICE_GRANTS = {
   'orders-service': { 'catalog-service': [SERVICE_SCOPES.catalogStock] },
   'rest-api': { 'users-service': [SERVICE_SCOPES.usersDelegate, SERVICE_SCOPES.forwardClient] },
-  'graphql-gateway': { 'users-service': [SERVICE_SCOPES.forwardClient] },
+  'graphql-gateway': { 'users-service': [SERVICE_SCOPES.forwardClient, SERVICE_SCOPES.usersSessions] },
 } as const satisfies Record<string, Record<string, readonly string[]>>;
 
 export type ServiceClientId = keyof typeof SERVICE_GRANTS;

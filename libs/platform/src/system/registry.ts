@@ -13,7 +13,7 @@ export const SYSTEM = {
     kind: 'service',
     scope: 'users',
     description: 'accounts, roles, sign-in; the authorization server that signs every token',
-    grpc: { port: 50051, package: 'triad.users.v1', services: ['UsersService'] },
+    grpc: { port: 50051, package: 'triad.users.v1', services: ['UsersService', 'SessionsService', 'OAuthClientsService'] },
     http: { port: 4001 },
     subgraph: 'users',
     database: true,
@@ -55,13 +55,13 @@ export const SYSTEM = {
   'graphql-gateway': {
     kind: 'edge',
     scope: 'gateway',
-    description: 'the federated GraphQL API and the web app',
+    description: 'the federated GraphQL API, and the web app with its sessions (its backend-for-frontend)',
     http: { port: 4000 },
     // It serves the supergraph rather than a subgraph; its own schema (subscriptions) is composed as `gateway`.
     subgraph: null,
     database: false,
     sharedState: true,
-    calls: ['orders-service'],
+    calls: ['users-service', 'orders-service'],
   },
 } as const satisfies Record<string, ProcessEntry>;
 
