@@ -23,6 +23,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { REST_API_DATABASE } from './db/database.js';
 import type { schema } from './db/schema.js';
 import { GrpcHealthProbe } from './health/grpc-health.probe.js';
+import { OAuthClientsModule } from './oauth-clients/oauth-clients.module.js';
 import { OrdersModule } from './orders/orders.module.js';
 import { ProblemDetailsFilter } from './problems/problem-details.filter.js';
 import { requestValidationPipe } from './problems/request-validation.pipe.js';
@@ -89,6 +90,7 @@ export class AppModule {
         ProductsModule,
         OrdersModule,
         ApiKeysModule,
+        OAuthClientsModule,
         GraphQLModule.forRoot<ApolloFederationDriverConfig>(subgraphOptions(logger, graphQLContextFactory(tokens))),
       ],
       controllers: [HealthHttpController],

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hashRandomSecret, newRandomSecret } from '@triad/platform';
+import { randomBytes } from 'node:crypto';
 
 /** `triad_`, eight hex characters that identify the key in lists, `_`, then 256 random bits in base64url. */
 const SECRET_PATTERN = /^triad_[0-9a-f]{8}_[\w-]{43}$/;
@@ -13,19 +14,17 @@ export interface NewApiKeySecret {
 
 export function newApiKeySecret(): NewApiKeySecret {
   const prefix = `triad_${randomBytes(4).toString('hex')}`;
-  const secret = `${prefix}_${randomBytes(32).toString('base64url')}`;
+  const secret = newRandomSecret(`${prefix}_`);
   return { secret, prefix, hash: hashApiKeySecret(secret) };
 }
 
 /**
- * What is stored of a secret, and what a presented key is looked up by. One SHA-256, not a slow KDF like the
- * passwords' scrypt: slowness protects secrets people choose, which can be guessed, whereas 256 random bits
- * cannot be found from their hash by guessing at any speed, and a fast hash keeps every request cheap.
- * Looking up by hash also makes the comparison constant-time in effect: how long the index search takes can
- * reveal only how much of a hash matched, and nobody can choose a secret whose hash starts a given way.
+ * What is stored of a secret, and what a presented key is looked up by (see `hashRandomSecret`). Looking up by
+ * hash also makes the comparison constant-time in effect: how long the index search takes can reveal only how
+ * much of a hash matched, and nobody can choose a secret whose hash starts a given way.
  */
 export function hashApiKeySecret(secret: string): string {
-  return createHash('sha256').update(secret).digest('base64url');
+  return hashRandomSecret(secret);
 }
 
 /** True when `value` has the shape of a key this API issues, so garbage is refused without a database query. */

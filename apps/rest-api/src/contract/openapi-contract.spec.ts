@@ -5,6 +5,7 @@ import { apiKeys, apiKeyUsage } from '../db/schema.js';
 import { API_KEYS_CONTRACTS } from '../testing/contract/api-keys.contracts.js';
 import { seedContractFixtures, type ContractFixtures } from '../testing/contract/contract-fixtures.js';
 import { OpenApiResponseValidator, type DocumentedOperation } from '../testing/contract/openapi-response.validator.js';
+import { OAUTH_CLIENTS_CONTRACTS } from '../testing/contract/oauth-clients.contracts.js';
 import { BODY_LIMIT_BYTES, successRequest, type ContractRequest, type OperationContract } from '../testing/contract/operation-contract.js';
 import { ORDERS_CONTRACTS } from '../testing/contract/orders.contracts.js';
 import { PRODUCTS_CONTRACTS } from '../testing/contract/products.contracts.js';
@@ -17,6 +18,7 @@ const CONTRACTS: Record<string, OperationContract> = {
   ...PRODUCTS_CONTRACTS,
   ...ORDERS_CONTRACTS,
   ...API_KEYS_CONTRACTS,
+  ...OAUTH_CLIENTS_CONTRACTS,
 };
 
 /** The error statuses every operation documents, each got by sending the operation's 2xx request where it has to fail. */

@@ -8,6 +8,7 @@ import { documentBodyLimits } from '../http/body-limit.hook.js';
 import { RATE_LIMITED_RESPONSE } from '../http/rate-limit.hook.js';
 import { OrdersModule } from '../orders/orders.module.js';
 import { problemResponse } from '../problems/api-problem-responses.decorator.js';
+import { OAuthClientsModule } from '../oauth-clients/oauth-clients.module.js';
 import { ProblemResource } from '../problems/problem.dto.js';
 import { ProductsModule } from '../products/products.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -40,8 +41,19 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     .addTag('products', 'The catalog, open to everyone.')
     .addTag('orders', 'Placing, following and cancelling orders.')
     .addTag('api-keys', 'Keys for scripts and servers, managed by a signed-in user.')
+    .addTag(
+      'oauth-clients',
+      'OAuth 2.0 clients for your own scripts (client credentials, with the scopes you choose), managed by a signed-in user.',
+    )
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'An access token from `POST /v1/auth/token`.' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'An access token from `POST /v1/auth/token`, or one an OAuth 2.0 client got for a user at the token endpoint ' +
+          '(`/oidc/token`), which is limited to its scopes.',
+      },
       BEARER_SCHEME,
     )
     .addApiKey(
@@ -69,7 +81,7 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
     )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
-    include: [AuthModule, UsersModule, ProductsModule, OrdersModule, ApiKeysModule],
+    include: [AuthModule, UsersModule, ProductsModule, OrdersModule, ApiKeysModule, OAuthClientsModule],
     extraModels: [ProblemResource],
   });
   return documentBodyLimits(document);

@@ -45,8 +45,10 @@ describe('OpenAPI document', () => {
     );
 
     expect(operations.map(({ route, operationId }) => `${route} ${operationId}`).sort()).toEqual([
+      'DELETE /v1/oauth-clients/{id} revokeOAuthClient',
       'GET /v1/api-keys listApiKeys',
       'GET /v1/api-keys/{id} getApiKey',
+      'GET /v1/oauth-clients listOAuthClients',
       'GET /v1/orders listOrders',
       'GET /v1/orders/{id} getOrder',
       'GET /v1/orders/{id}/events watchOrder',
@@ -60,6 +62,7 @@ describe('OpenAPI document', () => {
       'POST /v1/api-keys createApiKey',
       'POST /v1/api-keys/{id}:revoke revokeApiKey',
       'POST /v1/auth/token createAccessToken',
+      'POST /v1/oauth-clients createOAuthClient',
       'POST /v1/orders placeOrder',
       'POST /v1/orders/{id}:cancel cancelOrder',
       'POST /v1/orders/{id}:transition transitionOrder',
@@ -85,7 +88,15 @@ describe('OpenAPI document', () => {
         .filter((operation) => operation.security?.some((requirement) => scheme in requirement))
         .map((operation) => operation.operationId)
         .sort();
-    const keyManagement = ['createApiKey', 'getApiKey', 'listApiKeys', 'revokeApiKey'];
+    const keyManagement = [
+      'createApiKey',
+      'getApiKey',
+      'listApiKeys',
+      'revokeApiKey',
+      'createOAuthClient',
+      'listOAuthClients',
+      'revokeOAuthClient',
+    ];
 
     expect(accepting('bearer')).toEqual(
       [

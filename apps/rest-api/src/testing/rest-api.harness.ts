@@ -3,7 +3,7 @@ import { loadPackageDefinition } from '@triad/contracts';
 import { ORDERS_SERVICE_NAME, TRIAD_ORDERS_V1_PACKAGE_NAME } from '@triad/contracts/orders/v1';
 import { TRIAD_USERS_V1_PACKAGE_NAME, USERS_SERVICE_NAME } from '@triad/contracts/users/v1';
 import { createLogger, type RunningService } from '@triad/platform';
-import { serviceSettingNames, type ServiceName } from '@triad/platform/system';
+import { serviceSettingNames, SYSTEM, type ServiceName } from '@triad/platform/system';
 import { createTestDatabase, startFaultProxy, type FaultProxy } from '@triad/testing';
 import { inject } from 'vitest';
 import { REST_API_DATABASE, type RestApiDatabase } from '../db/database.js';
@@ -151,9 +151,10 @@ async function startInstance(
   };
 }
 
-/** The name of every RPC of `upstream`'s service as the .proto spells it, for `FaultProxy.fail`. */
+/** The name of every RPC of `upstream`'s services as the .proto spells it, for `FaultProxy.fail`. */
 export function rpcNames(upstream: Upstream): string[] {
-  return Object.keys(loadPackageDefinition()[UPSTREAMS[upstream].fullName] ?? {});
+  const { package: protoPackage, services } = SYSTEM[UPSTREAMS[upstream].service].grpc;
+  return services.flatMap((service: string) => Object.keys(loadPackageDefinition()[`${protoPackage}.${service}`] ?? {}));
 }
 
 /** A proxy in front of each service that was started, and one that is down for each that was not. */

@@ -26,7 +26,12 @@ export interface ContractFixtures {
   /** The id of the event that carries the cancelled order's final status. */
   cancelledEventId: string;
   apiKeys: Record<ApiKeyFixture, { id: string; secret: string }>;
+  /** The client_id of an OAuth client of Alice's to revoke; Bob holds as many clients as a user may. */
+  oauthClients: { spare: string };
 }
+
+/** As many OAuth clients as one user may hold (users-service's limit). */
+const MAX_LIVE_OAUTH_CLIENTS = 10;
 
 /** The steps that take each order from pending to the status its exchanges need. */
 const STEPS_TO: Record<OrderFixture, string[]> = {
@@ -37,7 +42,7 @@ const STEPS_TO: Record<OrderFixture, string[]> = {
   cancelled: ['cancelled'],
 };
 
-/** Adds products to the catalog, then places and moves orders and creates keys through the API. */
+/** Adds products to the catalog, then places and moves orders and creates keys and OAuth clients through the API. */
 export async function seedContractFixtures(api: TestRestApi): Promise<ContractFixtures> {
   const { admin, alice, bob } = api.services.accounts;
   const stocked = (sku: string, stockOnHand: number) => api.services.addProduct({ sku, name: sku, amountMinor: 1299, stockOnHand });
@@ -71,6 +76,14 @@ export async function seedContractFixtures(api: TestRestApi): Promise<ContractFi
   const revoked = await api.call('POST', `/v1/api-keys/${apiKeys.revoked.id}:revoke`, { token: alice.token });
   if (revoked.status !== 200) throw new Error(`revoking an API key failed with ${revoked.status}`);
 
+  const registerClient = async (token: string, name: string) => {
+    const client = await api.call<{ client_id: string }>('POST', '/v1/oauth-clients', { token, body: { name, scopes: ['orders:read'] } });
+    if (client.status !== 201) throw new Error(`registering the ${name} OAuth client failed with ${client.status}`);
+    return client.body.client_id;
+  };
+  const oauthClients = { spare: await registerClient(alice.token, 'spare') };
+  for (let index = 0; index < MAX_LIVE_OAUTH_CLIENTS; index += 1) await registerClient(bob.token, `bob ${index}`);
+
   return {
     admin,
     alice,
@@ -80,5 +93,6 @@ export async function seedContractFixtures(api: TestRestApi): Promise<ContractFi
     orders,
     cancelledEventId,
     apiKeys,
+    oauthClients,
   };
 }

@@ -39,6 +39,7 @@ type RequestOptions = Omit<ContractRequest, 'method' | 'path'>;
 export const get = (path: string, options: RequestOptions = {}): ContractRequest => ({ method: 'GET', path, ...options });
 export const post = (path: string, options: RequestOptions = {}): ContractRequest => ({ method: 'POST', path, ...options });
 export const patch = (path: string, options: RequestOptions = {}): ContractRequest => ({ method: 'PATCH', path, ...options });
+export const remove = (path: string, options: RequestOptions = {}): ContractRequest => ({ method: 'DELETE', path, ...options });
 
 /** An id that no resource has. */
 export const UNKNOWN_ID = '01936f6e-7c1a-7b3e-9a51-2f0c8d4e6a10';
