@@ -44,6 +44,8 @@ export function loadGatewayConfig(source: Record<string, string | undefined> = p
       ...subgraphUrlSettings,
       // Subscriptions watch orders over gRPC (WatchOrder); queries reach orders-service through its subgraph.
       ORDERS_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('orders-service')),
+      // The web app's sessions live in users-service (SessionsService): sign-in, and each request's token.
+      USERS_SERVICE_ADDR: env.grpcAddress(defaultGrpcAddress('users-service')),
       ...grpcClientConfig,
       // A subgraph that stops answering fails its part of a query after this long instead of holding it open.
       SUBGRAPH_TIMEOUT_MS: env.duration(10_000),

@@ -1,3 +1,4 @@
+import fastifyCookie from '@fastify/cookie';
 import { addTraceResponseHeader, connectValkey, createLogger, startService, trustProxies, type RunningService } from '@triad/platform';
 import { AppModule } from './app.module.js';
 import type { GatewayConfig } from './gateway.config.js';
@@ -33,6 +34,8 @@ export async function startGateway(
     beforeListen: async (app) => {
       // First, so that every answer carries the request's trace, the web app's pages and refusals too.
       addTraceResponseHeader(app.getHttpAdapter().getInstance());
+      // Reads and sets the web app's session cookie (src/sessions).
+      await app.register(fastifyCookie);
       app.useSecurityHeaders(GATEWAY_SECURITY_HEADERS);
       // Requests HTTP itself refuses are answered in GraphQL's error format: those Fastify has parsed by this
       // filter, those Node refused before by the platform adapter's default.

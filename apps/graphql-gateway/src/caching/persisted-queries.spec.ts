@@ -111,9 +111,20 @@ describe('automatic persisted queries', () => {
 
     expect(anonymous.body).toEqual({ data: { me: null, product: { name: 'Desk lamp' } } });
     expect(anonymous.headers.get('cache-control')).toBe('public, max-age=60');
-    expect(anonymous.headers.get('vary')).toBe('Authorization');
+    expect(anonymous.headers.get('vary')).toBe('Authorization, Cookie');
     expect(signedIn.body).toEqual({ data: { me: { name: 'Alice Customer' }, product: { name: 'Desk lamp' } } });
     expect(signedIn.headers.get('cache-control')).toBe('no-store');
+
+    // Signed in by the web app's session cookie instead: just as private.
+    const signIn = await fetch(`${gateway.httpUrl}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+    });
+    const cookie = (signIn.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const bySession = await get({ operationName: 'Me', extensions: persisted(query) }, { cookie });
+    expect(bySession.body).toEqual({ data: { me: { name: 'Alice Customer' }, product: { name: 'Desk lamp' } } });
+    expect(bySession.headers.get('cache-control')).toBe('no-store');
   });
 
   it('never lets a cache keep an error', async () => {

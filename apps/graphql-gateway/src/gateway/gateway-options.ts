@@ -4,9 +4,10 @@ import { ApolloGatewayDriver, type ApolloGatewayDriverConfig } from '@nestjs/apo
 import {
   graphqlMetricsPlugin,
   SERVICE_GRANTS,
+  SERVICE_SCOPES,
   serviceAudience,
-  ServiceCredentials,
   StartupError,
+  type ServiceCredentials,
   type AccessTokens,
   type Valkey,
 } from '@triad/platform';
@@ -16,6 +17,7 @@ import { publicCachePlugin } from '../caching/public-cache.plugin.js';
 import { operationLimits, subgraphUrls, type GatewayConfig } from '../gateway.config.js';
 import { operationLimitsPlugin } from '../protection/operation-limits.plugin.js';
 import { operationResolutionPlugin } from '../protection/operation-resolution.plugin.js';
+import type { BrowserSessions } from '../sessions/browser-sessions.service.js';
 import { subscriptionsOverHttpPlugin } from '../subscriptions/subscriptions-over-http.plugin.js';
 import { gatewayContextFactory } from './gateway-context.js';
 import { gatewayErrorFormatter } from './gateway-error-formatter.js';
@@ -35,6 +37,10 @@ export interface GatewayOptionsDependencies {
   valkey: Valkey | undefined;
   /** Told the schema once Apollo has loaded it. */
   schema: ApolloServerPlugin;
+  /** The gateway's own identity at users-service. */
+  credentials: ServiceCredentials;
+  /** The web app's sessions, behind each request that carries the session cookie. */
+  sessions: BrowserSessions;
 }
 
 /**
@@ -51,6 +57,8 @@ export function gatewayOptions({
   tokens,
   valkey,
   schema,
+  credentials,
+  sessions,
 }: GatewayOptionsDependencies): ApolloGatewayDriverConfig {
   const urls = subgraphUrls(config);
   const missing = supergraph.subgraphNames.filter((name) => name !== GATEWAY_SUBGRAPH && !urls.has(name));
@@ -61,17 +69,15 @@ export function gatewayOptions({
     );
   }
   const apolloLogger = logger.child({ component: 'apollo' });
-  // The gateway proves to users-service that the client address it forwards is its client's (sign-in limits).
-  const credentials = new ServiceCredentials({
-    clientId: 'graphql-gateway',
-    clientSecret: config.SERVICE_CLIENT_SECRET,
-    authServerUrl: config.AUTH_SERVER_URL,
-  });
+  // With each subgraph call the gateway proves that the client address it forwards is its client's (sign-in
+  // limits), with a token for that scope alone: the others SERVICE_GRANTS gives it serve its own gRPC calls.
   const identities = new Map(
-    Object.entries(SERVICE_GRANTS['graphql-gateway']).map(([service, scopes]) => [
-      service.replace(/-service$/, ''),
-      { credentials, audience: serviceAudience(service), scopes },
-    ]),
+    Object.entries(SERVICE_GRANTS['graphql-gateway'])
+      .filter(([, scopes]) => (scopes as readonly string[]).includes(SERVICE_SCOPES.forwardClient))
+      .map(([service]) => [
+        service.replace(/-service$/, ''),
+        { credentials, audience: serviceAudience(service), scopes: [SERVICE_SCOPES.forwardClient] },
+      ]),
   );
   return {
     driver: ApolloGatewayDriver,
@@ -80,7 +86,7 @@ export function gatewayOptions({
       // Apollo's own landing page loads GraphiQL from a CDN; the offline Altair IDE replaces it.
       graphiql: false,
       introspection: config.GRAPHQL_INTROSPECTION,
-      context: gatewayContextFactory(tokens),
+      context: gatewayContextFactory(tokens, sessions),
       persistedQueries: { cache: persistedQueryStore(valkey, apolloLogger) },
       plugins: [
         graphqlMetricsPlugin(),

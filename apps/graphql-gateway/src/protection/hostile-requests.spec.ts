@@ -82,7 +82,7 @@ describe('hostile requests', () => {
           body: refusal(
             'BAD_REQUEST',
             'REQUEST.UNSUPPORTED_MEDIA_TYPE',
-            'Send GraphQL requests as application/json, or as a GET with the operation in the URL.',
+            'Send the body as application/json (a GraphQL query may also be a GET with the operation in the URL).',
           ),
         });
       }

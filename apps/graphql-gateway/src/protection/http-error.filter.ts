@@ -42,7 +42,10 @@ export class HttpErrorFilter extends BaseExceptionFilter {
         ];
       case HttpStatus.UNSUPPORTED_MEDIA_TYPE:
         // Fastify's own message names the type it got, which can be 16 KiB long.
-        return [requestErrorCode(415), 'Send GraphQL requests as application/json, or as a GET with the operation in the URL.'];
+        return [
+          requestErrorCode(415),
+          'Send the body as application/json (a GraphQL query may also be a GET with the operation in the URL).',
+        ];
       case HttpStatus.NOT_FOUND:
         return [requestErrorCode(404), `No route matches ${request.method} ${quotePath(request.url)}: send GraphQL requests to /graphql.`];
       default:

@@ -1,8 +1,15 @@
 import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import { concatMap } from 'rxjs';
 import type { GatewayContext } from '../gateway/gateway-context.js';
 import { toAsyncIterator } from './observable-iterator.js';
 import type { OrderStatusChange, OrderWatchService } from './order-watch.service.js';
 import { gatewayData, gatewayDataField, selectionQuery, type GatewayResult } from './supergraph-selection.js';
+
+/** One event of a subscription, with the context its `order` is fetched in. */
+interface SubscriptionEvent {
+  change: OrderStatusChange;
+  context: GatewayContext;
+}
 
 /** Runs a query through the gateway's own executor, on behalf of the subscriber in `context`. */
 export type RunQuery = (query: string, variables: Record<string, unknown>, context: GatewayContext) => Promise<GatewayResult>;
@@ -22,9 +29,18 @@ export class OrderStatusResolver {
     private readonly runQuery: RunQuery,
   ) {}
 
-  /** The event stream of a subscription's root field. */
+  /**
+   * The event stream of a subscription's root field. A subscriber by session is renewed at each event, whose
+   * `order` is then fetched with a fresh token; a session that has ended fails the subscription there.
+   */
   readonly subscribe: GraphQLFieldResolver<unknown, GatewayContext> = (_root, args, context) =>
-    toAsyncIterator(this.watches.watch(String(args['orderId']), context));
+    toAsyncIterator(
+      this.watches
+        .watch(String(args['orderId']), context)
+        .pipe(
+          concatMap(async (change): Promise<SubscriptionEvent> => ({ change, context: context.renew ? await context.renew() : context })),
+        ),
+    );
 
   /** Every other field of a subscription's result, event by event. */
   readonly resolve: GraphQLFieldResolver<unknown, GatewayContext> = (source, args, context, info) => {
@@ -32,15 +48,15 @@ export class OrderStatusResolver {
       case 'Subscription':
         return source;
       case 'OrderStatusEvent':
-        return this.eventField(source as OrderStatusChange, context, info);
+        return this.eventField(source as SubscriptionEvent, info);
       default:
         return gatewayDataField(source, args, context, info);
     }
   };
 
-  private async eventField(event: OrderStatusChange, context: GatewayContext, info: GraphQLResolveInfo): Promise<unknown> {
-    if (info.fieldName !== 'order') return event[info.fieldName as keyof OrderStatusChange];
-    const { query, variables } = selectionQuery(info, 'order', event.orderId);
+  private async eventField({ change, context }: SubscriptionEvent, info: GraphQLResolveInfo): Promise<unknown> {
+    if (info.fieldName !== 'order') return change[info.fieldName as keyof OrderStatusChange];
+    const { query, variables } = selectionQuery(info, 'order', change.orderId);
     return gatewayData(await this.runQuery(query, variables, context), 'order');
   }
 }

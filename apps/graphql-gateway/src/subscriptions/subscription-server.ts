@@ -23,10 +23,12 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { GATEWAY_CONFIG, operationLimits, type GatewayConfig } from '../gateway.config.js';
-import { gatewayContext } from '../gateway/gateway-context.js';
+import { gatewayContext, type GatewayContext } from '../gateway/gateway-context.js';
 import { GRAPHQL_PATH } from '../gateway/gateway-options.js';
 import { SupergraphSchemaPlugin } from '../gateway/supergraph-schema.plugin.js';
 import { limitViolation } from '../protection/operation-limits.js';
+import { BrowserSessions } from '../sessions/browser-sessions.service.js';
+import { sessionAuthorization } from '../sessions/session-cookie.js';
 import { OrderStatusResolver, type RunQuery } from './order-status.resolver.js';
 import { OrderWatchService } from './order-watch.service.js';
 
@@ -36,7 +38,8 @@ type SocketContext = Context<Record<string, unknown>, { socket: WebSocket; reque
  * Subscriptions over WebSocket on the GraphQL path, in the graphql-transport-ws protocol (the graphql-ws
  * library). Apollo Gateway executes no subscriptions, so they run here, on the gateway's own schema: each
  * operation is validated and held to the same limits as over HTTP, its token is checked, and graphql-js
- * executes it with {@link OrderStatusResolver}. Errors leave through the platform's formatter, as over HTTP.
+ * executes it with {@link OrderStatusResolver}. The subscriber is the bearer token sent with the connection or,
+ * for the web app, the session of the cookie sent with the upgrade. Errors leave through the platform's formatter, as over HTTP.
  *
  * It is also an Apollo plugin, to close its sockets when Apollo drains the HTTP server on shutdown: that drain
  * waits for every connection, WebSockets included, so they must close alongside it, not after.
@@ -54,6 +57,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
     private readonly schema: SupergraphSchemaPlugin,
     private readonly watches: OrderWatchService,
     private readonly tokens: AccessTokens,
+    private readonly sessions: BrowserSessions,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -169,7 +173,7 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
 
     const requestId = this.requestIdOf(context);
     try {
-      const contextValue = await gatewayContext(this.tokens, requestId, authorizationOf(context));
+      const contextValue = await this.subscriberContext(context, requestId);
       this.logger.info({ requestId, subscription: id, operationName: operation.name?.value }, 'subscription started');
       const { subscribe, resolve } = this.resolver;
       return {
@@ -185,6 +189,19 @@ export class SubscriptionServer implements OnApplicationBootstrap, ApolloServerP
       if (error instanceof DomainError) return [toGraphQLError(error)];
       throw error;
     }
+  }
+
+  /**
+   * Who subscribes: the bearer token sent with the connection, else the web app's session of the cookie sent with
+   * the upgrade, which is resumed again for each event (`GatewayContext.renew`).
+   */
+  private async subscriberContext(context: SocketContext, requestId: string): Promise<GatewayContext> {
+    const bearer = authorizationOf(context);
+    if (bearer !== undefined) return gatewayContext(this.tokens, requestId, bearer);
+    const { headers } = context.extra.request;
+    const ofSession = async () => gatewayContext(this.tokens, requestId, await sessionAuthorization(this.sessions, headers));
+    const subscriber = await ofSession();
+    return subscriber.caller ? { ...subscriber, renew: ofSession } : subscriber;
   }
 
   /** One request id per connection, as per HTTP request: the client's `x-request-id` on the upgrade, or a new one. */

@@ -12,15 +12,18 @@ export interface SubscriptionsDependencies {
   tokens: AccessTokens;
   /** The plugin that holds the schema Apollo loaded, the one subscriptions run on. */
   schema: SupergraphSchemaPlugin;
+  /** The module of the web app's sessions, whose cookie also opens a subscription. */
+  sessions: DynamicModule;
 }
 
 /** GraphQL subscriptions over WebSocket, fed by orders-service's WatchOrder stream. */
 @Module({})
 export class SubscriptionsModule {
-  static register({ config, logger, tokens, schema }: SubscriptionsDependencies): DynamicModule {
+  static register({ config, logger, tokens, schema, sessions }: SubscriptionsDependencies): DynamicModule {
     return {
       module: SubscriptionsModule,
       imports: [
+        sessions,
         GrpcClientModule.register('orders-service', {
           caller: 'graphql-gateway',
           address: config.ORDERS_SERVICE_ADDR,

@@ -15,6 +15,7 @@ const NOTHING_LISTENS = '127.0.0.1:1';
 const UNREACHABLE = {
   AUTH_SERVER_URL: `http://${NOTHING_LISTENS}`,
   ORDERS_SERVICE_ADDR: NOTHING_LISTENS,
+  USERS_SERVICE_ADDR: NOTHING_LISTENS,
   ...Object.fromEntries(subgraphProcesses().map(({ process }) => [subgraphUrlSetting(process), `http://${NOTHING_LISTENS}/graphql`])),
 };
 

@@ -122,6 +122,7 @@ function gatewayEnv(processes: RunningServices<GraphService>): Record<string, st
     SERVICE_CLIENT_SECRET: processes.clientSecrets['graphql-gateway'],
     ...Object.fromEntries(started.map(([name, { http }]) => [subgraphUrlSetting(name), `${http}/graphql`])),
     ...(processes.addresses['orders-service'] ? { ORDERS_SERVICE_ADDR: processes.addresses['orders-service'].grpc } : {}),
+    ...(processes.addresses['users-service'] ? { USERS_SERVICE_ADDR: processes.addresses['users-service'].grpc } : {}),
   };
 }
 

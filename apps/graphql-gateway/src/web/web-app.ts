@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { SESSION_PATH } from '../sessions/session.http-controller.js';
 
 /**
  * Where `nx run web:build` writes the web app. This file sits two levels below apps/graphql-gateway both as
@@ -18,7 +19,7 @@ export const NOT_BUILT_NOTE =
   'This is the Triad GraphQL gateway; its web app is not built here (run npx nx run web:build, then restart it). The API is at /graphql.';
 
 /** Paths the gateway answers itself; everything else that asks for a page gets the web app. */
-const SERVER_PATHS = ['/graphql', '/altair', ...INFRASTRUCTURE_PATHS];
+const SERVER_PATHS = ['/graphql', '/altair', SESSION_PATH, ...INFRASTRUCTURE_PATHS];
 
 /**
  * Serves the web app (apps/web) beside the API, on the same origin as /graphql: its hashed assets cached for
