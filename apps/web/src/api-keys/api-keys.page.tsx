@@ -3,8 +3,10 @@ import { Link, useLocation } from 'react-router';
 import { useMutation, useQuery } from 'urql';
 import type { ApiKeyFieldsFragment } from '../generated/graphql';
 import { formatDateTime } from '../orders/order-status';
+import { CopyButton } from '../ui/copy-button';
 import { EmptyMessage, ErrorMessage, Loading } from '../ui/status-message';
 import { CreateApiKeyMutation, MyApiKeysQuery, RevokeApiKeyMutation } from './api-keys.documents';
+import { OAuthClientsSection } from './oauth-clients-section';
 
 // Without keys in the list, the result names no ApiKey, so urql's document cache would not know that
 // creating one changes it: say so here, and every mutation that returns an ApiKey refreshes the list.
@@ -40,13 +42,16 @@ export function ApiKeysPage() {
   }
 
   return (
-    <section aria-labelledby="api-keys-heading">
-      <h1 id="api-keys-heading">API keys</h1>
-      <p className="muted">
-        A script or server sends a key as the <code>X-API-Key</code> header to call the REST API as you.
-      </p>
-      {content}
-    </section>
+    <>
+      <section aria-labelledby="api-keys-heading">
+        <h1 id="api-keys-heading">API keys</h1>
+        <p className="muted">
+          A script or server sends a key as the <code>X-API-Key</code> header to call the REST API as you.
+        </p>
+        {content}
+      </section>
+      {data?.me && <OAuthClientsSection />}
+    </>
   );
 }
 
@@ -87,17 +92,6 @@ function CreateApiKeyForm() {
 
 function NewSecret({ name, secret, onDismiss }: { name: string; secret: string; onDismiss(): void }) {
   const headingId = useId();
-  const [copyNote, setCopyNote] = useState<string | null>(null);
-
-  async function copy() {
-    try {
-      if (!navigator.clipboard) throw new Error('no clipboard');
-      await navigator.clipboard.writeText(secret);
-      setCopyNote('Copied to the clipboard.');
-    } catch {
-      setCopyNote('Could not copy automatically: select the secret and copy it yourself.');
-    }
-  }
 
   return (
     <div className="status status--secret" role="region" aria-labelledby={headingId}>
@@ -110,11 +104,8 @@ function NewSecret({ name, secret, onDismiss }: { name: string; secret: string; 
         <code className="secret" data-testid="api-key-secret">
           {secret}
         </code>
-        <button type="button" onClick={() => void copy()}>
-          Copy
-        </button>
+        <CopyButton value={secret} />
       </p>
-      {copyNote && <p role="status">{copyNote}</p>}
       <button type="button" className="link-button" onClick={onDismiss}>
         I have copied it, hide the secret
       </button>

@@ -1,22 +1,23 @@
 import { screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import { saveSession } from '../session/session-store';
-import { fakeGateway, gatewayDown, renderPage, type FakeAnswer } from '../testing/render-page';
+import type { Session } from '../session/session-api';
+import { ALICE, fakeGateway, gatewayDown, renderPage, type FakeAnswer } from '../testing/render-page';
 import { saveCart } from './cart-store';
 import { CartPage } from './cart.page';
 
 const pen = { productId: 'pen', name: 'Pen', unitPrice: { amountMinor: 250, currencyCode: 'USD' }, quantity: 2 };
 const pad = { productId: 'pad', name: 'Pad', unitPrice: { amountMinor: 1000, currencyCode: 'USD' }, quantity: 1 };
 
-function signedIn() {
-  const expiresAt = new Date(Date.now() + 60_000).toISOString();
-  saveSession({ accessToken: 'token', expiresAt, user: { id: 'u1', name: 'Alice', role: 'CUSTOMER' } });
-}
-
-function renderCart(answers: FakeAnswer[]) {
+function renderCart(answers: FakeAnswer[], session: Session | null = null) {
   const gateway = fakeGateway(() => answers.shift() ?? 'pending');
-  renderPage(gateway.client, { path: '/cart', route: '/cart', page: <CartPage />, routes: { '/orders/:orderId': <p>Order page</p> } });
+  renderPage(gateway.client, {
+    path: '/cart',
+    route: '/cart',
+    page: <CartPage />,
+    routes: { '/orders/:orderId': <p>Order page</p> },
+    session,
+  });
   return gateway;
 }
 
@@ -49,11 +50,10 @@ describe('CartPage', () => {
   });
 
   it('retries a failed checkout with the same idempotency key, then opens the order', async () => {
-    signedIn();
     saveCart({ lines: [pen], checkoutKey: null });
-    const gateway = renderCart([gatewayDown(), { data: { placeOrder: { id: 'order-1', status: 'PENDING' } } }]);
+    const gateway = renderCart([gatewayDown(), { data: { placeOrder: { id: 'order-1', status: 'PENDING' } } }], ALICE);
 
-    await userEvent.click(screen.getByRole('button', { name: 'Place order' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Place order' }));
     expect((await screen.findByRole('alert')).textContent).toContain('not reachable');
     await userEvent.click(screen.getByRole('button', { name: 'Try placing the order again' }));
 
@@ -66,11 +66,10 @@ describe('CartPage', () => {
   });
 
   it('uses a new idempotency key once the cart changes after a failure, since it is a different order', async () => {
-    signedIn();
     saveCart({ lines: [pen, pad], checkoutKey: null });
-    const gateway = renderCart([gatewayDown(), gatewayDown()]);
+    const gateway = renderCart([gatewayDown(), gatewayDown()], ALICE);
 
-    await userEvent.click(screen.getByRole('button', { name: 'Place order' }));
+    await userEvent.click(await screen.findByRole('button', { name: 'Place order' }));
     await screen.findByRole('alert');
     await userEvent.click(screen.getByRole('button', { name: 'Remove Pad from cart' }));
     await userEvent.click(screen.getByRole('button', { name: /placing the order again|Place order/ }));

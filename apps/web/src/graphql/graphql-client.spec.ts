@@ -12,7 +12,7 @@ function gatewayAnswering(traceparent?: string) {
 
 async function traceIdsSeenBy(query: string): Promise<{ data: unknown; seen: string[] }> {
   const seen: string[] = [];
-  const client = createGraphqlClient(null, { onTraceId: (traceId) => seen.push(traceId) });
+  const client = createGraphqlClient({ onTraceId: (traceId) => seen.push(traceId) });
   const { data } = await client.query(query, {}).toPromise();
   return { data, seen };
 }
@@ -30,5 +30,22 @@ describe('createGraphqlClient', () => {
   it('tells nothing when a response has no valid traceparent', async () => {
     gatewayAnswering('garbage');
     expect(await traceIdsSeenBy('{ __typename }')).toEqual({ data: { __typename: 'Query' }, seen: [] });
+  });
+
+  it('sends no credential of its own, only the same-origin cookie, and tells of a session the gateway ended', async () => {
+    const sent: RequestInit[] = [];
+    vi.stubGlobal('fetch', (_input: unknown, init: RequestInit) => {
+      sent.push(init);
+      const body = { errors: [{ message: 'The session has ended', extensions: { code: 'UNAUTHENTICATED' } }] };
+      return Promise.resolve(new Response(JSON.stringify(body), { status: 401, headers: { 'content-type': 'application/json' } }));
+    });
+    let ended = 0;
+    const client = createGraphqlClient({ onUnauthenticated: () => (ended += 1) });
+    const { error } = await client.query('{ __typename }', {}).toPromise();
+
+    expect(error?.graphQLErrors[0]?.extensions['code']).toBe('UNAUTHENTICATED');
+    expect(ended).toBe(1);
+    expect(sent[0]?.credentials).toBe('same-origin');
+    expect(new Headers(sent[0]?.headers).has('authorization')).toBe(false);
   });
 });

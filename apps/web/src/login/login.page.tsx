@@ -1,7 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useLocation, useNavigate } from 'react-router';
-import { useMutation } from 'urql';
-import { LoginMutation } from '../session/session.documents';
+import { SessionError } from '../session/session-api';
 import { useSession } from '../session/session-context';
 import { ErrorMessage } from '../ui/status-message';
 import { DEMO_USERS } from './demo-users';
@@ -11,16 +10,23 @@ export function LoginPage() {
   const { session, logIn, logOut } = useSession();
   const navigate = useNavigate();
   const from = (useLocation().state as { from?: string } | null)?.from ?? '/';
-  const [result, login] = useMutation(LoginMutation);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
 
   async function logInAs(credentials: { email: string; password: string }) {
-    const response = await login(credentials);
-    if (response.data) {
-      logIn(response.data.login);
-      await navigate(from, { replace: true });
+    setPending(true);
+    setError(null);
+    try {
+      await logIn(credentials.email, credentials.password);
+    } catch (failed) {
+      setError(failed instanceof SessionError ? failed : new SessionError('Could not log in: try again.'));
+      return;
+    } finally {
+      setPending(false);
     }
+    await navigate(from, { replace: true });
   }
 
   function submit(event: FormEvent) {
@@ -34,18 +40,18 @@ export function LoginPage() {
       {session && (
         <p>
           You are logged in as {session.user.name}.{' '}
-          <button type="button" className="link-button" onClick={logOut}>
+          <button type="button" className="link-button" onClick={() => void logOut().catch(setError)}>
             Log out
           </button>
         </p>
       )}
-      {result.error && <ErrorMessage error={result.error} />}
+      {error && <ErrorMessage error={error} />}
 
       <h2>Demo users</h2>
       <ul className="demo-users">
         {DEMO_USERS.map((user) => (
           <li key={user.email}>
-            <button type="button" disabled={result.fetching} onClick={() => void logInAs(user)}>
+            <button type="button" disabled={pending} onClick={() => void logInAs(user)}>
               Log in as {user.name} ({user.email})
             </button>
           </li>
@@ -72,8 +78,8 @@ export function LoginPage() {
           value={password}
           onChange={(event) => setPassword(event.target.value)}
         />
-        <button type="submit" disabled={result.fetching}>
-          {result.fetching ? 'Logging in…' : 'Log in'}
+        <button type="submit" disabled={pending}>
+          {pending ? 'Logging in…' : 'Log in'}
         </button>
       </form>
     </section>

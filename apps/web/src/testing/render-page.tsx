@@ -5,7 +5,26 @@ import { CombinedError, type Client, type OperationResult } from '@urql/core';
 import { Provider } from 'urql';
 import { concat, fromValue, never, type Source } from 'wonka';
 import { CartProvider } from '../cart/cart-context';
+import type { Session, SessionApi } from '../session/session-api';
 import { SessionProvider } from '../session/session-context';
+
+/** A signed-in customer, for pages that need one. */
+export const ALICE: Session = {
+  user: { id: 'u1', email: 'alice@triad.dev', name: 'Alice', role: 'customer' },
+  expiresAt: '2099-01-01T00:00:00Z',
+};
+
+/** A stand-in for the gateway's /session that starts with `session` and signs in as anyone with any password. */
+export function fakeSessions(session: Session | null = null): SessionApi {
+  let current = session;
+  return {
+    current: async () => current,
+    signIn: async (email) => (current = { ...ALICE, user: { ...ALICE.user, email } }),
+    signOut: async () => {
+      current = null;
+    },
+  };
+}
 
 /** What the fake gateway answers to one operation: data, an error, or a source the test pushes into. */
 export type FakeAnswer = { data: unknown } | { error: CombinedError } | { source: Source<Partial<OperationResult>> } | 'pending';
@@ -48,10 +67,16 @@ export const gatewayDown = () => ({ error: new CombinedError({ networkError: new
 /** Renders the app's providers around `page` at `path`, with `routes` mapping further paths to what to show. */
 export function renderPage(
   client: Client,
-  { path, route, page, routes = {} }: { path: string; route: string; page: ReactNode; routes?: Record<string, ReactNode> },
+  {
+    path,
+    route,
+    page,
+    routes = {},
+    session = null,
+  }: { path: string; route: string; page: ReactNode; routes?: Record<string, ReactNode>; session?: Session | null },
 ) {
   return render(
-    <SessionProvider>
+    <SessionProvider api={fakeSessions(session)}>
       <Provider value={client}>
         <CartProvider>
           <MemoryRouter initialEntries={[path]}>

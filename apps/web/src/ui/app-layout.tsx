@@ -1,10 +1,14 @@
+import { useState } from 'react';
 import { NavLink, Outlet } from 'react-router';
 import { useCart } from '../cart/cart-context';
 import { useSession } from '../session/session-context';
 import { TraceFooter } from '../tracing/trace-footer';
+import { ErrorMessage } from './status-message';
 
 export function AppLayout() {
-  const { session, logOut } = useSession();
+  const { session, problem, logOut } = useSession();
+  // A sign-out the gateway could not take leaves the session live, and says so.
+  const [signOutError, setSignOutError] = useState<Error | null>(null);
   const itemCount = useCart().lines.reduce((count, line) => count + line.quantity, 0);
 
   return (
@@ -28,7 +32,11 @@ export function AppLayout() {
           {session ? (
             <>
               <span>Signed in as {session.user.name}</span>
-              <button type="button" className="link-button" onClick={logOut}>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => void logOut().then(() => setSignOutError(null), setSignOutError)}
+              >
                 Log out
               </button>
             </>
@@ -38,6 +46,8 @@ export function AppLayout() {
         </div>
       </header>
       <main id="main">
+        {problem && <ErrorMessage error={problem} />}
+        {signOutError && <ErrorMessage error={signOutError} />}
         <Outlet />
       </main>
       <TraceFooter />

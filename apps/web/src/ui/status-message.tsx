@@ -1,4 +1,4 @@
-import type { CombinedError } from '@urql/core';
+import { CombinedError } from '@urql/core';
 import type { ReactNode } from 'react';
 import { describeError } from '../graphql/describe-error';
 
@@ -12,10 +12,10 @@ export function Loading({ children }: { children: ReactNode }) {
 }
 
 /** A request failed: says what happened and what to do, announced at once. */
-export function ErrorMessage({ error, children }: { error: CombinedError; children?: ReactNode }) {
+export function ErrorMessage({ error, children }: { error: CombinedError | Error; children?: ReactNode }) {
   return (
     <div role="alert" className="status status--error">
-      <p>{describeError(error)}</p>
+      <p>{error instanceof CombinedError ? describeError(error) : error.message}</p>
       {children}
     </div>
   );
