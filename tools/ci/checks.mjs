@@ -37,7 +37,7 @@ export async function request(url, init = {}) {
   } catch {
     // Not JSON: keep the text for the failure message.
   }
-  return { status: response.status, body };
+  return { status: response.status, body, headers: response.headers };
 }
 
 /** The running containers of a service of compose project `project`, by name: `{ id, name }`. */

@@ -1,6 +1,7 @@
 // The requests of the compose smoke test (tools/ci/compose-smoke.sh), sent from the host to the published
 // ports of a running stack: a demo user signs in through the REST API and through the GraphQL gateway, a
-// token from one edge is accepted by the other, an order placed through the gateway (users, catalog and orders
+// token from one edge is accepted by the other, the web app's session cookie works at the gateway until
+// sign-out, an order placed through the gateway (users, catalog and orders
 // on PostgreSQL) reads back over REST, and users-service's authorization server answers at the REST edge.
 // Prints one line per check; exits 1 if any check fails.
 //
@@ -99,6 +100,34 @@ await check(`the REST token works at the gateway: query { me { email } } -> ${al
   });
   expect(status === 200 && !body.errors, `got ${status} ${shown(body)}`);
   expect(body.data?.me?.email === alice.email, `me.email is ${JSON.stringify(body.data?.me?.email)}, not ${alice.email}`);
+});
+
+await check(`the web app's session: POST ${gateway}/session -> HttpOnly cookie; me by cookie; DELETE ends it, copy refused`, async () => {
+  const signIn = await request(`${gateway}/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(alice),
+  });
+  expect(signIn.status === 200, `sign-in got ${signIn.status} ${shown(signIn.body)}`);
+  const setCookie = signIn.headers.getSetCookie()[0] ?? '';
+  expect(
+    /^triad_session=triad_ss_[\w-]{43};/.test(setCookie) && /HttpOnly/.test(setCookie) && /SameSite=Strict/.test(setCookie),
+    `Set-Cookie: ${setCookie}`,
+  );
+  expect(!JSON.stringify(signIn.body).includes('eyJ'), 'the sign-in answer holds a token');
+  const cookie = setCookie.split(';')[0];
+  const me = () =>
+    request(`${gateway}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: '{ me { email } }' }),
+    });
+  const before = await me();
+  expect(before.body.data?.me?.email === alice.email, `me by cookie: ${before.status} ${shown(before.body)}`);
+  const signOut = await request(`${gateway}/session`, { method: 'DELETE', headers: { cookie } });
+  expect(signOut.status === 204, `sign-out got ${signOut.status} ${shown(signOut.body)}`);
+  const after = await me();
+  expect(after.status === 401, `the signed-out cookie got ${after.status} ${shown(after.body)}`);
 });
 
 let orderId;

@@ -94,6 +94,12 @@ const VALID_REQUESTS: Record<
     headers: { 'idempotency-key': randomUUID() },
   }),
   createApiKey: () => ({ method: 'POST', path: '/v1/api-keys', body: { name: 'limits' }, token: customer }),
+  createOAuthClient: () => ({
+    method: 'POST',
+    path: '/v1/oauth-clients',
+    body: { name: 'limits', scopes: ['orders:read'] },
+    token: customer,
+  }),
 };
 
 function resolve(schema: Schema | undefined): Schema | undefined {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 /**
  * What must never appear in any log line of any process, whatever the level: the passwords the suite signs in
  * with, the client secrets each run gave the services, and anything shaped like an access token, an API key
- * secret or a password hash.
+ * secret, a user's OAuth client secret or a password hash.
  */
 const KNOWN_PASSWORDS = [
   'admin-password',
@@ -19,6 +19,8 @@ const KNOWN_PASSWORDS = [
 const SECRET_SHAPES: [string, RegExp][] = [
   ['an access token (JWT)', /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{16,}/],
   ['an API key secret', /triad_[0-9a-f]{8}_[\w-]{43}/],
+  ['an OAuth client secret', /triad_cs_[\w-]{43}/],
+  ['a browser session secret', /triad_ss_[\w-]{43}/],
   ['a password hash', /scrypt\$\d+\$\d+\$\d+\$/],
   ['a bearer credential', /Bearer\s+[\w-]{20,}/i],
 ];

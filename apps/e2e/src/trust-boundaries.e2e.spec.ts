@@ -235,6 +235,7 @@ describe('the check for secrets in logs', () => {
     expect(findSecrets(`{"msg":"grpc call","authorization":"${token}"}`)).toHaveLength(1);
     expect(findSecrets(`{"params":"alice@triad.dev,scrypt$32768$8$1$abc$def"}`)).toHaveLength(1);
     expect(findSecrets(`{"key":"triad_0123abcd_${'A'.repeat(43)}"}`)).toHaveLength(1);
+    expect(findSecrets(`{"cookie":"triad_session=triad_ss_${'A'.repeat(43)}"}`)).toHaveLength(1);
     expect(findSecrets('{"msg":"login","password":"alice-password"}')).toHaveLength(1);
     expect(findSecrets('{"msg":"grpc call","method":"UsersGrpcController.authenticate","outcome":"ok"}')).toEqual([]);
     expect(findSecrets('{"msg":"token refused","secret":"Zq3-random-client-secret"}', ['Zq3-random-client-secret'])).toHaveLength(1);

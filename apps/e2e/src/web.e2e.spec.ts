@@ -31,6 +31,21 @@ afterAll(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** Logs in as Alice with the login page's demo button. */
+async function signInAsAlice(): Promise<void> {
+  await page.goto(`${web}/login`);
+  await page.getByRole('button', { name: 'Log in as Alice (alice@triad.dev)' }).click();
+  await expect.poll(() => page.getByText('Signed in as Alice Customer').count(), { timeout: 10_000 }).toBe(1);
+  // The login page then returns to where the user came from; a click before that would be undone by it.
+  await page.waitForURL((url) => url.pathname !== '/login');
+}
+
+/** Alice signed in, whether a test before did it or not, so each test can run on its own. */
+async function signedInAsAlice(): Promise<void> {
+  await page.goto(`${web}/`);
+  if ((await page.getByText('Signed in as Alice Customer').count()) === 0) await signInAsAlice();
+}
+
 const screenshot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 describe.skipIf(!hasChromium)('the web app in a real browser', () => {
@@ -87,10 +102,58 @@ describe.skipIf(!hasChromium)('the web app in a real browser', () => {
   });
 
   it('logs in as a demo user', async () => {
-    await page.goto(`${web}/login`);
-    await page.getByRole('button', { name: 'Log in as Alice (alice@triad.dev)' }).click();
-    await expect.poll(() => page.getByText('Signed in as Alice Customer').count(), { timeout: 10_000 }).toBe(1);
+    await signInAsAlice();
     await screenshot('login');
+  });
+
+  it('keeps the session in an HttpOnly cookie: no token anywhere a script can read, and sign-out ends it', async () => {
+    await signedInAsAlice();
+    // Signed in, and the app works as Alice (her orders query goes through).
+    await page.goto(`${web}/orders`);
+    await expect.poll(() => page.getByRole('heading', { name: 'My orders' }).count(), { timeout: 10_000 }).toBe(1);
+    const readable = await page.evaluate(() => ({
+      cookie: document.cookie,
+      local: Object.keys(localStorage).map((key) => `${key}=${localStorage.getItem(key)}`),
+      session: Object.keys(sessionStorage).map((key) => `${key}=${sessionStorage.getItem(key)}`),
+    }));
+    expect(readable.cookie).toBe('');
+    // A JWT starts eyJ; the session secret is 43 base64url characters: neither may be readable.
+    const [session] = (await page.context().cookies(web)).filter((cookie) => cookie.name === 'triad_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    const everything = JSON.stringify(readable);
+    expect(everything).not.toMatch(/eyJ[\w-]+\.[\w-]+/);
+    expect(everything).not.toContain(session!.value);
+
+    // Sign-out ends the session in the gateway: the cookie, replayed as a copy would be, is refused.
+    await page.getByRole('button', { name: 'Log out' }).click();
+    const headerLogIn = page.locator('.account').getByRole('link', { name: 'Log in', exact: true });
+    await expect.poll(() => headerLogIn.count(), { timeout: 10_000 }).toBe(1);
+    const replayed = await fetch(`${web}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: `triad_session=${session!.value}` },
+      body: JSON.stringify({ query: '{ me { id } }' }),
+    });
+    expect(replayed.status).toBe(401);
+
+    // Signed in again, then signed out from somewhere else (another tab, a stolen copy revoked): the app goes on
+    // as a visitor, the products still there.
+    await signInAsAlice();
+    const [again] = (await page.context().cookies(web)).filter((cookie) => cookie.name === 'triad_session');
+    const elsewhere = await fetch(`${web}/session`, { method: 'DELETE', headers: { cookie: `triad_session=${again!.value}` } });
+    expect(elsewhere.status).toBe(204);
+    // No reload: the next query is answered 401, the app asks who is signed in, and the answer clears the cookie.
+    const main = page.getByRole('navigation', { name: 'Main' });
+    await main.getByRole('link', { name: 'My orders' }).click();
+    await expect.poll(() => page.getByText('Signed in as Alice Customer').count(), { timeout: 10_000 }).toBe(0);
+    expect(await headerLogIn.count()).toBe(1);
+    expect((await page.context().cookies(web)).filter((cookie) => cookie.name === 'triad_session')).toEqual([]);
+    await main.getByRole('link', { name: 'Products' }).click();
+    await expect
+      .poll(() => page.getByRole('list', { name: 'Products' }).getByRole('listitem').count(), { timeout: 10_000 })
+      .toBeGreaterThan(0);
+
+    // Signed in again for the tests that follow.
+    await signInAsAlice();
   });
 
   it('places an order from the cart and shows its status change live', async () => {
@@ -122,12 +185,7 @@ describe.skipIf(!hasChromium)('the web app in a real browser', () => {
 
   it('creates an API key, shows its secret once, and revokes it', async () => {
     // Self-sufficient: log in as Alice unless an earlier test already did.
-    await page.goto(`${web}/`);
-    if ((await page.getByText('Signed in as Alice Customer').count()) === 0) {
-      await page.goto(`${web}/login`);
-      await page.getByRole('button', { name: 'Log in as Alice (alice@triad.dev)' }).click();
-      await expect.poll(() => page.getByText('Signed in as Alice Customer').count(), { timeout: 10_000 }).toBe(1);
-    }
+    await signedInAsAlice();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'API keys' }).click();
     await page.waitForURL(/\/api-keys$/);
     await expect.poll(() => page.getByRole('button', { name: 'Create key' }).count(), { timeout: 10_000 }).toBe(1);
