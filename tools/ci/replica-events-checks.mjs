@@ -8,6 +8,8 @@
 //
 //   node tools/ci/replica-events-checks.mjs PROJECT      # the compose project, e.g. triad-smoke
 //
+// A web app session started on one gateway instance must hold on the other, and a sign-out on either end it on both.
+//
 // Containers are found by their compose labels, as the edges' copies are services of the scale overlay only.
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -249,6 +251,30 @@ await check('each edge runs as two instances, each ready on its own host port', 
     shown.push(`${name} resolves to ${addresses.join(' and ')}`);
   }
   return shown.join('; ');
+});
+
+await check('a web app session started on one gateway works on the other, and signing out on the other ends it on both', async () => {
+  const signedIn = await request(`${GATEWAYS[0].url}/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+  });
+  if (signedIn.status !== 200) throw new Error(`sign-in on ${GATEWAYS[0].service} answered ${signedIn.status}`);
+  const cookie = (signedIn.headers.getSetCookie()[0] ?? '').split(';')[0];
+  const me = (gateway) =>
+    request(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ query: '{ me { email } }' }),
+    });
+  const other = await me(GATEWAYS[1]);
+  if (other.body.data?.me?.email !== 'alice@triad.dev')
+    throw new Error(`${GATEWAYS[1].service} answered ${other.status} ${JSON.stringify(other.body)}`);
+  const signedOut = await request(`${GATEWAYS[1].url}/session`, { method: 'DELETE', headers: { cookie } });
+  if (signedOut.status !== 204) throw new Error(`sign-out on ${GATEWAYS[1].service} answered ${signedOut.status}`);
+  const statuses = await Promise.all(GATEWAYS.map(async (gateway) => (await me(gateway)).status));
+  if (statuses.some((status) => status !== 401)) throw new Error(`after sign-out the cookie got ${statuses.join(' and ')}, not 401`);
+  return `me on ${GATEWAYS[1].service} by the cookie of ${GATEWAYS[0].service}; after sign-out both answered 401`;
 });
 
 await check('a demo user signs in, and the catalog lists a product with stock', async () => {
