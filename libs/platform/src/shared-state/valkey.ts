@@ -42,7 +42,6 @@ export async function connectValkey(url: string, { name, logger }: { name: strin
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    commandTimeout: COMMAND_TIMEOUT_MS,
   });
   let connected = false;
   client.on('ready', () => {
@@ -65,6 +64,10 @@ export async function connectValkey(url: string, { name, logger }: { name: strin
     client.disconnect();
     throw new StartupError(`Cannot reach Valkey at ${where} (VALKEY_URL): ${(error as Error).message}.`);
   }
+  // Only now: the commands of connecting (the ready check, the connection's name) have the start's whole
+  // CONNECT_TIMEOUT_MS, so a busy machine at start-up is not taken for a Valkey that hangs. The client reads
+  // the option at each command.
+  client.options.commandTimeout = COMMAND_TIMEOUT_MS;
   return client;
 }
 
