@@ -9,7 +9,7 @@ import type { BrowserSessions } from './browser-sessions.service.js';
  * browsers accept only from this host, Secure, on `/` and with no Domain: a page on a sibling subdomain cannot
  * plant one of its own.
  */
-export const SESSION_COOKIE = 'triad_session';
+const SESSION_COOKIE = 'triad_session';
 const SECURE_SESSION_COOKIE = `__Host-${SESSION_COOKIE}`;
 
 /** The cookie's name for a request over HTTP or HTTPS (directly, or through a proxy named in TRUSTED_PROXIES). */

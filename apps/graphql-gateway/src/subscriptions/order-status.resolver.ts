@@ -30,16 +30,18 @@ export class OrderStatusResolver {
   ) {}
 
   /**
-   * The event stream of a subscription's root field. A subscriber by session is renewed at each event, whose
-   * `order` is then fetched with a fresh token; a session that has ended fails the subscription there.
+   * The event stream of a subscription's root field. A subscriber by session is renewed at each event after the
+   * first, whose `order` is then fetched with a fresh token; a session that has ended fails the subscription there.
    */
   readonly subscribe: GraphQLFieldResolver<unknown, GatewayContext> = (_root, args, context) =>
     toAsyncIterator(
-      this.watches
-        .watch(String(args['orderId']), context)
-        .pipe(
-          concatMap(async (change): Promise<SubscriptionEvent> => ({ change, context: context.renew ? await context.renew() : context })),
-        ),
+      this.watches.watch(String(args['orderId']), context).pipe(
+        // The first event (the status now) follows the check the subscription has just passed; later ones renew it.
+        concatMap(async (change, index): Promise<SubscriptionEvent> => ({
+          change,
+          context: index > 0 && context.renew ? await context.renew() : context,
+        })),
+      ),
     );
 
   /** Every other field of a subscription's result, event by event. */
