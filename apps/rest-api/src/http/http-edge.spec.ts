@@ -138,4 +138,25 @@ describe('the HTTP edge', () => {
       expect(status).toBe(201);
     });
   });
+
+  describe('behind an Ingress (TRUSTED_PROXIES)', () => {
+    it('answers probes only to callers that reach it directly: one the proxy passed on gets the 404 problem', async () => {
+      // The test's requests come from the loopback address, which plays the Ingress controller here.
+      const behindProxy = await api.startAnother({ TRUSTED_PROXIES: '127.0.0.1,::1' });
+      try {
+        expect((await behindProxy.call('GET', '/healthz')).status).toBe(200);
+
+        const fromOutside = { headers: { 'x-forwarded-for': '198.51.100.1' } };
+        for (const path of ['/healthz', '/readyz', '/metrics', '/%68ealthz']) {
+          const { status, headers, body } = await behindProxy.call<ProblemDocument>('GET', path, fromOutside);
+          expect(status, path).toBe(404);
+          expect(headers.get('content-type'), path).toMatch(/^application\/problem\+json/);
+          expect(body, path).toMatchObject({ status: 404 });
+        }
+        expect((await behindProxy.call('GET', '/v1/products', fromOutside)).status).toBe(200);
+      } finally {
+        await behindProxy.close();
+      }
+    });
+  });
 });

@@ -5,7 +5,7 @@ import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
 import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
-import type { TrustProxy } from './trusted-proxies.js';
+import { forwardedByTrustedProxy, type TrustProxy } from './trusted-proxies.js';
 
 export interface FastifyAdapterOptions {
   bodyLimit?: number;
@@ -26,6 +26,19 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
     genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
   });
   const fastify = adapter.getInstance();
+  // Probes and scrapes come straight to the process (the kubelet, Prometheus). One a trusted proxy passed on (an
+  // Ingress) came from outside, where these paths do not exist: metrics name routes, clients and business figures.
+  const trust = options.trustProxy;
+  if (trust) {
+    fastify.addHook('onRequest', (request, reply, done) => {
+      // By the route matched, not the URL as sent, which may spell the path differently (`/%6Detrics`).
+      if (INFRASTRUCTURE_PATHS.has(request.routeOptions.url ?? '') && forwardedByTrustedProxy(request.raw, trust)) {
+        reply.callNotFound();
+        return;
+      }
+      done();
+    });
+  }
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     const authorization = request.headers.authorization;
