@@ -5,6 +5,7 @@
 //   off        OTEL_SDK_DISABLED=true: no instrumentation at all
 //   ids        the default with no OTLP endpoint: trace ids in logs and headers, metrics, no spans recorded
 //   exporting  every span recorded and sent over OTLP/HTTP (protobuf) to a receiver that drops them
+//   sampled    exporting, with one trace in ten kept (OTEL_TRACES_SAMPLER=parentbased_traceidratio, 0.1)
 // The modes are interleaved round by round, so drift in the machine's load falls on all of them alike; the
 // median of the rounds is reported with its spread, and the CPU time all the system's processes spent per
 // request (from /proc, so Linux only). Numbers from one machine compare only with each other.
@@ -52,6 +53,11 @@ const MODES = {
   off: { OTEL_SDK_DISABLED: 'true' },
   ids: {},
   exporting: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint },
+  sampled: {
+    OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint,
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0.1',
+  },
 };
 
 /** The two reads measured: a REST read served by one service, and a GraphQL query across three. */
