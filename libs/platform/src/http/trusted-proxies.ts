@@ -36,8 +36,8 @@ export function clientAddressOf(request: IncomingMessage, trust: TrustProxy | un
  * Whether a trusted proxy passed the request on (its socket's peer is one, and it says whom it forwards for):
  * then it came from beyond the proxy, from the internet when the proxy is an Ingress.
  */
-export function forwardedByTrustedProxy(request: IncomingMessage, trust: TrustProxy | undefined): boolean {
-  return trust !== undefined && request.headers['x-forwarded-for'] !== undefined && trust(request.socket.remoteAddress ?? '', 0);
+export function forwardedByTrustedProxy(request: IncomingMessage, trust: TrustProxy): boolean {
+  return request.headers['x-forwarded-for'] !== undefined && trust(request.socket.remoteAddress ?? '', 0);
 }
 
 function isAddressOrRange(entry: string): boolean {
