@@ -1,16 +1,20 @@
-// `npm run bench:telemetry`: what OpenTelemetry, and logging, cost in throughput. Starts the built system (as
-// `npm start` runs it, on free ports and a fresh database) once per mode and round, drives two reads through it
-// for a fixed time at a fixed concurrency, and prints requests per second per mode with its ratio to telemetry off:
+// `npm run bench:telemetry`: what OpenTelemetry, and logging, cost in throughput. For each mode below, starts the
+// built system twice (as `npm start` runs it, on free ports and a fresh database), once in that mode and once with
+// telemetry off, and drives two reads through the two in turn, a short slice each, round after round:
 //   quiet      telemetry off and LOG_LEVEL=warn: not even the line each request and gRPC call logs
-//   off        OTEL_SDK_DISABLED=true: no instrumentation at all
 //   ids        the default with no OTLP endpoint: trace ids in logs and headers, metrics, no spans recorded
 //   exporting  every span recorded and sent over OTLP/HTTP (protobuf) to a receiver that drops them
 //   sampled    exporting, with one trace in ten kept (OTEL_TRACES_SAMPLER=parentbased_traceidratio, 0.1)
-// The modes are interleaved round by round, so drift in the machine's load falls on all of them alike; the
-// median of the rounds is reported with its spread, and the CPU time all the system's processes spent per
-// request (from /proc, so Linux only). Numbers from one machine compare only with each other.
-//   --rounds N        rounds per mode (default 3)
-//   --seconds S       measured seconds per workload (default 10, after 5 s of warm-up)
+// Only one system is driven at a time, and the slices are short, so a change in the machine's speed (a shared
+// machine's speed moves by tens of percent within minutes) falls on both alike: each round's ratio compares
+// slices seconds apart, and the median of the rounds' ratios is reported with the middle half of them. Two
+// systems at a time, not all five: with more of them idle beside the one driven, the machine slowed the
+// instrumented ones far more than the plain one, a cost no single deployment pays. Also printed: the CPU time each
+// system's processes spent per request (from /proc, so Linux only), which includes what a system does between
+// its slices (exporting its last spans, timers), and its ratio to the paired system with telemetry off.
+// Numbers from one machine compare only with each other.
+//   --rounds N        rounds per mode (default 10), the order of the two alternating
+//   --slice S         seconds per system and round (default 2), after 5 s of warm-up per system and workload
 //   --concurrency C   requests in flight (default 16)
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,13 +28,13 @@ import { cpuPerRequest, cpuSeconds, systemProcesses } from './lib/processes.mjs'
 
 const { values: args } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '3' },
-    seconds: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '10' },
+    slice: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
   },
 });
 const ROUNDS = Number(args.rounds);
-const SECONDS = Number(args.seconds);
+const SLICE_SECONDS = Number(args.slice);
 const CONCURRENCY = Number(args.concurrency);
 const WARM_UP_SECONDS = 5;
 /** The REST edge's per-client limit, raised out of the way: every request here comes from one client. */
@@ -73,13 +77,35 @@ function workloads(system, rest, token, productId) {
   };
 }
 
-/**
- * Completed requests per second over `seconds`, with CONCURRENCY loops, and the system's CPU milliseconds per
- * request (the figure that carries over to other machines); any failed request aborts the run.
- */
-async function throughput(request, seconds) {
-  const processes = systemProcesses();
-  const cpuBefore = cpuSeconds(processes);
+/** Starts one system in `mode` beside those already running (`others`: their process ids) and signs in. */
+async function startMode(mode, others) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'triad-bench-telemetry-'));
+  const system = await startSystem({
+    ports: await freeSystemPorts(),
+    dataDir,
+    env: { ...MODES[mode], RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_OFF) },
+  });
+  const processes = systemProcesses({}, others);
+  const rest = `http://127.0.0.1:${system.ports.rest}`;
+  const signIn = await fetch(`${rest}/v1/auth/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+  });
+  const { access_token: token } = await signIn.json();
+  const { products } = await (await fetch(`${rest}/v1/products?page_size=1`)).json();
+  return {
+    processes,
+    workloads: workloads(system, rest, token, products[0].id),
+    stop: async () => {
+      await system.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Drives `request` for `seconds` at CONCURRENCY; any failed request aborts the run. */
+async function slice(request, seconds) {
   const run = await drive(
     async () => {
       const response = await request();
@@ -89,65 +115,81 @@ async function throughput(request, seconds) {
     { concurrency: CONCURRENCY, seconds },
   );
   if (run.failures > 0) throw run.firstFailure;
-  return { perSecond: run.perSecond, cpuMs: cpuPerRequest(cpuBefore, cpuSeconds(processes), run.completed).total };
+  return run;
 }
 
-async function measure(mode) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'triad-bench-telemetry-'));
-  const system = await startSystem({
-    ports: await freeSystemPorts(),
-    dataDir,
-    env: { ...MODES[mode], RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_OFF) },
-  });
-  try {
-    const rest = `http://127.0.0.1:${system.ports.rest}`;
-    const signIn = await fetch(`${rest}/v1/auth/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
-    });
-    const { access_token: token } = await signIn.json();
-    const { products } = await (await fetch(`${rest}/v1/products?page_size=1`)).json();
-    const results = {};
-    for (const [name, request] of Object.entries(workloads(system, rest, token, products[0].id))) {
-      await throughput(request, WARM_UP_SECONDS);
-      results[name] = await throughput(request, SECONDS);
-    }
-    return results;
-  } finally {
-    await system.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-const runs = Object.fromEntries(Object.keys(MODES).map((mode) => [mode, []]));
+const compared = Object.keys(MODES).filter((mode) => mode !== 'off');
+const results = {};
 const load = [loadavg()[0]];
-for (let round = 1; round <= ROUNDS; round += 1) {
-  for (const mode of Object.keys(MODES)) {
-    process.stdout.write(`round ${round}/${ROUNDS}: ${mode}...\n`);
-    runs[mode].push(await measure(mode));
+try {
+  for (const mode of compared) {
+    process.stdout.write(`starting the system twice, with telemetry off and ${mode}...\n`);
+    const pair = {};
+    try {
+      pair.off = await startMode('off', new Set());
+      pair[mode] = await startMode(mode, new Set(pair.off.processes.values()));
+      for (const workload of Object.keys(pair.off.workloads)) {
+        results[workload] ??= {};
+        results[workload][mode] = await compare(pair, mode, workload);
+      }
+    } finally {
+      await Promise.all(Object.values(pair).map((system) => system.stop()));
+    }
+  }
+  report(results);
+} finally {
+  receiver.close();
+}
+
+/** Drives `workload` through both systems of `pair` in turn, ROUNDS times, and compares `mode` with off. */
+async function compare(pair, mode, workload) {
+  const order = ['off', mode];
+  for (const each of order) await slice(pair[each].workloads[workload], WARM_UP_SECONDS);
+  const perSecond = { off: [], [mode]: [] };
+  const completed = { off: 0, [mode]: 0 };
+  const cpuBefore = { off: cpuSeconds(pair.off.processes), [mode]: cpuSeconds(pair[mode].processes) };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    process.stdout.write(`  ${workload}: round ${round + 1}/${ROUNDS}\n`);
+    for (const each of round % 2 === 0 ? order : [...order].reverse()) {
+      const run = await slice(pair[each].workloads[workload], SLICE_SECONDS);
+      perSecond[each].push(run.perSecond);
+      completed[each] += run.completed;
+    }
     load.push(loadavg()[0]);
   }
+  const cpuMs = (each) => cpuPerRequest(cpuBefore[each], cpuSeconds(pair[each].processes), completed[each]).total;
+  return {
+    perSecond: perSecond[mode],
+    offPerSecond: perSecond.off,
+    ratios: perSecond[mode].map((value, round) => value / perSecond.off[round]),
+    cpuMs: cpuMs(mode),
+    offCpuMs: cpuMs('off'),
+  };
 }
-receiver.close();
 
-const median = (values) => medianOf(values).median;
-const workloadNames = Object.keys(runs.off[0]);
-console.log(
-  `\n${ROUNDS} rounds, ${SECONDS} s each at concurrency ${CONCURRENCY}; load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
-);
-for (const workload of workloadNames) {
-  const baseline = median(runs.off.map((run) => run[workload].perSecond));
-  const baselineCpu = median(runs.off.map((run) => run[workload].cpuMs));
-  console.log(`\n${workload}`);
-  for (const mode of Object.keys(MODES)) {
-    const values = runs[mode].map((run) => run[workload].perSecond);
-    const ratios = values.map((value) => value / baseline);
-    const cpu = runs[mode].map((run) => run[workload].cpuMs);
-    console.log(
-      `  ${mode.padEnd(10)} ${median(values).toFixed(0).padStart(6)} req/s (${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)})` +
-        `   ratio to off ${median(ratios).toFixed(2)} (${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` +
-        `   CPU ${median(cpu).toFixed(2)} ms/request, ×${(median(cpu) / baselineCpu).toFixed(2)}`,
-    );
+/** The value below which a share `q` (0–1) of `sorted` lies, nearest rank. */
+function quantile(sorted, q) {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+}
+
+function report(results) {
+  console.log(
+    `\n${ROUNDS} rounds of ${SLICE_SECONDS} s per mode at concurrency ${CONCURRENCY}; ` +
+      `load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
+  );
+  for (const [workload, byMode] of Object.entries(results)) {
+    const compared = Object.values(byMode);
+    const offPerSecond = medianOf(compared.flatMap((each) => each.offPerSecond)).median;
+    const offCpuMs = medianOf(compared.map((each) => each.offCpuMs)).median;
+    console.log(`\n${workload}`);
+    console.log(`  ${'off'.padEnd(10)} ${offPerSecond.toFixed(0).padStart(6)} req/s   CPU ${offCpuMs.toFixed(2)} ms/request`);
+    for (const [mode, { perSecond, ratios, cpuMs, offCpuMs: pairedOffCpuMs }] of Object.entries(byMode)) {
+      const sortedRatios = [...ratios].sort((a, b) => a - b);
+      console.log(
+        `  ${mode.padEnd(10)} ${medianOf(perSecond).median.toFixed(0).padStart(6)} req/s` +
+          `   ratio to off ${medianOf(ratios).median.toFixed(2)} (middle half ${quantile(sortedRatios, 0.25).toFixed(2)}–${quantile(sortedRatios, 0.75).toFixed(2)})` +
+          `   CPU ${cpuMs.toFixed(2)} ms/request, ×${(cpuMs / pairedOffCpuMs).toFixed(2)}`,
+      );
+    }
   }
 }

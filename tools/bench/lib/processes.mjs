@@ -5,8 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 /** Clock ticks per second of /proc/<pid>/stat's CPU times (USER_HZ, 100 on Linux). */
 const CLOCK_TICKS = 100;
 
-/** Every process this one started, directly or not, by the name of the app it runs (`rest-api`, …) or `name`. */
-export function systemProcesses(extra = {}) {
+/**
+ * Every process this one started, directly or not, by the name of the app it runs (`rest-api`, …) or `name`;
+ * those whose ids are in `except` are left out (the processes of another system started alongside).
+ */
+export function systemProcesses(extra = {}, except = new Set()) {
   const parents = new Map();
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     const stat = readStat(pid);
@@ -19,7 +22,7 @@ export function systemProcesses(extra = {}) {
     return false;
   };
   const named = new Map();
-  for (const pid of [...parents.keys()].filter(isOurs)) {
+  for (const pid of [...parents.keys()].filter((pid) => isOurs(pid) && !except.has(pid))) {
     const command = readCommand(pid);
     const app =
       /apps\/([a-z0-9-]+)\/dist\/main\.js/.exec(command)?.[1] ?? Object.entries(extra).find(([, match]) => command.includes(match))?.[0];
