@@ -1,6 +1,9 @@
 import {
+  authorizeWithPkce,
   DEMO_ACCOUNTS,
+  discover,
   freeSystemPorts,
+  rawExchange,
   startOtlpReceiver,
   startSystem,
   type OtlpReceiver,
@@ -35,7 +38,8 @@ beforeAll(async () => {
   system = await startSystem({
     ports,
     dataDir,
-    env: { LOG_LEVEL: 'info', NODE_ENV: 'test', ...receiver.env },
+    // The issuer at the REST edge's address, as compose and Kubernetes run it.
+    env: { LOG_LEVEL: 'info', NODE_ENV: 'test', AUTH_ISSUER: `http://127.0.0.1:${ports.rest}/oidc`, ...receiver.env },
     output: (process, line) => {
       if (line.startsWith('{')) logs.push({ process, entry: JSON.parse(line) as Record<string, unknown> });
     },
@@ -277,6 +281,84 @@ describe('one trace per request', () => {
   });
 });
 
+describe('server spans', () => {
+  it('are named by route, with the path but never the query string', async () => {
+    const product = await productInStock();
+    const { traceparent, traceId, spanId } = newTraceparent();
+    const response = await fetch(`${rest}/v1/products/${product.id}?api_key=query-secret`, { headers: { traceparent } });
+    await response.arrayBuffer();
+
+    const isEdge = (span: ReceivedSpan) => span.service === 'rest-api' && span.kind === 2;
+    const edge = (await traceWith(traceId, { 'the REST request': isEdge })).find(isEdge)!;
+    expect(edge.parentSpanId).toBe(spanId);
+    expect(edge.name).toBe('GET /v1/products/:id');
+    expect(edge.attributes).toMatchObject({
+      'http.route': '/v1/products/:id',
+      'url.path': `/v1/products/${product.id}`,
+      'http.response.status_code': response.status,
+    });
+    expect(JSON.stringify(edge.attributes)).not.toContain('query-secret');
+  });
+
+  it('cover a POST whose body arrives after its headers, down to the services it calls', async () => {
+    const { token } = await signIn(DEMO_ACCOUNTS.alice.email, DEMO_ACCOUNTS.alice.password);
+    const product = await productInStock();
+    const { traceparent, traceId, spanId } = newTraceparent();
+    const body = JSON.stringify({ items: [{ product_id: product.id, quantity: 1 }] });
+    const head = [
+      'POST /v1/orders HTTP/1.1',
+      'host: 127.0.0.1',
+      'content-type: application/json',
+      `content-length: ${Buffer.byteLength(body)}`,
+      `authorization: Bearer ${token}`,
+      `idempotency-key: ${randomUUID()}`,
+      `traceparent: ${traceparent}`,
+      'connection: close',
+      '',
+      '',
+    ].join('\r\n');
+    // The body is read in callbacks of the socket, not of the request: the handler still runs in its trace.
+    const response = await rawExchange(rest, [head, body], { gapMs: 200 });
+    expect(response.status).toBe(201);
+
+    const spans = await traceWith(traceId, {
+      'the REST request': (span) => span.service === 'rest-api' && span.kind === 2 && span.attributes['http.route'] === '/v1/orders',
+      'the placement': named('orders-service', 'order.placement'),
+    });
+    expectConnected(spans, spanId);
+    // The handler forwarded the request's id with its gRPC call, as it does when the body comes at once.
+    const requestId = response.headers.get('x-request-id');
+    const placementLines = logs.filter(({ process, entry }) => process === 'orders-service' && entry['requestId'] === requestId);
+    expect(placementLines.length).toBeGreaterThan(0);
+    expect(placementLines.every(({ entry }) => entry['trace_id'] === traceId)).toBe(true);
+  });
+
+  it('cover the sign-in steps the authorization server finishes past Fastify', async () => {
+    const discovery = await discover(`${rest}/oidc`);
+    await authorizeWithPkce(discovery, DEMO_ACCOUNTS.carol, { scope: 'openid orders:read' });
+
+    // Both steps end in oidc-provider writing the redirect itself (a hijacked reply): their spans still end.
+    const step = (name: string) => (span: ReceivedSpan) =>
+      span.service === 'users-service' && span.kind === 2 && String(span.attributes['http.route']).endsWith(`/:uid/${name}`);
+    const spans = await receiver.waitFor((all) => all.some(step('login')) && all.some(step('consent')), 'the sign-in steps');
+    for (const name of ['login', 'consent']) {
+      expect(spans.find(step(name))?.attributes['http.response.status_code'], name).toBe(303);
+    }
+  });
+
+  it('cover what the authorization server answers outside Fastify’s routes', async () => {
+    const { traceparent, traceId, spanId } = newTraceparent();
+    const response = await fetch(`${system.authServerUrl}/oidc/.well-known/openid-configuration`, { headers: { traceparent } });
+    expect(response.status).toBe(200);
+    await response.arrayBuffer();
+
+    const isServer = (span: ReceivedSpan) => span.service === 'users-service' && span.kind === 2;
+    const server = (await traceWith(traceId, { 'the discovery request': isServer })).find(isServer)!;
+    expect(server.parentSpanId).toBe(spanId);
+    expect(server.attributes['http.response.status_code']).toBe(200);
+  });
+});
+
 describe('streams', () => {
   it('links each status event delivered over SSE and a GraphQL subscription to the trace that changed the order', async () => {
     const buyer = await signUp();
@@ -361,6 +443,9 @@ describe('metrics', () => {
       body: JSON.stringify({ query: 'query CountedProducts { products(first: 1) { nodes { id } } }' }),
     });
     expect(query.status).toBe(200);
+    // A method no route has, which a client picks: counted, under one label for all such methods.
+    const odd = await fetch(`${rest}/v1/products`, { method: 'PROPFIND' });
+    expect(odd.status).toBe(405);
 
     const after = await scrapeAll();
     const moved = (process: keyof typeof metricsUrls, name: string, labels: Record<string, string> = {}) =>
@@ -370,6 +455,10 @@ describe('metrics', () => {
     expect(moved('rest', 'http_server_request_duration_count', { http_route: '/v1/orders', http_response_status_code: '201' })).toBe(3);
     expect(moved('rest', 'http_server_request_duration_count', { http_route: '/v1/orders', http_response_status_code: '422' })).toBe(1);
     expect(moved('rest', 'http_server_request_duration_count', { http_route: '/v1/auth/token', http_response_status_code: '401' })).toBe(2);
+    expect(moved('rest', 'http_server_request_duration_count', { http_request_method: '_OTHER', http_response_status_code: '405' })).toBe(
+      1,
+    );
+    expect(JSON.stringify(after.rest)).not.toContain('PROPFIND');
     // gRPC, at both ends of each call.
     const placeOrderCalls = { rpc_method: 'triad.orders.v1.OrdersService/PlaceOrder' };
     expect(moved('rest', 'rpc_client_call_duration_count', { ...placeOrderCalls, rpc_response_status_code: 'OK' })).toBe(3);

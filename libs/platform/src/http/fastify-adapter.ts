@@ -3,6 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
+import { recordServerRequest } from '../telemetry/http-metrics.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
 import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
 import { forwardedByTrustedProxy, type TrustProxy } from './trusted-proxies.js';
@@ -49,6 +50,7 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0];
     if (!INFRASTRUCTURE_PATHS.has(path ?? '')) {
+      recordServerRequest(request, reply);
       logger.info(
         { requestId: request.id, method: request.method, path, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
         'http request',

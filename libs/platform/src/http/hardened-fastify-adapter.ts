@@ -2,6 +2,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '../logging/request-context.js';
+import { inServerSpan } from '../telemetry/spans.js';
 import { answerConnectionError, graphQLConnectionErrorBody, type ConnectionErrorBody } from './connection-errors.js';
 import { HTTP_TIMEOUTS } from './http-timeouts.js';
 import { jsonBodyParser } from './json-body.parser.js';
@@ -75,9 +76,12 @@ function answerRouterError(refusals: RefusalSettings, error: FastifyError, reque
     // The request is refused either way; the hook's CSRF check may throw on a request with no params.
   }
   void reply.header(REQUEST_ID_HEADER, request.id);
-  setTraceparentHeader(reply);
-  // Nest's exception layer (installed as Fastify's error handler), so each edge's filters shape the answer.
-  request.server.errorHandler(routerRejection(error) ?? error, request, reply);
+  // No route, so Fastify's instrumentation never sees it: its trace is begun here.
+  inServerSpan(request.raw, reply.raw, () => {
+    setTraceparentHeader(reply);
+    // Nest's exception layer (installed as Fastify's error handler), so each edge's filters shape the answer.
+    request.server.errorHandler(routerRejection(error) ?? error, request, reply);
+  });
 }
 
 function routerRejection(error: FastifyError): RequestRejection | undefined {

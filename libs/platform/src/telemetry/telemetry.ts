@@ -1,4 +1,5 @@
 import { FastifyOtelInstrumentation } from '@fastify/otel';
+import type { Span } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
 import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
@@ -9,6 +10,7 @@ import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { AggregationType, InstrumentType, type ViewOptions } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { AlwaysOffSampler, NoopSpanProcessor } from '@opentelemetry/sdk-trace';
+import type { FastifyRequest } from 'fastify';
 import { register as registerEsmHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,19 +38,20 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   if (runningTelemetry() || env['OTEL_SDK_DISABLED'] === 'true') return;
   const exporting = Boolean(env['OTEL_EXPORTER_OTLP_ENDPOINT'] || env['OTEL_EXPORTER_OTLP_TRACES_ENDPOINT'] || env['OTEL_TRACES_EXPORTER']);
   const instrumentations = selectedInstrumentations(env, {
-    http: () =>
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: (request) => INFRASTRUCTURE_PATHS.has((request.url ?? '').split('?')[0] ?? ''),
-      }),
+    // Outgoing calls only (the token endpoint, JWKS). Every server here is Fastify, whose own instrumentation
+    // below traces what it serves: tracing each request a second time at the `http` module cost more CPU than
+    // anything else in a request's telemetry (it binds every listener on the request and response to the trace).
+    http: () => new HttpInstrumentation({ disableIncomingRequestInstrumentation: true }),
     undici: () => new UndiciInstrumentation(),
-    // The route (`http.route`) for the HTTP span and metrics; no spans per hook or handler, which cost more
-    // than they show.
+    // The server span of each HTTP request, continuing the caller's `traceparent`; no spans per hook or
+    // handler, which cost more than they show. Its duration metric is recorded by `createFastifyAdapter`.
     fastify: () =>
       new FastifyOtelInstrumentation({
         registerOnInitialization: true,
         instrumentHooks: false,
         instrumentHandler: false,
         ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url),
+        requestHook: nameServerSpan,
       }),
     grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
     // Parse, validate and execute; a span per resolved field would outnumber everything else in a trace.
@@ -75,6 +78,22 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   setRunningTelemetry({
     prometheusText: async () => serializer.serialize((await prometheus.collect()).resourceMetrics),
     shutdown: () => sdk.shutdown(),
+  });
+}
+
+/**
+ * Names the server span of a request as the HTTP semantic conventions do (`GET /v1/products/:id`, only the method
+ * when no route matched) and gives it their attributes; the path without its query string, which may carry
+ * what should not reach a trace backend.
+ */
+function nameServerSpan(span: Span, request: FastifyRequest): void {
+  const route = request.routeOptions.url;
+  span.updateName(route ? `${request.method} ${route}` : request.method);
+  span.setAttributes({
+    'url.path': request.url.split('?', 1)[0],
+    'url.scheme': request.protocol,
+    'network.protocol.version': request.raw.httpVersion,
+    'client.address': request.ip,
   });
 }
 
