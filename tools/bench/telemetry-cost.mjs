@@ -80,28 +80,30 @@ function workloads(system, rest, token, productId) {
 /** Starts one system in `mode` beside those already running (`others`: their process ids) and signs in. */
 async function startMode(mode, others) {
   const dataDir = mkdtempSync(join(tmpdir(), 'triad-bench-telemetry-'));
-  const system = await startSystem({
-    ports: await freeSystemPorts(),
-    dataDir,
-    env: { ...MODES[mode], RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_OFF) },
-  });
-  const processes = systemProcesses({}, others);
-  const rest = `http://127.0.0.1:${system.ports.rest}`;
-  const signIn = await fetch(`${rest}/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
-  });
-  const { access_token: token } = await signIn.json();
-  const { products } = await (await fetch(`${rest}/v1/products?page_size=1`)).json();
-  return {
-    processes,
-    workloads: workloads(system, rest, token, products[0].id),
-    stop: async () => {
-      await system.stop();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
+  let system;
+  const stop = async () => {
+    await system?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
   };
+  try {
+    system = await startSystem({
+      ports: await freeSystemPorts(),
+      dataDir,
+      env: { ...MODES[mode], RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_OFF) },
+    });
+    const rest = `http://127.0.0.1:${system.ports.rest}`;
+    const signIn = await fetch(`${rest}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'alice@triad.dev', password: 'alice-password' }),
+    });
+    const { access_token: token } = await signIn.json();
+    const { products } = await (await fetch(`${rest}/v1/products?page_size=1`)).json();
+    return { processes: systemProcesses({}, others), workloads: workloads(system, rest, token, products[0].id), stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }
 
 /** Drives `request` for `seconds` at CONCURRENCY; any failed request aborts the run. */
@@ -133,7 +135,7 @@ try {
         results[workload][mode] = await compare(pair, mode, workload);
       }
     } finally {
-      await Promise.all(Object.values(pair).map((system) => system.stop()));
+      await Promise.allSettled(Object.values(pair).map((system) => system.stop()));
     }
   }
   report(results);

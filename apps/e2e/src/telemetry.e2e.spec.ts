@@ -300,6 +300,20 @@ describe('server spans', () => {
     expect(JSON.stringify(edge.attributes)).not.toContain('query-secret');
   });
 
+  it('cover a URL the router refuses before any route runs, in the caller’s trace', async () => {
+    const { traceparent, traceId, spanId } = newTraceparent();
+    const response = await fetch(`${rest}/v1/products/%E0%A4%A?api_key=query-secret`, { headers: { traceparent } });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('traceparent')).toContain(traceId);
+
+    const isEdge = (span: ReceivedSpan) => span.service === 'rest-api' && span.kind === 2;
+    const edge = (await traceWith(traceId, { 'the refused request': isEdge })).find(isEdge)!;
+    expect(edge.parentSpanId).toBe(spanId);
+    expect(edge.name).toBe('GET');
+    expect(edge.attributes).toMatchObject({ 'url.path': '/v1/products/%E0%A4%A', 'http.response.status_code': 400 });
+    expect(JSON.stringify(edge.attributes)).not.toContain('query-secret');
+  });
+
   it('cover a POST whose body arrives after its headers, down to the services it calls', async () => {
     const { token } = await signIn(DEMO_ACCOUNTS.alice.email, DEMO_ACCOUNTS.alice.password);
     const product = await productInStock();
@@ -446,6 +460,8 @@ describe('metrics', () => {
     // A method no route has, which a client picks: counted, under one label for all such methods.
     const odd = await fetch(`${rest}/v1/products`, { method: 'PROPFIND' });
     expect(odd.status).toBe(405);
+    // A URL the router refuses before any route runs.
+    expect((await fetch(`${rest}/v1/products/%E0%A4%A`)).status).toBe(400);
 
     const after = await scrapeAll();
     const moved = (process: keyof typeof metricsUrls, name: string, labels: Record<string, string> = {}) =>
@@ -459,6 +475,7 @@ describe('metrics', () => {
       1,
     );
     expect(JSON.stringify(after.rest)).not.toContain('PROPFIND');
+    expect(moved('rest', 'http_server_request_duration_count', { http_request_method: 'GET', http_response_status_code: '400' })).toBe(1);
     // gRPC, at both ends of each call.
     const placeOrderCalls = { rpc_method: 'triad.orders.v1.OrdersService/PlaceOrder' };
     expect(moved('rest', 'rpc_client_call_duration_count', { ...placeOrderCalls, rpc_response_status_code: 'OK' })).toBe(3);

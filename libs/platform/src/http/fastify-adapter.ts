@@ -3,7 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { Logger } from 'pino';
 import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
-import { recordServerRequest } from '../telemetry/http-metrics.js';
+import { recordServerRequest } from '../telemetry/http-server.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
 import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
 import { forwardedByTrustedProxy, type TrustProxy } from './trusted-proxies.js';
@@ -49,8 +49,10 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     const path = request.url.split('?')[0];
-    if (!INFRASTRUCTURE_PATHS.has(path ?? '')) {
-      recordServerRequest(request, reply);
+    const route = request.routeOptions.url;
+    // By the route matched, as above: `/%6Detrics` is a scrape too.
+    if (!INFRASTRUCTURE_PATHS.has(route ?? '')) {
+      recordServerRequest(request.raw, route, reply.statusCode, reply.elapsedTime / 1000);
       logger.info(
         { requestId: request.id, method: request.method, path, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime) },
         'http request',

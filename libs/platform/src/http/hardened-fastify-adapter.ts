@@ -2,7 +2,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { REQUEST_ID_HEADER } from '../logging/request-context.js';
-import { inServerSpan } from '../telemetry/spans.js';
+import { inServerSpan } from '../telemetry/http-server.js';
 import { answerConnectionError, graphQLConnectionErrorBody, type ConnectionErrorBody } from './connection-errors.js';
 import { HTTP_TIMEOUTS } from './http-timeouts.js';
 import { jsonBodyParser } from './json-body.parser.js';

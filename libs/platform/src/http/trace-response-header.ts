@@ -7,9 +7,9 @@ export const TRACEPARENT_HEADER = 'traceparent';
 /**
  * Answers every request with a `traceparent` header naming the trace the request ran in, so that whoever sent
  * it (a browser's developer footer, a script, a bug report) can quote the trace id that finds the request's log
- * lines (`trace_id`) and spans. The trace is the one Fastify's OpenTelemetry instrumentation gave the request: the
- * caller's own when it sent a valid `traceparent`, a new one otherwise (an invalid header is ignored there, so
- * what comes back is always well formed).
+ * lines (`trace_id`) and spans. The trace is the one Fastify's OpenTelemetry instrumentation gave the request
+ * (`inServerSpan` for a URL the router refused): the caller's own when it sent a valid `traceparent`, a new one
+ * otherwise (an invalid header is ignored there, so what comes back is always well formed).
  *
  * Set in `onRequest`, as the request id is, so that a response written past Fastify's `send` (a server-sent
  * event stream) carries it too; and again in `onSend` where it is missing, for answers given before this hook

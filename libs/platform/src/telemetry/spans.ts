@@ -1,5 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { asDomainError } from '../errors/domain-error.js';
 import { spanContextOf } from './trace-context.js';
 
@@ -29,25 +28,6 @@ export function recordLinkedSpan(name: string, traceparent: string | undefined, 
   tracer()
     .startSpan(name, { root: true, attributes, links: cause ? [{ context: cause }] : [] })
     .end();
-}
-
-/**
- * Runs `answer` in a server span of its own for an HTTP request that no instrumentation traces (one Fastify's
- * router refuses before any hook runs), continuing the caller's `traceparent`; the span ends with the response.
- */
-export function inServerSpan<T>(request: IncomingMessage, response: ServerResponse, answer: () => T): T {
-  const method = request.method ?? 'GET';
-  const span = tracer().startSpan(
-    method,
-    { kind: SpanKind.SERVER, attributes: { 'http.request.method': method, 'url.path': (request.url ?? '/').split('?', 1)[0] } },
-    propagation.extract(ROOT_CONTEXT, request.headers),
-  );
-  response.once('close', () => {
-    span.setAttribute('http.response.status_code', response.statusCode);
-    if (response.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
-    span.end();
-  });
-  return context.with(trace.setSpan(context.active(), span), answer);
 }
 
 /** What went wrong, as a low-cardinality label: a domain error's code or the error's class name. */

@@ -15,6 +15,7 @@ import { register as registerEsmHooks } from 'import-in-the-middle/register-hook
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INFRASTRUCTURE_PATHS } from '../http/infrastructure-paths.js';
+import { serverSpanAttributes, serverSpanName } from './http-server.js';
 import { recordProcessMemory } from './process-metrics.js';
 import { runningTelemetry, setRunningTelemetry } from './running-telemetry.js';
 
@@ -50,7 +51,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
         registerOnInitialization: true,
         instrumentHooks: false,
         instrumentHandler: false,
-        ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url),
+        // Called with the route's path when routes are registered, with the URL as sent (query and all) for each request.
+        ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url.split('?', 1)[0] ?? ''),
         requestHook: nameServerSpan,
       }),
     grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
@@ -81,20 +83,10 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
   });
 }
 
-/**
- * Names the server span of a request as the HTTP semantic conventions do (`GET /v1/products/:id`, only the method
- * when no route matched) and gives it their attributes; the path without its query string, which may carry
- * what should not reach a trace backend.
- */
+/** Names the server span of a request, and gives it its attributes, as the HTTP semantic conventions do. */
 function nameServerSpan(span: Span, request: FastifyRequest): void {
-  const route = request.routeOptions.url;
-  span.updateName(route ? `${request.method} ${route}` : request.method);
-  span.setAttributes({
-    'url.path': request.url.split('?', 1)[0],
-    'url.scheme': request.protocol,
-    'network.protocol.version': request.raw.httpVersion,
-    'client.address': request.ip,
-  });
+  span.updateName(serverSpanName(request.raw, request.routeOptions.url));
+  span.setAttributes(serverSpanAttributes(request.raw, request.ip));
 }
 
 /**
