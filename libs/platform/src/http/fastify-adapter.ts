@@ -5,7 +5,7 @@ import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { recordServerRequest } from '../telemetry/http-server.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
-import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
+import { INFRASTRUCTURE_PATHS, pathOf } from './infrastructure-paths.js';
 import { forwardedByTrustedProxy, type TrustProxy } from './trusted-proxies.js';
 
 export interface FastifyAdapterOptions {
@@ -48,7 +48,7 @@ export function createFastifyAdapter(logger: Logger, options: FastifyAdapterOpti
     runWithRequestContext({ ...context, ...(authorization ? { authorization } : {}) }, done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    const path = request.url.split('?')[0];
+    const path = pathOf(request.url);
     const route = request.routeOptions.url;
     // By the route matched, as above: `/%6Detrics` is a scrape too.
     if (!INFRASTRUCTURE_PATHS.has(route ?? '')) {

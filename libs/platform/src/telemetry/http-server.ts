@@ -1,6 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
+import { pathOf } from '../http/infrastructure-paths.js';
 import { lazyHistogram, secondsSince } from './instruments.js';
 
 /**
@@ -26,10 +27,11 @@ export function serverSpanName(request: IncomingMessage, route: string | undefin
  * carry what should not reach a trace backend; the scheme is the one this server speaks, not a header's claim.
  */
 export function serverSpanAttributes(request: IncomingMessage, clientAddress: string | undefined): Attributes {
+  const attributes = requestAttributes(request);
   return {
-    ...requestAttributes(request),
-    ...(methodOf(request) === '_OTHER' ? { 'http.request.method_original': request.method } : {}),
-    'url.path': (request.url ?? '/').split('?', 1)[0],
+    ...attributes,
+    ...(attributes['http.request.method'] === '_OTHER' ? { 'http.request.method_original': request.method } : {}),
+    'url.path': pathOf(request.url ?? '/'),
     'client.address': clientAddress,
   };
 }

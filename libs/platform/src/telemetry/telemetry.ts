@@ -14,7 +14,7 @@ import type { FastifyRequest } from 'fastify';
 import { register as registerEsmHooks } from 'import-in-the-middle/register-hooks.mjs';
 import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { INFRASTRUCTURE_PATHS } from '../http/infrastructure-paths.js';
+import { INFRASTRUCTURE_PATHS, pathOf } from '../http/infrastructure-paths.js';
 import { serverSpanAttributes, serverSpanName } from './http-server.js';
 import { recordProcessMemory } from './process-metrics.js';
 import { runningTelemetry, setRunningTelemetry } from './running-telemetry.js';
@@ -52,7 +52,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
         instrumentHooks: false,
         instrumentHandler: false,
         // Called with the route's path when routes are registered, with the URL as sent (query and all) for each request.
-        ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(url.split('?', 1)[0] ?? ''),
+        ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(pathOf(url)),
         requestHook: nameServerSpan,
       }),
     grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pathOf } from '../http/infrastructure-paths.js';
 
 // Unicode's control characters (Cc: C0 with NUL, DEL, C1). PostgreSQL refuses NUL in text outright, and the
 // rest are invisible in a page and in a log line, where they can forge what a reader sees.
@@ -41,6 +42,6 @@ const MAX_QUOTED_PATH = 200;
 
 /** A request's path (without its query) as an error message repeats it: whole when short, else its start. */
 export function quotePath(url: string): string {
-  const path = url.split('?')[0] ?? url;
+  const path = pathOf(url);
   return path.length <= MAX_QUOTED_PATH ? path : `${path.slice(0, MAX_QUOTED_PATH)}...`;
 }
