@@ -26,6 +26,22 @@ const KEY_PREFIX = 'triad:graphql-gateway:';
 const REGISTRATIONS_KEY = 'triad:graphql-gateway:persisted-query-registrations';
 
 /**
+ * Registers a query in one step, so that replicas registering at once never count a query twice or store one
+ * past a budget, and a registration is one round trip. KEYS: the query's key, the system's count this minute,
+ * the client's; ARGV: the query, its time to live, the system's budget, the client's share. Each count starts
+ * with its minute. 1 when the query was stored.
+ */
+const REGISTER_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[2], 0, 'EX', 60, 'NX')
+local total = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[3], 0, 'EX', 60, 'NX')
+local byClient = redis.call('INCR', KEYS[3])
+if total > tonumber(ARGV[3]) or byClient > tonumber(ARGV[4]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+return 1`;
+
+/**
  * Where the gateway keeps automatic persisted queries (SHA-256 → query text; Apollo checks each hash against its
  * query before storing it, so an entry cannot be forged). With Valkey every replica shares one store, so a
  * client whose next request lands on another replica is not told PERSISTED_QUERY_NOT_FOUND again; Valkey being
@@ -38,10 +54,16 @@ export function persistedQueryStore(valkey: Valkey | undefined, logger: Logger):
 }
 
 class ValkeyPersistedQueries implements KeyValueCache<string> {
+  private readonly valkey: Valkey & { registerPersistedQuery(...keysThenArgs: (string | number)[]): Promise<number> };
+
   constructor(
-    private readonly valkey: Valkey,
+    valkey: Valkey,
     private readonly limits: typeof SHARED_PERSISTED_QUERIES,
-  ) {}
+  ) {
+    // Sent by its SHA-1 once Valkey has it (EVALSHA), not as text with every registration.
+    if (!('registerPersistedQuery' in valkey)) valkey.defineCommand('registerPersistedQuery', { numberOfKeys: 3, lua: REGISTER_SCRIPT });
+    this.valkey = valkey as typeof this.valkey;
+  }
 
   /**
    * The query. Using it does not keep it longer (which would let a client keep any number alive): a client's
@@ -52,29 +74,24 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
   }
 
   /**
-   * Stores a new query if it is short enough and this minute's budgets, the system's and the client's, allow
-   * (each count starts with its minute). Apollo calls this for every request that sends a query with its hash:
-   * one already stored costs nothing and is not kept longer.
+   * Stores a new query if it is short enough and this minute's budgets, the system's and the client's, allow.
+   * Apollo calls this for every request that sends a query with its hash, without waiting for it: one already
+   * stored costs nothing and is not kept longer.
    */
   async set(hash: string, query: string): Promise<void> {
     if (Buffer.byteLength(query) > this.limits.maxQueryBytes) return;
-    if ((await this.valkey.exists(KEY_PREFIX + hash)) > 0) return;
     const client = createHash('sha256')
       .update(currentRequestContext()?.clientAddress ?? 'unknown')
       .digest('base64url');
-    const clientKey = `${REGISTRATIONS_KEY}:${client}`;
-    const counted = await this.valkey
-      .multi()
-      .set(REGISTRATIONS_KEY, 0, 'EX', 60, 'NX')
-      .incr(REGISTRATIONS_KEY)
-      .set(clientKey, 0, 'EX', 60, 'NX')
-      .incr(clientKey)
-      .exec();
-    const failed = counted?.find(([error]) => error)?.[0];
-    if (!counted || failed) throw failed ?? new Error('the registration counts were not taken');
-    const [total, byClient] = [Number(counted[1]?.[1]), Number(counted[3]?.[1])];
-    if (total > this.limits.registrationsPerMinute || byClient > this.limits.perClientPerMinute) return;
-    await this.valkey.set(KEY_PREFIX + hash, query, 'EX', this.limits.ttlSeconds);
+    await this.valkey.registerPersistedQuery(
+      KEY_PREFIX + hash,
+      REGISTRATIONS_KEY,
+      `${REGISTRATIONS_KEY}:${client}`,
+      query,
+      this.limits.ttlSeconds,
+      this.limits.registrationsPerMinute,
+      this.limits.perClientPerMinute,
+    );
   }
 
   async delete(hash: string): Promise<boolean> {
