@@ -5,6 +5,8 @@
 //   ids        the default with no OTLP endpoint: trace ids in logs and headers, metrics, no spans recorded
 //   exporting  every span recorded and sent over OTLP/HTTP (protobuf) to a receiver that drops them
 //   sampled    exporting, with one trace in ten kept (OTEL_TRACES_SAMPLER=parentbased_traceidratio, 0.1)
+//   control    telemetry off, like the system it is paired with: its ratio should be 1.00, and how far it is
+//              from that is how far the method itself can be trusted on this machine
 // Only one system is driven at a time, and the slices are short, so a change in the machine's speed (a shared
 // machine's speed moves by tens of percent within minutes) falls on both alike: each round's ratio compares
 // slices seconds apart, and the median of the rounds' ratios is reported with the middle half of them. Two
@@ -16,6 +18,9 @@
 //   --rounds N        rounds per mode (default 10), the order of the two alternating
 //   --slice S         seconds per system and round (default 2), after 5 s of warm-up per system and workload
 //   --concurrency C   requests in flight (default 16)
+//   --modes M,N       the modes to compare with off (default: all of them, control last)
+//   --set NAME=VALUE  an environment variable for every system with telemetry on (repeatable), to see what a
+//                     setting costs: --modes exporting --set OTEL_BSP_MAX_EXPORT_BATCH_SIZE=128
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -31,6 +36,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '10' },
     slice: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
+    modes: { type: 'string', default: 'quiet,ids,exporting,sampled,control' },
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const ROUNDS = Number(args.rounds);
@@ -51,6 +58,13 @@ async function startDiscardingReceiver() {
   return { endpoint: `http://127.0.0.1:${server.address().port}`, close: () => server.close() };
 }
 
+const SETTINGS = Object.fromEntries(
+  args.set.map((setting) => {
+    const [name, ...value] = setting.split('=');
+    if (!name || value.length === 0) throw new Error(`--set ${setting}: expected NAME=VALUE`);
+    return [name, value.join('=')];
+  }),
+);
 const receiver = await startDiscardingReceiver();
 const MODES = {
   quiet: { OTEL_SDK_DISABLED: 'true', LOG_LEVEL: 'warn' },
@@ -62,6 +76,7 @@ const MODES = {
     OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
     OTEL_TRACES_SAMPLER_ARG: '0.1',
   },
+  control: { OTEL_SDK_DISABLED: 'true' },
 };
 
 /** The two reads measured: a REST read served by one service, and a GraphQL query across three. */
@@ -89,7 +104,7 @@ async function startMode(mode, others) {
     system = await startSystem({
       ports: await freeSystemPorts(),
       dataDir,
-      env: { ...MODES[mode], RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_OFF) },
+      env: { ...MODES[mode], ...(MODES[mode].OTEL_SDK_DISABLED ? {} : SETTINGS), RATE_LIMIT_PER_MINUTE: String(RATE_LIMIT_OFF) },
     });
     const rest = `http://127.0.0.1:${system.ports.rest}`;
     const signIn = await fetch(`${rest}/v1/auth/token`, {
@@ -120,7 +135,9 @@ async function slice(request, seconds) {
   return run;
 }
 
-const compared = Object.keys(MODES).filter((mode) => mode !== 'off');
+const compared = args.modes.split(',').map((mode) => mode.trim());
+const unknownModes = compared.filter((mode) => !(mode in MODES) || mode === 'off');
+if (unknownModes.length > 0) throw new Error(`--modes: no mode ${unknownModes.join(', ')}; the modes are ${Object.keys(MODES).join(', ')}`);
 const results = {};
 const load = [loadavg()[0]];
 try {
@@ -159,13 +176,21 @@ async function compare(pair, mode, workload) {
     }
     load.push(loadavg()[0]);
   }
-  const cpuMs = (each) => cpuPerRequest(cpuBefore[each], cpuSeconds(pair[each].processes), completed[each]).total;
+  const cpu = (each) => cpuPerRequest(cpuBefore[each], cpuSeconds(pair[each].processes), completed[each]);
+  const [modeCpu, offCpu] = [cpu(mode), cpu('off')];
   return {
     perSecond: perSecond[mode],
     offPerSecond: perSecond.off,
     ratios: perSecond[mode].map((value, round) => value / perSecond.off[round]),
-    cpuMs: cpuMs(mode),
-    offCpuMs: cpuMs('off'),
+    cpuMs: modeCpu.total,
+    offCpuMs: offCpu.total,
+    // Which process pays: each one's CPU per request as a multiple of its twin's with telemetry off, for the
+    // processes the workload keeps busy (at least a twentieth of the system's CPU with telemetry off).
+    cpuRatioByProcess: Object.fromEntries(
+      Object.entries(offCpu.perProcess)
+        .filter(([, ms]) => ms >= offCpu.total / 20)
+        .map(([name, ms]) => [name, (modeCpu.perProcess[name] ?? 0) / ms]),
+    ),
   };
 }
 
@@ -179,19 +204,23 @@ function report(results) {
     `\n${ROUNDS} rounds of ${SLICE_SECONDS} s per mode at concurrency ${CONCURRENCY}; ` +
       `load average ${Math.min(...load).toFixed(1)}–${Math.max(...load).toFixed(1)}`,
   );
+  const settings = Object.entries(SETTINGS).map(([name, value]) => `${name}=${value}`);
+  if (settings.length > 0) console.log(`every system with telemetry on also had ${settings.join(' ')}`);
   for (const [workload, byMode] of Object.entries(results)) {
     const compared = Object.values(byMode);
     const offPerSecond = medianOf(compared.flatMap((each) => each.offPerSecond)).median;
     const offCpuMs = medianOf(compared.map((each) => each.offCpuMs)).median;
     console.log(`\n${workload}`);
     console.log(`  ${'off'.padEnd(10)} ${offPerSecond.toFixed(0).padStart(6)} req/s   CPU ${offCpuMs.toFixed(2)} ms/request`);
-    for (const [mode, { perSecond, ratios, cpuMs, offCpuMs: pairedOffCpuMs }] of Object.entries(byMode)) {
+    for (const [mode, { perSecond, ratios, cpuMs, offCpuMs: pairedOffCpuMs, cpuRatioByProcess }] of Object.entries(byMode)) {
       const sortedRatios = [...ratios].sort((a, b) => a - b);
       console.log(
         `  ${mode.padEnd(10)} ${medianOf(perSecond).median.toFixed(0).padStart(6)} req/s` +
           `   ratio to off ${medianOf(ratios).median.toFixed(2)} (middle half ${quantile(sortedRatios, 0.25).toFixed(2)}–${quantile(sortedRatios, 0.75).toFixed(2)})` +
           `   CPU ${cpuMs.toFixed(2)} ms/request, ×${(cpuMs / pairedOffCpuMs).toFixed(2)}`,
       );
+      const byProcess = Object.entries(cpuRatioByProcess).map(([name, ratio]) => `${name} ×${ratio.toFixed(2)}`);
+      console.log(`  ${''.padEnd(10)} CPU per request by process: ${byProcess.join(', ')}`);
     }
   }
 }
