@@ -167,8 +167,17 @@ describe('one trace per request', () => {
 
     // gRPC: each server span is the child of the client span that made the call, in another process.
     const placeServer = spans.find((span) => span.service === 'orders-service' && span.kind === 2 && span.name.endsWith('/PlaceOrder'))!;
-    expect(parentOf(spans, placeServer)).toMatchObject({ service: 'rest-api', kind: 3 });
-    expect(placeServer.attributes['rpc.system']).toBe('grpc');
+    const placeClient = parentOf(spans, placeServer)!;
+    expect(placeClient).toMatchObject({ service: 'rest-api', kind: 3, name: 'triad.orders.v1.OrdersService/PlaceOrder' });
+    expect(placeClient.attributes).toMatchObject({
+      'rpc.system.name': 'grpc',
+      'rpc.method': 'triad.orders.v1.OrdersService/PlaceOrder',
+      'rpc.response.status_code': 'OK',
+      'server.address': expect.any(String),
+      'server.port': expect.any(Number),
+    });
+    expect(placeServer).toMatchObject({ name: 'triad.orders.v1.OrdersService/PlaceOrder', statusCode: 0 });
+    expect(placeServer.attributes).toMatchObject({ 'rpc.system.name': 'grpc', 'rpc.response.status_code': 'OK' });
     for (const call of ['/GetUser', '/BatchGetProducts', '/ReserveStock']) {
       const server = spans.find((span) => span.kind === 2 && span.name.endsWith(call) && span.service !== 'orders-service')!;
       expect(parentOf(spans, server), call).toMatchObject({ service: 'orders-service', kind: 3 });
@@ -207,7 +216,7 @@ describe('one trace per request', () => {
 
     // Exactly one trace: the request's spans are all in it, none in another.
     const placeOrderServers = receiver.spans().filter((span) => span.kind === 2 && span.name.endsWith('/PlaceOrder'));
-    expect(placeOrderServers.filter((span) => span.attributes['rpc.grpc.status_code'] === 0).map((span) => span.traceId)).toContain(
+    expect(placeOrderServers.filter((span) => span.attributes['rpc.response.status_code'] === 'OK').map((span) => span.traceId)).toContain(
       traceId,
     );
     const thisOrder = receiver.spans().filter((span) => span.attributes['triad.order.id'] === orderId && span.name === 'order.placement');
@@ -237,6 +246,17 @@ describe('one trace per request', () => {
     const reservation = spans.find(named('orders-service', 'order.placement.reserve_stock'))!;
     expect(reservation).toMatchObject({ statusCode: 2, parentSpanId: placement.spanId });
     expect(reservation.attributes['error.type']).toBe('CATALOG.OUT_OF_STOCK');
+    // The refused gRPC call failed for its caller, but catalog-service answered it as it should: by the RPC
+    // conventions only the CLIENT span is an error.
+    const reserveServer = spans.find(
+      (span) => span.service === 'catalog-service' && span.kind === 2 && span.name.endsWith('/ReserveStock'),
+    )!;
+    const reserveClient = parentOf(spans, reserveServer)!;
+    expect(reserveServer.attributes['rpc.response.status_code']).toBe(reserveClient.attributes['rpc.response.status_code']);
+    expect(reserveServer.attributes['rpc.response.status_code']).not.toBe('OK');
+    expect(reserveServer.statusCode).toBe(0);
+    expect(reserveClient).toMatchObject({ service: 'orders-service', kind: 3, statusCode: 2 });
+    expect(reserveClient.attributes['error.type']).toBe(reserveClient.attributes['rpc.response.status_code']);
     const compensation = spans.find(named('orders-service', 'order.placement.compensate'))!;
     expect(compensation.parentSpanId).toBe(placement.spanId);
     expect(compensation.attributes['triad.compensation.outcome']).toBe('done');

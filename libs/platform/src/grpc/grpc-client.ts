@@ -5,7 +5,7 @@ import { loadPackageDefinition } from '@triad/contracts';
 import { SERVICE_TOKEN_METADATA_KEY, type ServiceCredentials } from '../auth/service-credentials.js';
 import { toGrpcError } from '../errors/grpc-errors.js';
 import { CLIENT_ADDRESS_HEADER, currentRequestContext, REQUEST_ID_HEADER } from '../logging/request-context.js';
-import { clientCallMetrics } from '../telemetry/rpc-metrics.js';
+import { clientCallTelemetry } from '../telemetry/rpc-telemetry.js';
 import { z } from 'zod';
 
 /**
@@ -43,7 +43,8 @@ export interface GrpcClientSettings {
 /**
  * Options for a Nest gRPC client with Triad's call policy built in:
  * - every unary call gets a deadline, and every call carries the current request id and caller token;
- * - every call's duration and status is recorded (`rpc.client.call.duration`);
+ * - every call is traced (a CLIENT span whose context the call carries) and its duration and status recorded
+ *   (`rpc.client.call.duration`);
  * - calls are retried on UNAVAILABLE only when the contract marks the RPC as safe to repeat
  *   (`option idempotency_level = NO_SIDE_EFFECTS` or `IDEMPOTENT` in the .proto), never otherwise.
  */
@@ -58,7 +59,7 @@ export function grpcClientOptions(settings: GrpcClientSettings): ClientProviderO
       url: settings.address,
       channelOptions: {
         interceptors: [
-          clientCallMetrics,
+          clientCallTelemetry(settings.address),
           callPolicyInterceptor(settings.deadlineMs),
           ...(settings.serviceIdentity ? [serviceIdentityInterceptor(settings.serviceIdentity)] : []),
         ],

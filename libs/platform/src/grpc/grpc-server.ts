@@ -4,7 +4,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { Transport, type GrpcOptions } from '@nestjs/microservices';
 import { loadPackageDefinition } from '@triad/contracts';
 import { HealthImplementation } from 'grpc-health-check';
-import { serverCallMetrics } from '../telemetry/rpc-metrics.js';
+import { serverCallTelemetry } from '../telemetry/rpc-telemetry.js';
 
 const HEALTH_SERVICE = 'grpc.health.v1.Health';
 
@@ -59,7 +59,7 @@ export class GrpcServerControl {
 
 /**
  * Options for Nest's gRPC server: contracts from the checked-in descriptor set, health, reflection, graceful close,
- * a duration metric for every call, and client connections that last `maxConnectionAgeMs` (see below).
+ * a span and a duration metric for every call, and client connections that last `maxConnectionAgeMs` (see below).
  */
 export function grpcServerOptions(
   control: GrpcServerControl,
@@ -76,7 +76,7 @@ export function grpcServerOptions(
       url,
       gracefulShutdown: true,
       channelOptions: {
-        interceptors: [serverCallMetrics],
+        interceptors: [serverCallTelemetry],
         // A client balances over the replicas it resolved when it connected; closing each connection after a
         // while (grpc-js adds jitter) makes it resolve again and find replicas started since. Calls in flight,
         // long streams included, finish on the old connection: no grace period cuts them.

@@ -2,7 +2,6 @@ import { FastifyOtelInstrumentation } from '@fastify/otel';
 import type { Span } from '@opentelemetry/api';
 import { PrometheusExporter, PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
 import { GraphQLInstrumentation } from '@opentelemetry/instrumentation-graphql';
-import { GrpcInstrumentation } from '@opentelemetry/instrumentation-grpc';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RuntimeNodeInstrumentation } from '@opentelemetry/instrumentation-runtime-node';
@@ -55,8 +54,8 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
         ignorePaths: ({ url }) => INFRASTRUCTURE_PATHS.has(pathOf(url)),
         requestHook: nameServerSpan,
       }),
-    grpc: () => new GrpcInstrumentation({ ignoreGrpcMethods: ['Check', 'Watch', 'ServerReflectionInfo'] }),
     // Parse, validate and execute; a span per resolved field would outnumber everything else in a trace.
+    // gRPC calls are traced by the interceptors every client and server here is built with (`rpc-telemetry.ts`).
     graphql: () => new GraphQLInstrumentation({ ignoreResolveSpans: true }),
     pg: () => new PgInstrumentation({ requireParentSpan: true }),
     'runtime-node': () => new RuntimeNodeInstrumentation(),
@@ -85,6 +84,7 @@ export function startTelemetry(env: NodeJS.ProcessEnv = process.env): void {
 
 /** Names the server span of a request, and gives it its attributes, as the HTTP semantic conventions do. */
 function nameServerSpan(span: Span, request: FastifyRequest): void {
+  if (!span.isRecording()) return; // with no spans recorded, nothing would keep them
   span.updateName(serverSpanName(request.raw, request.routeOptions.url));
   span.setAttributes(serverSpanAttributes(request.raw, request.ip));
 }
