@@ -29,17 +29,22 @@ const REGISTRATIONS_KEY = 'triad:graphql-gateway:persisted-query-registrations';
  * Registers a query in one step, so that replicas registering at once never count a query twice or store one
  * past a budget, and a registration is one round trip. KEYS: the query's key, the system's count this minute,
  * the client's; ARGV: the query, its time to live, the system's budget, the client's share. Each count starts
- * with its minute. 1 when the query was stored.
+ * with its minute, and only what a client's share allows counts against the system's budget. 1 when stored.
  */
 const REGISTER_SCRIPT = `
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
-redis.call('SET', KEYS[2], 0, 'EX', 60, 'NX')
-local total = redis.call('INCR', KEYS[2])
 redis.call('SET', KEYS[3], 0, 'EX', 60, 'NX')
-local byClient = redis.call('INCR', KEYS[3])
-if total > tonumber(ARGV[3]) or byClient > tonumber(ARGV[4]) then return 0 end
+if redis.call('INCR', KEYS[3]) > tonumber(ARGV[4]) then return 0 end
+redis.call('SET', KEYS[2], 0, 'EX', 60, 'NX')
+if redis.call('INCR', KEYS[2]) > tonumber(ARGV[3]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
 return 1`;
+
+/** The keys counting this minute's registrations: the whole system's, and those of the client at `clientAddress`. */
+export function registrationCountKeys(clientAddress: string): { system: string; client: string } {
+  const client = createHash('sha256').update(clientAddress).digest('base64url');
+  return { system: REGISTRATIONS_KEY, client: `${REGISTRATIONS_KEY}:${client}` };
+}
 
 /**
  * Where the gateway keeps automatic persisted queries (SHA-256 → query text; Apollo checks each hash against its
@@ -80,13 +85,11 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
    */
   async set(hash: string, query: string): Promise<void> {
     if (Buffer.byteLength(query) > this.limits.maxQueryBytes) return;
-    const client = createHash('sha256')
-      .update(currentRequestContext()?.clientAddress ?? 'unknown')
-      .digest('base64url');
+    const counts = registrationCountKeys(currentRequestContext()?.clientAddress ?? 'unknown');
     await this.valkey.registerPersistedQuery(
       KEY_PREFIX + hash,
-      REGISTRATIONS_KEY,
-      `${REGISTRATIONS_KEY}:${client}`,
+      counts.system,
+      counts.client,
       query,
       this.limits.ttlSeconds,
       this.limits.registrationsPerMinute,

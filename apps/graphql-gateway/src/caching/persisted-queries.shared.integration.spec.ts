@@ -4,13 +4,12 @@ import { startTestValkey, type TestValkey } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postGraphQL, startTestGateway } from '../testing/gateway-client.js';
 import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
-import { SHARED_PERSISTED_QUERIES } from './persisted-queries.repository.js';
+import { registrationCountKeys, SHARED_PERSISTED_QUERIES } from './persisted-queries.repository.js';
 
 function persisted(query: string) {
   return { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
 }
 
-const REGISTRATIONS_KEY = 'triad:graphql-gateway:persisted-query-registrations';
 const NOT_FOUND = { errors: [{ message: 'PersistedQueryNotFound', extensions: { code: 'PERSISTED_QUERY_NOT_FOUND' } }] };
 
 // Replicas of the gateway behind one load balancer: a query registered through one must be known to the others.
@@ -73,10 +72,11 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
    * Apollo registers a query without holding its answer back for it.
    */
   async function register(queries: string[], address: string): Promise<void> {
+    const { client } = registrationCountKeys(address);
     for (const query of queries) {
-      const counted = Number((await inspector.get(REGISTRATIONS_KEY)) ?? 0);
+      const counted = Number((await inspector.get(client)) ?? 0);
       await send([query], address);
-      await vi.waitFor(async () => expect(Number(await inspector.get(REGISTRATIONS_KEY))).toBe(counted + 1));
+      await vi.waitFor(async () => expect(Number(await inspector.get(client))).toBe(counted + 1));
     }
   }
   /** Sends `queries` with their hashes as the client at `address`, and checks each was answered. */
@@ -91,7 +91,7 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
   const distinct = (prefix: string, count: number) =>
     Array.from({ length: count }, (_, index) => `query ${prefix}${index} { product(id: "${lamp}") { name } }`);
   const resetBudgets = async () => {
-    const keys = await inspector.keys(`${REGISTRATIONS_KEY}*`);
+    const keys = await inspector.keys(`${registrationCountKeys('').system}*`);
     if (keys.length > 0) await inspector.del(...keys);
   };
 
@@ -106,14 +106,19 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
 
     expect(await isStored(queries[share - 1]!)).toBe(true);
     expect(await isStored(queries[share]!)).toBe(false);
-    expect(await inspector.get(REGISTRATIONS_KEY)).toBe(String(share + 1));
+    // The queries sent again were not counted; what the client's share refused is not charged to everyone's budget.
+    const counts = registrationCountKeys('10.0.0.1');
+    expect(await inspector.get(counts.client)).toBe(String(share + 1));
+    expect(await inspector.get(counts.system)).toBe(String(share));
   });
 
   it('stores no more than its budget of new queries a minute over every client, so none can fill Valkey, and still runs the rest', async () => {
     await resetBudgets();
     const { registrationsPerMinute: budget, perClientPerMinute: share } = SHARED_PERSISTED_QUERIES;
     const clients = budget / share;
-    for (let client = 0; client < clients; client += 1) await register(distinct(`Budget${client}x`, share), `10.0.1.${client}`);
+    // The first client tries past its share: the budget still holds every other client's.
+    await register(distinct('Budget0x', share + 5), '10.0.1.0');
+    for (let client = 1; client < clients; client += 1) await register(distinct(`Budget${client}x`, share), `10.0.1.${client}`);
     const late = distinct('Late', 1);
 
     await register(late, '10.0.2.1');
