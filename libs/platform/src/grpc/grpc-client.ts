@@ -102,6 +102,15 @@ function serviceIdentityInterceptor(identity: NonNullable<GrpcClientSettings['se
         identity.credentials.tokenFor(identity.audience, identity.scopes).then(
           (token) => {
             if (cancelled) return listener.onReceiveStatus?.(cancelledStatus());
+            // The call below timed its deadline from when it was made, and a status it gave before it was started
+            // reached no one: a token that came too late must end the call here, or it would never end.
+            if (options.deadline !== undefined && Number(options.deadline) <= Date.now()) {
+              return listener.onReceiveStatus?.({
+                code: GrpcStatus.DEADLINE_EXCEEDED,
+                details: 'Deadline exceeded while waiting for a service token',
+                metadata: new Metadata(),
+              });
+            }
             metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
             next(metadata, listener);
           },

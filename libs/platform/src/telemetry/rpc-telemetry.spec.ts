@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { serverAttributes } from './rpc-telemetry.js';
+import { Client, credentials, Metadata, Server, ServerCredentials, status, type ServiceDefinition, type ServiceError } from '@grpc/grpc-js';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { clientCallTelemetry, serverAttributes, serverCallTelemetry } from './rpc-telemetry.js';
 
 describe('serverAttributes', () => {
   it('reads the host and port of every form of target a client here is given', () => {
@@ -15,5 +19,125 @@ describe('serverAttributes', () => {
 
   it('keeps a target without a port whole, as the address', () => {
     expect(serverAttributes('unix:/run/catalog.sock')).toEqual({ 'server.address': 'unix:/run/catalog.sock' });
+  });
+});
+
+const json = {
+  serialize: (value: unknown) => Buffer.from(JSON.stringify(value)),
+  deserialize: (bytes: Buffer) => JSON.parse(bytes.toString()) as { answer?: string; delayMs?: number },
+};
+const METHOD = 'triad.test.v1.EchoService/Echo';
+const ECHO: ServiceDefinition = {
+  Echo: {
+    path: `/${METHOD}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: json.serialize,
+    requestDeserialize: json.deserialize,
+    responseSerialize: json.serialize,
+    responseDeserialize: json.deserialize,
+  },
+};
+
+describe('gRPC calls through the telemetry interceptors, over a real grpc-js server and client', () => {
+  const exporter = new InMemorySpanExporter();
+  const sdk = new NodeSDK({ spanProcessors: [new SimpleSpanProcessor({ exporter })], instrumentations: [] });
+  let server: Server;
+  let client: Client;
+  /** The span active in the handler, for each call it handled. */
+  const handlerSpans: (string | undefined)[] = [];
+
+  beforeAll(async () => {
+    sdk.start();
+    server = new Server({ interceptors: [serverCallTelemetry] });
+    server.addService(ECHO, {
+      Echo: (
+        call: { request: { answer?: string; delayMs?: number } },
+        callback: (error: Partial<ServiceError> | null, value?: unknown) => void,
+      ) => {
+        handlerSpans.push(trace.getActiveSpan()?.spanContext().spanId);
+        const { answer, delayMs = 0 } = call.request;
+        setTimeout(() => {
+          if (answer === 'missing') callback({ code: status.NOT_FOUND, details: 'no such thing' });
+          else callback(null, { answer });
+        }, delayMs);
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
+    client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), { interceptors: [clientCallTelemetry(`127.0.0.1:${port}`)] });
+  });
+  afterAll(async () => {
+    client?.close();
+    server?.forceShutdown();
+    await sdk.shutdown();
+  });
+  beforeEach(() => {
+    exporter.reset();
+    handlerSpans.length = 0;
+  });
+
+  const call = (request: { answer?: string; delayMs?: number }, deadlineMs = 5_000) =>
+    new Promise<{ error: ServiceError | null; value: unknown }>((resolve) =>
+      client.makeUnaryRequest(
+        `/${METHOD}`,
+        json.serialize,
+        json.deserialize,
+        request,
+        new Metadata(),
+        { deadline: Date.now() + deadlineMs },
+        (error, value) => resolve({ error, value }),
+      ),
+    );
+  const spansOf = (kind: SpanKind) => exporter.getFinishedSpans().filter((span: ReadableSpan) => span.kind === kind);
+
+  it('makes a CLIENT span under the caller’s and a SERVER span under it in the same trace, and runs the handler in the latter', async () => {
+    const parent = trace.getTracer('spec').startSpan('caller');
+    const { value } = await context.with(trace.setSpan(context.active(), parent), () => call({ answer: 'hello' }));
+    parent.end();
+
+    expect(value).toEqual({ answer: 'hello' });
+    await vi.waitFor(() => expect(spansOf(SpanKind.SERVER)).toHaveLength(1));
+    const [clientSpan] = spansOf(SpanKind.CLIENT);
+    const [serverSpan] = spansOf(SpanKind.SERVER);
+    expect(clientSpan?.name).toBe(METHOD);
+    expect(clientSpan?.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(clientSpan?.attributes).toMatchObject({
+      'rpc.system.name': 'grpc',
+      'rpc.method': METHOD,
+      'rpc.response.status_code': 'OK',
+      'server.address': '127.0.0.1',
+    });
+    expect(serverSpan?.name).toBe(METHOD);
+    expect(serverSpan?.spanContext().traceId).toBe(parent.spanContext().traceId);
+    expect(serverSpan?.parentSpanContext?.spanId).toBe(clientSpan?.spanContext().spanId);
+    expect(handlerSpans).toEqual([serverSpan?.spanContext().spanId]);
+  });
+
+  it('marks a refused call an error for its caller only, with the status by name', async () => {
+    const { error } = await call({ answer: 'missing' });
+
+    expect(error?.code).toBe(status.NOT_FOUND);
+    await vi.waitFor(() => expect(spansOf(SpanKind.SERVER)).toHaveLength(1));
+    const [clientSpan] = spansOf(SpanKind.CLIENT);
+    const [serverSpan] = spansOf(SpanKind.SERVER);
+    expect(clientSpan?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(clientSpan?.attributes).toMatchObject({ 'rpc.response.status_code': 'NOT_FOUND', 'error.type': 'NOT_FOUND' });
+    expect(serverSpan?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(serverSpan?.attributes['rpc.response.status_code']).toBe('NOT_FOUND');
+  });
+
+  it('ends the server span of a call whose deadline passed as DEADLINE_EXCEEDED, once', async () => {
+    const { error } = await call({ answer: 'late', delayMs: 400 }, 100);
+
+    expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
+    await vi.waitFor(() => expect(spansOf(SpanKind.SERVER)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the handler answers, too late
+    expect(spansOf(SpanKind.SERVER)).toHaveLength(1);
+    const [serverSpan] = spansOf(SpanKind.SERVER);
+    expect(serverSpan?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(serverSpan?.attributes).toMatchObject({ 'rpc.response.status_code': 'DEADLINE_EXCEEDED', 'error.type': 'DEADLINE_EXCEEDED' });
+    expect(spansOf(SpanKind.CLIENT).map((span) => span.attributes['rpc.response.status_code'])).toEqual(['DEADLINE_EXCEEDED']);
   });
 });
