@@ -13,6 +13,7 @@ import {
 } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestUsersService, type TestUsersService } from '../testing/users-service.harness.js';
+import { oauthRecordsAdapter } from './oauth-records.repository.js';
 
 // A command-line tool signing users in with authorization code and PKCE (see @triad/testing's oauth-client).
 let users: TestUsersService;
@@ -115,6 +116,20 @@ describe('authorization code with PKCE, for a command-line tool', () => {
     const winners = racing.filter((attempt) => attempt.status === 200);
     expect(winners).toHaveLength(1);
     expect((await refresh(winners[0]!.body.refresh_token!)).body.error).toBe('invalid_grant');
+  });
+
+  it('finds nothing of a revoked grant written after its revocation, as a request racing a reused token may write', async () => {
+    const adapterFor = oauthRecordsAdapter(users.db);
+    const grantId = `grant-${randomBytes(8).toString('hex')}`;
+    await adapterFor('RefreshToken').revokeByGrantId(grantId);
+
+    await adapterFor('RefreshToken').upsert(`${grantId}-late`, { grantId, kind: 'RefreshToken' }, 3600);
+    await adapterFor('Grant').upsert(grantId, { jti: grantId, kind: 'Grant' }, 3600);
+    await adapterFor('RefreshToken').upsert(`${grantId}-other`, { grantId: `${grantId}-other`, kind: 'RefreshToken' }, 3600);
+
+    expect(await adapterFor('RefreshToken').find(`${grantId}-late`)).toBeUndefined();
+    expect(await adapterFor('Grant').find(grantId)).toBeUndefined();
+    expect(await adapterFor('RefreshToken').find(`${grantId}-other`)).toMatchObject({ grantId: `${grantId}-other` });
   });
 
   it('takes a refresh token back at once when the tool revokes it', async () => {

@@ -32,7 +32,7 @@ const SERVICE_TOKEN_TTL_SECONDS = 300;
  * (every process checks it on its own), so it is short; a refresh token is revoked at once, and each use
  * replaces it.
  */
-const OAUTH_TTL_SECONDS = {
+export const OAUTH_TTL_SECONDS = {
   accessToken: 300,
   refreshToken: 14 * 24 * 3600,
   authorizationCode: 60,

@@ -1,13 +1,24 @@
-import { and, eq, gt, isNull, or } from 'drizzle-orm';
+import { and, eq, gt, isNull, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { UsersDatabase } from '../db/database.js';
 import { oauthRecords } from '../db/schema.js';
+import { OAUTH_TTL_SECONDS } from './authorization-server.js';
+
+/**
+ * A revoked grant's mark, kept as long as anything of the grant could live: a request that was already using the
+ * grant when it was revoked (the winner of a refresh token raced by a thief) may still write a record of it
+ * afterwards, and that record must not be found.
+ */
+const REVOKED_GRANT = 'RevokedGrant';
+const revoked = alias(oauthRecords, 'revoked');
 
 /**
  * oidc-provider's storage in users-service's own database (`oauth_records`), so that what the authorization
  * server hands out (codes, refresh tokens, grants, sign-in sessions) survives a restart and is the same for
  * every replica. One adapter per model, as the library asks; revoking a grant deletes every record of it,
- * whatever its model, which is how a reused refresh token takes its whole family with it.
+ * whatever its model, and marks it revoked so that none written later is found: that is how a reused refresh token
+ * takes its whole family with it, even a token a request racing the revocation was still issuing.
  */
 export function oauthRecordsAdapter(db: UsersDatabase): (model: string) => Adapter {
   return (model) => new OAuthRecordsAdapter(db, model);
@@ -70,6 +81,10 @@ class OAuthRecordsAdapter implements Adapter {
   }
 
   async revokeByGrantId(grantId: string): Promise<void> {
+    await this.db
+      .insert(oauthRecords)
+      .values({ model: REVOKED_GRANT, id: grantId, payload: {}, expiresAt: new Date(Date.now() + OAUTH_TTL_SECONDS.refreshToken * 1000) })
+      .onConflictDoNothing();
     await this.db.delete(oauthRecords).where(eq(oauthRecords.grantId, grantId));
   }
 
@@ -78,7 +93,19 @@ class OAuthRecordsAdapter implements Adapter {
       .select()
       .from(oauthRecords)
       .where(
-        and(eq(oauthRecords.model, this.model), condition, or(isNull(oauthRecords.expiresAt), gt(oauthRecords.expiresAt, new Date()))),
+        and(
+          eq(oauthRecords.model, this.model),
+          condition,
+          or(isNull(oauthRecords.expiresAt), gt(oauthRecords.expiresAt, new Date())),
+          notExists(
+            this.db
+              .select({ one: sql`1` })
+              .from(revoked)
+              .where(
+                and(eq(revoked.model, REVOKED_GRANT), eq(revoked.id, this.model === 'Grant' ? oauthRecords.id : oauthRecords.grantId)),
+              ),
+          ),
+        ),
       );
     if (!row) return undefined;
     // The library reads `consumed` (seconds since the epoch) to tell a used code or refresh token.
