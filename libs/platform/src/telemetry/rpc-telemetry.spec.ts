@@ -24,8 +24,14 @@ describe('serverAttributes', () => {
 
 const json = {
   serialize: (value: unknown) => Buffer.from(JSON.stringify(value)),
-  deserialize: (bytes: Buffer) => JSON.parse(bytes.toString()) as { answer?: string; delayMs?: number },
+  deserialize: (bytes: Buffer) => JSON.parse(bytes.toString()) as Request,
 };
+/** `busyMs`: how long the handler holds the event loop; `delayMs`: how long it then waits to answer. */
+interface Request {
+  answer?: string;
+  busyMs?: number;
+  delayMs?: number;
+}
 const METHOD = 'triad.test.v1.EchoService/Echo';
 const ECHO: ServiceDefinition = {
   Echo: {
@@ -51,12 +57,12 @@ describe('gRPC calls through the telemetry interceptors, over a real grpc-js ser
     sdk.start();
     server = new Server({ interceptors: [serverCallTelemetry] });
     server.addService(ECHO, {
-      Echo: (
-        call: { request: { answer?: string; delayMs?: number } },
-        callback: (error: Partial<ServiceError> | null, value?: unknown) => void,
-      ) => {
+      Echo: (call: { request: Request }, callback: (error: Partial<ServiceError> | null, value?: unknown) => void) => {
         handlerSpans.push(trace.getActiveSpan()?.spanContext().spanId);
-        const { answer, delayMs = 0 } = call.request;
+        const { answer, busyMs = 0, delayMs = 0 } = call.request;
+        // Holding the event loop past the deadline makes the server's own deadline timer, which runs before I/O,
+        // come before the client's cancellation, whatever the machine's load.
+        for (const until = Date.now() + busyMs; Date.now() < until;);
         setTimeout(() => {
           if (answer === 'missing') callback({ code: status.NOT_FOUND, details: 'no such thing' });
           else callback(null, { answer });
@@ -78,7 +84,7 @@ describe('gRPC calls through the telemetry interceptors, over a real grpc-js ser
     handlerSpans.length = 0;
   });
 
-  const call = (request: { answer?: string; delayMs?: number }, deadlineMs = 5_000) =>
+  const call = (request: Request, deadlineMs = 5_000) =>
     new Promise<{ error: ServiceError | null; value: unknown }>((resolve) =>
       client.makeUnaryRequest(
         `/${METHOD}`,
@@ -129,7 +135,7 @@ describe('gRPC calls through the telemetry interceptors, over a real grpc-js ser
   });
 
   it('ends the server span of a call whose deadline passed as DEADLINE_EXCEEDED, once', async () => {
-    const { error } = await call({ answer: 'late', delayMs: 400 }, 100);
+    const { error } = await call({ answer: 'late', busyMs: 300, delayMs: 100 }, 100);
 
     expect(error?.code).toBe(status.DEADLINE_EXCEEDED);
     await vi.waitFor(() => expect(spansOf(SpanKind.SERVER)).toHaveLength(1));
