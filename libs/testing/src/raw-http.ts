@@ -21,8 +21,9 @@ export function rawExchange(url: string, chunks: readonly (string | Buffer)[], {
     const started = Date.now();
     let next = 0;
     const send = () => {
-      if (socket.destroyed || next >= chunks.length) return;
-      socket.write(chunks[next++]!);
+      const chunk = chunks[next++];
+      if (socket.destroyed || chunk === undefined) return;
+      socket.write(chunk);
       setTimeout(send, gapMs);
     };
     const finish = (closedAfterMs?: number) => {

@@ -177,8 +177,9 @@ export class SharedAttemptThrottle implements AttemptThrottle {
   }
 
   private run(command: keyof typeof SCRIPTS, key: string, ...args: number[]): Promise<unknown> {
-    const call = (this.valkey as unknown as Record<string, (...values: (string | number)[]) => Promise<unknown>>)[command]!;
-    return call.call(this.valkey, this.keyOf(key), this.now(), this.settings.windowMs, ...args);
+    // The commands `defineCommand` added in the constructor, one per script.
+    const valkey = this.valkey as Valkey & Record<keyof typeof SCRIPTS, (...keysThenArgs: (string | number)[]) => Promise<unknown>>;
+    return valkey[command](this.keyOf(key), this.now(), this.settings.windowMs, ...args);
   }
 
   private keyOf(key: string): string {
