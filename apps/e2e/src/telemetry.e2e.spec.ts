@@ -504,6 +504,15 @@ describe('metrics', () => {
       1,
     );
     expect(moved('catalog', 'rpc_server_call_duration_count', { rpc_method: 'triad.catalog.v1.CatalogService/ReserveStock' })).toBe(4);
+    // The refused placement failed for its caller, not for the server that refused it (as their spans say).
+    const refused = { ...placeOrderCalls, rpc_response_status_code: 'FAILED_PRECONDITION' };
+    expect(moved('rest', 'rpc_client_call_duration_count', { ...refused, error_type: 'FAILED_PRECONDITION' })).toBe(1);
+    expect(moved('orders', 'rpc_server_call_duration_count', { ...refused, error_type: 'FAILED_PRECONDITION' })).toBe(0);
+    // A client's calls by the server they went to.
+    const clientCall = after.rest.find(
+      ({ name, labels }) => name === 'rpc_client_call_duration_count' && labels['rpc_method'] === placeOrderCalls.rpc_method,
+    );
+    expect(clientCall?.labels).toMatchObject({ server_address: expect.any(String), server_port: expect.stringMatching(/^\d+$/) });
     // GraphQL, by operation.
     expect(moved('gateway', 'graphql_server_request_duration_count', { graphql_operation_name: 'CountedProducts' })).toBe(1);
     // What the shop watches.

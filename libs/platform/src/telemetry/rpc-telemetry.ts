@@ -26,8 +26,8 @@ import { lazyHistogram, secondsSince } from './instruments.js';
  * The span and the duration metric of every gRPC call this process answers or makes, as the RPC semantic
  * conventions name them: a SERVER or CLIENT span named by the method (`triad.catalog.v1.CatalogService/GetProduct`),
  * continuing the caller's trace through the call's metadata (`traceparent`), and `rpc.server.call.duration` /
- * `rpc.client.call.duration` by method and status. Health checks and reflection are left out, as probes are over
- * HTTP.
+ * `rpc.client.call.duration` by method, status and `error.type` (the client's also by `server.address` and
+ * `server.port`). Health checks and reflection are left out, as probes are over HTTP.
  *
  * grpc-js interceptors, which every client and server here is built with (`grpcClientOptions`,
  * `grpcServerOptions`), rather than `@opentelemetry/instrumentation-grpc`: that patches grpc-js and wraps each
@@ -68,9 +68,10 @@ export const serverCallTelemetry: ServerInterceptor = (method, call) => {
   let active: Context = ROOT_CONTEXT;
   const end = (code: GrpcStatus) => {
     if (!span) return;
-    endSpan(span, code, SERVER_ERRORS.has(code));
+    const failed = SERVER_ERRORS.has(code);
+    endSpan(span, code, failed);
     span = undefined;
-    serverDuration().record(secondsSince(startedAt), durationAttributes(rpcMethod, code));
+    serverDuration().record(secondsSince(startedAt), durationAttributes(rpcMethod, code, failed));
   };
   return new ServerInterceptingCall(call, {
     start(next) {
@@ -88,8 +89,10 @@ export const serverCallTelemetry: ServerInterceptor = (method, call) => {
         onReceiveHalfClose(nextHalfClose) {
           context.with(active, nextHalfClose);
         },
-        // The client went away or the deadline passed: the handler's answer, if any, goes nowhere. grpc-js sends
-        // the status of a passed deadline (and of a request it cannot decode) itself, past the interceptors.
+        // Every call ends here, after `sendStatus` for one its handler answered (then `end` has nothing left to do).
+        // Otherwise the client went away, or grpc-js sent a status itself, past the interceptors: for a passed
+        // deadline (told apart by the time), and for a request it could not read (too large, or not the method's
+        // message), which cannot be told apart from a client's cancel here and is recorded as CANCELLED too.
         onCancel() {
           end(Number(call.getDeadline()) <= Date.now() ? GrpcStatus.DEADLINE_EXCEEDED : GrpcStatus.CANCELLED);
         },
@@ -109,21 +112,19 @@ export const serverCallTelemetry: ServerInterceptor = (method, call) => {
 export function clientCallTelemetry(address: string): Interceptor {
   const server = serverAttributes(address);
   return (options, nextCall) => {
+    if (UNMEASURED.test(options.method_definition.path)) return new InterceptingCall(nextCall(options));
     const rpcMethod = options.method_definition.path.slice(1);
     const startedAt = performance.now();
     const parent = context.active();
-    const span = UNMEASURED.test(options.method_definition.path)
-      ? undefined
-      : tracer().startSpan(rpcMethod, { kind: SpanKind.CLIENT, attributes: { ...spanAttributes(rpcMethod), ...server } }, parent);
+    const span = tracer().startSpan(rpcMethod, { kind: SpanKind.CLIENT, attributes: { ...spanAttributes(rpcMethod), ...server } }, parent);
     return new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
-        if (span) propagation.inject(trace.setSpan(parent, span), metadata, metadataSetter);
+        propagation.inject(trace.setSpan(parent, span), metadata, metadataSetter);
         next(metadata, {
           onReceiveStatus(status: StatusObject, nextStatus) {
-            if (span) {
-              endSpan(span, status.code, status.code !== GrpcStatus.OK);
-              clientDuration().record(secondsSince(startedAt), durationAttributes(rpcMethod, status.code));
-            }
+            const failed = status.code !== GrpcStatus.OK;
+            endSpan(span, status.code, failed);
+            clientDuration().record(secondsSince(startedAt), { ...durationAttributes(rpcMethod, status.code, failed), ...server });
             nextStatus(status);
           },
         });
@@ -136,8 +137,13 @@ function spanAttributes(rpcMethod: string): Attributes {
   return { 'rpc.system.name': 'grpc', 'rpc.method': rpcMethod };
 }
 
-function durationAttributes(rpcMethod: string, code: GrpcStatus): Attributes {
-  return { 'rpc.system.name': 'grpc', 'rpc.method': rpcMethod, 'rpc.response.status_code': statusName(code) };
+/** A call's duration by method and status, and, if it failed (as its span did), by `error.type`. */
+function durationAttributes(rpcMethod: string, code: GrpcStatus, failed: boolean): Attributes {
+  return {
+    ...spanAttributes(rpcMethod),
+    'rpc.response.status_code': statusName(code),
+    ...(failed ? { 'error.type': statusName(code) } : {}),
+  };
 }
 
 /** `server.address` and `server.port` of a client's target: `host:port`, `dns:///host:port`, `[::1]:port`. */
