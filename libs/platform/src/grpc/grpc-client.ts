@@ -1,4 +1,4 @@
-import { InterceptingCall, Metadata, status as GrpcStatus, type Interceptor } from '@grpc/grpc-js';
+import { InterceptingCall, Metadata, status as GrpcStatus, type Interceptor, type StatusObject } from '@grpc/grpc-js';
 import type { MethodDefinition } from '@grpc/proto-loader';
 import { Transport, type ClientProviderOptions } from '@nestjs/microservices';
 import { loadPackageDefinition } from '@triad/contracts';
@@ -94,38 +94,52 @@ function callPolicyInterceptor(deadlineMs: number): Interceptor {
  */
 function serviceIdentityInterceptor(identity: NonNullable<GrpcClientSettings['serviceIdentity']>): Interceptor {
   return (options, nextCall) => {
-    // Cancelled while the token was on its way, the call never starts, so its one status comes from here.
-    let cancelled = false;
+    // Until the token arrives the call below has not started, so neither its deadline nor a cancel can end it:
+    // the one status of a call that ends before then comes from here.
+    let waiting = true;
+    let deadlineTimer: NodeJS.Timeout | undefined;
+    let endWaiting: ((status: StatusObject) => void) | undefined;
     return new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
-        const cancelledStatus = () => ({ code: GrpcStatus.CANCELLED, details: 'Cancelled on client', metadata: new Metadata() });
+        const end = (status: StatusObject) => {
+          if (!waiting) return;
+          waiting = false;
+          clearTimeout(deadlineTimer);
+          listener.onReceiveStatus?.(status);
+        };
+        endWaiting = end;
+        const remainingMs = Number(options.deadline ?? Infinity) - Date.now();
+        // (A timer cannot wait longer than 2^31 - 1 ms; a deadline that far off is none.)
+        if (remainingMs < 2 ** 31) {
+          deadlineTimer = setTimeout(
+            () => end(endedStatus(GrpcStatus.DEADLINE_EXCEEDED, 'Deadline exceeded while waiting for a service token')),
+            Math.max(0, remainingMs),
+          );
+        }
         identity.credentials.tokenFor(identity.audience, identity.scopes).then(
           (token) => {
-            if (cancelled) return listener.onReceiveStatus?.(cancelledStatus());
-            // The call below timed its deadline from when it was made, and a status it gave before it was started
-            // reached no one: a token that came too late must end the call here, or it would never end.
-            if (options.deadline !== undefined && Number(options.deadline) <= Date.now()) {
-              return listener.onReceiveStatus?.({
-                code: GrpcStatus.DEADLINE_EXCEEDED,
-                details: 'Deadline exceeded while waiting for a service token',
-                metadata: new Metadata(),
-              });
-            }
+            if (!waiting) return;
+            waiting = false;
+            clearTimeout(deadlineTimer);
             metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
             next(metadata, listener);
           },
           (error: unknown) => {
             const { code, details, metadata: trailers } = toGrpcError(error);
-            listener.onReceiveStatus?.(cancelled ? cancelledStatus() : { code, details, metadata: trailers });
+            end({ code, details, metadata: trailers });
           },
         );
       },
       cancel(next) {
-        cancelled = true;
+        endWaiting?.(endedStatus(GrpcStatus.CANCELLED, 'Cancelled on client'));
         next();
       },
     });
   };
+}
+
+function endedStatus(code: GrpcStatus, details: string): StatusObject {
+  return { code, details, metadata: new Metadata() };
 }
 
 /** `{ service, method }` for every RPC in `protoPackage` that its contract declares safe to retry. */
