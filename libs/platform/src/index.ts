@@ -115,5 +115,6 @@ export { lazyCounter, observeGauge } from './telemetry/instruments.js';
 export { errorType, inNewTrace, inSpan, recordLinkedSpan } from './telemetry/spans.js';
 export { addTraceResponseHeader, TRACEPARENT_HEADER } from './http/trace-response-header.js';
 export { INFRASTRUCTURE_PATHS } from './http/infrastructure-paths.js';
+export { pathOf } from './http/request-path.js';
 export { clientAddressOf, trustedProxiesSetting, trustProxies, type TrustProxy } from './http/trusted-proxies.js';
 export { connectValkey, VALKEY, valkeyProviders, valkeyUrlSetting, type Valkey } from './shared-state/valkey.js';

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AltairFastify } from 'altair-fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { pathOf } from '@triad/platform';
 
 /** Where the IDE is served; its scripts, styles and fonts are served under `${GRAPHQL_IDE_PATH}/`. */
 export const GRAPHQL_IDE_PATH = '/altair';
@@ -76,7 +77,7 @@ export async function registerAltair(app: NestFastifyApplication, graphqlPath: s
   // and its policy to the IDE's own paths.
   await app.register(async (scope: FastifyInstance) => {
     scope.addHook('onRequest', async (request, reply) => {
-      const sandbox = isSandboxFrame(request.url.split('?')[0] ?? '');
+      const sandbox = isSandboxFrame(pathOf(request.url));
       void reply.header('content-security-policy', sandbox ? SANDBOX_POLICY : altairPolicy());
       if (sandbox) void reply.header('x-frame-options', 'SAMEORIGIN');
     });

@@ -1,6 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { INFRASTRUCTURE_PATHS } from '@triad/platform';
+import { INFRASTRUCTURE_PATHS, pathOf } from '@triad/platform';
 import type { FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -59,7 +59,7 @@ export async function serveWebApp(app: NestFastifyApplication, logger: Logger, r
  */
 function isPageRequest(request: FastifyRequest): boolean {
   if (request.method !== 'GET' && request.method !== 'HEAD') return false;
-  const path = request.url.split('?')[0] ?? '/';
+  const path = pathOf(request.url);
   if (path === '/') return true;
   if (SERVER_PATHS.some((server) => path === server || path.startsWith(`${server}/`))) return false;
   if (extname(path) !== '') return false;

@@ -1,5 +1,6 @@
 import { MethodNotAllowedException } from '@nestjs/common';
 import type { FastifyInstance } from 'fastify';
+import { pathOf } from '@triad/platform';
 
 /**
  * Tells "this path exists, but not with this method" (405, with `Allow`) from "no such path" (404). Fastify's
@@ -10,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 export function addMethodNotAllowedHook(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
     if (!request.is404) return done();
-    const path = request.url.split('?')[0] ?? request.url;
+    const path = pathOf(request.url);
     const allowed = fastify.supportedMethods.filter((method) => method !== 'OPTIONS' && fastify.findRoute({ method, url: path }) !== null);
     if (allowed.length === 0) return done();
     void reply.header('allow', allowed.join(', '));

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { ApiResponseOptions } from '@nestjs/swagger';
-import { DomainError, type AccessTokens, type Valkey } from '@triad/platform';
+import { DomainError, pathOf, type AccessTokens, type Valkey } from '@triad/platform';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { API_KEY_HEADER } from '../api-keys/api-key-authentication.hook.js';
 import { problemResponse } from '../problems/api-problem-responses.decorator.js';
@@ -74,6 +74,6 @@ async function clientKey(request: FastifyRequest, tokens: AccessTokens): Promise
 }
 
 function isExempt(url: string, exemptPaths: readonly string[]): boolean {
-  const path = url.split('?')[0] ?? url;
+  const path = pathOf(url);
   return exemptPaths.some((exempt) => path === exempt || path.startsWith(`${exempt}/`));
 }

@@ -3,6 +3,7 @@ import type { GqlContextType } from '@nestjs/graphql';
 import {
   fromGrpcError,
   LOGGER,
+  pathOf,
   quotePath,
   RequestRejection,
   requestErrorCode,
@@ -41,7 +42,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 
   private problemFor(exception: unknown, request: FastifyRequest): ProblemDocument {
-    const path = request.url.split('?')[0] ?? request.url;
+    const path = pathOf(request.url);
     if (exception instanceof HttpException && exception.getStatus() < 500) {
       return httpProblem(exception, request, path);
     }

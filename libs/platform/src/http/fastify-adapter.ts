@@ -5,7 +5,8 @@ import { SERVICE_TOKEN_METADATA_KEY } from '../auth/service-credentials.js';
 import { acceptRequestId, CLIENT_ADDRESS_HEADER, REQUEST_ID_HEADER, runWithRequestContext } from '../logging/request-context.js';
 import { recordServerRequest } from '../telemetry/http-server.js';
 import { HardenedFastifyAdapter } from './hardened-fastify-adapter.js';
-import { INFRASTRUCTURE_PATHS, pathOf } from './infrastructure-paths.js';
+import { INFRASTRUCTURE_PATHS } from './infrastructure-paths.js';
+import { pathOf } from './request-path.js';
 import { forwardedByTrustedProxy, type TrustProxy } from './trusted-proxies.js';
 
 export interface FastifyAdapterOptions {

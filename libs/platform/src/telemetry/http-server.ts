@@ -1,7 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
-import { pathOf } from '../http/infrastructure-paths.js';
+import { pathOf } from '../http/request-path.js';
 import { lazyHistogram, secondsSince } from './instruments.js';
 
 /**

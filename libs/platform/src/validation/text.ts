@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { pathOf } from '../http/infrastructure-paths.js';
+import { pathOf } from '../http/request-path.js';
 
 // Unicode's control characters (Cc: C0 with NUL, DEL, C1). PostgreSQL refuses NUL in text outright, and the
 // rest are invisible in a page and in a log line, where they can forge what a reader sees.

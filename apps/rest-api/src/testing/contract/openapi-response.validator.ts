@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { pathOf } from '@triad/platform';
 import { parseEventStream } from '../event-stream.reader.js';
 import type { ApiResponse } from '../rest-api.harness.js';
 
@@ -63,7 +64,7 @@ export class OpenApiResponseValidator {
 
   /** The documented operation a request reaches; a path without parameters wins, as `/v1/users/me` over `/v1/users/{id}`. */
   operationAt(method: string, url: string): DocumentedOperation | undefined {
-    const path = url.split('?')[0] ?? url;
+    const path = pathOf(url);
     const matching = this.operations.filter((operation) => operation.method === method && pathPattern(operation.path).test(path));
     return matching.sort((first, second) => parameterCount(first.path) - parameterCount(second.path))[0];
   }
