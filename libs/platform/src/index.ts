@@ -117,4 +117,12 @@ export { addTraceResponseHeader, TRACEPARENT_HEADER } from './http/trace-respons
 export { INFRASTRUCTURE_PATHS } from './http/infrastructure-paths.js';
 export { pathOf } from './http/request-path.js';
 export { clientAddressOf, trustedProxiesSetting, trustProxies, type TrustProxy } from './http/trusted-proxies.js';
-export { connectValkey, VALKEY, valkeyProviders, valkeyUrlSetting, type Valkey } from './shared-state/valkey.js';
+export {
+  connectValkey,
+  VALKEY,
+  valkeyProviders,
+  valkeyScript,
+  valkeyUrlSetting,
+  type Valkey,
+  type ValkeyScript,
+} from './shared-state/valkey.js';

@@ -1,6 +1,6 @@
 import { ErrorsAreMissesCache, InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { createHash } from 'node:crypto';
-import { currentRequestContext, type Valkey } from '@triad/platform';
+import { currentRequestContext, valkeyScript, type Valkey, type ValkeyScript } from '@triad/platform';
 import type { Logger } from 'pino';
 
 /** In one process: room for the persisted queries of a large client (each costs about its length in bytes). */
@@ -59,15 +59,13 @@ export function persistedQueryStore(valkey: Valkey | undefined, logger: Logger):
 }
 
 class ValkeyPersistedQueries implements KeyValueCache<string> {
-  private readonly valkey: Valkey & { registerPersistedQuery(...keysThenArgs: (string | number)[]): Promise<number> };
+  private readonly register: ValkeyScript;
 
   constructor(
-    valkey: Valkey,
+    private readonly valkey: Valkey,
     private readonly limits: typeof SHARED_PERSISTED_QUERIES,
   ) {
-    // Sent by its SHA-1 once Valkey has it (EVALSHA), not as text with every registration.
-    if (!('registerPersistedQuery' in valkey)) valkey.defineCommand('registerPersistedQuery', { numberOfKeys: 3, lua: REGISTER_SCRIPT });
-    this.valkey = valkey as typeof this.valkey;
+    this.register = valkeyScript(valkey, 'registerPersistedQuery', 3, REGISTER_SCRIPT);
   }
 
   /**
@@ -86,7 +84,7 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
   async set(hash: string, query: string): Promise<void> {
     if (Buffer.byteLength(query) > this.limits.maxQueryBytes) return;
     const counts = registrationCountKeys(currentRequestContext()?.clientAddress ?? 'unknown');
-    await this.valkey.registerPersistedQuery(
+    await this.register(
       KEY_PREFIX + hash,
       counts.system,
       counts.client,

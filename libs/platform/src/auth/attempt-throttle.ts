@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Valkey } from '../shared-state/valkey.js';
+import { valkeyScript, type Valkey, type ValkeyScript } from '../shared-state/valkey.js';
 
 /** How many attempts a key may make before it must wait, and how long the waits grow. */
 export interface AttemptThrottleSettings {
@@ -139,6 +139,7 @@ export class MemoryAttemptThrottle implements AttemptThrottle {
  */
 export class SharedAttemptThrottle implements AttemptThrottle {
   private readonly prefix: string;
+  private readonly scripts: Record<keyof typeof SCRIPTS, ValkeyScript>;
 
   constructor(
     name: string,
@@ -147,9 +148,13 @@ export class SharedAttemptThrottle implements AttemptThrottle {
     private readonly now: () => number = Date.now,
   ) {
     this.prefix = `triad:throttle:${name}:`;
-    for (const [command, lua] of Object.entries(SCRIPTS)) {
-      if (!(command in valkey)) valkey.defineCommand(command, { numberOfKeys: 1, lua });
-    }
+    const script = (name: keyof typeof SCRIPTS) => valkeyScript(valkey, name, 1, SCRIPTS[name]);
+    this.scripts = {
+      throttleWait: script('throttleWait'),
+      throttleRecord: script('throttleRecord'),
+      throttleAttempt: script('throttleAttempt'),
+      throttleRefund: script('throttleRefund'),
+    };
   }
 
   async waitSeconds(key: string): Promise<number> {
@@ -177,9 +182,7 @@ export class SharedAttemptThrottle implements AttemptThrottle {
   }
 
   private run(command: keyof typeof SCRIPTS, key: string, ...args: number[]): Promise<unknown> {
-    // The commands `defineCommand` added in the constructor, one per script.
-    const valkey = this.valkey as Valkey & Record<keyof typeof SCRIPTS, (...keysThenArgs: (string | number)[]) => Promise<unknown>>;
-    return valkey[command](this.keyOf(key), this.now(), this.settings.windowMs, ...args);
+    return this.scripts[command](this.keyOf(key), this.now(), this.settings.windowMs, ...args);
   }
 
   private keyOf(key: string): string {

@@ -91,3 +91,18 @@ export function valkeyProviders(client: Valkey): Provider[] {
     },
   ];
 }
+
+/** A Lua script run as one Valkey command: keys first, then arguments; resolves to what the script returns. */
+export type ValkeyScript = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+
+/**
+ * `lua` as a command of `valkey` named `name`, whose first `numberOfKeys` arguments are keys: atomic, so replicas
+ * changing the same keys at once never interleave, and sent by its SHA-1 once Valkey has it (EVALSHA), not as text
+ * every time.
+ */
+export function valkeyScript(valkey: Valkey, name: string, numberOfKeys: number, lua: string): ValkeyScript {
+  if (!(name in valkey)) valkey.defineCommand(name, { numberOfKeys, lua });
+  const command = (valkey as unknown as Record<string, ValkeyScript | undefined>)[name];
+  if (!command) throw new Error(`Valkey has no command ${name}`);
+  return (...keysThenArgs) => command.apply(valkey, keysThenArgs);
+}
