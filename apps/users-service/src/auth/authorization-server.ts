@@ -23,22 +23,10 @@ import Provider, {
 import type { Logger } from 'pino';
 import type { OAuthClientRow, UserRow } from '../db/schema.js';
 import { isUserClientId, UserClients } from './user-clients.js';
+import { OAUTH_TTL_SECONDS } from './oauth-lifetimes.js';
 
 /** Service tokens are short-lived: a leaked one is soon worthless, and a caller renews it on its own. */
 const SERVICE_TOKEN_TTL_SECONDS = 300;
-
-/**
- * How long what the interactive grants hand out lives. An access token cannot be taken back before it expires
- * (every process checks it on its own), so it is short; a refresh token is revoked at once, and each use
- * replaces it.
- */
-export const OAUTH_TTL_SECONDS = {
-  accessToken: 300,
-  refreshToken: 14 * 24 * 3600,
-  authorizationCode: 60,
-  interaction: 600,
-  session: 24 * 3600,
-} as const;
 
 /**
  * The first-party client for command-line tools and scripts: public (a native app holds no secret), so it

@@ -3,14 +3,16 @@ import { alias } from 'drizzle-orm/pg-core';
 import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
 import type { UsersDatabase } from '../db/database.js';
 import { oauthRecords } from '../db/schema.js';
-import { OAUTH_TTL_SECONDS } from './authorization-server.js';
+import { OAUTH_TTL_SECONDS } from './oauth-lifetimes.js';
 
 /**
  * A revoked grant's mark, kept as long as anything of the grant could live: a request that was already using the
  * grant when it was revoked (the winner of a refresh token raced by a thief) may still write a record of it
- * afterwards, and that record must not be found.
+ * afterwards, and that record must not be found. Such a record lives from when it was written, a moment after the
+ * revocation: the mark outlives the longest-lived record by an hour.
  */
 const REVOKED_GRANT = 'RevokedGrant';
+const REVOKED_GRANT_TTL_SECONDS = OAUTH_TTL_SECONDS.refreshToken + 3600;
 const revoked = alias(oauthRecords, 'revoked');
 
 /**
@@ -83,7 +85,7 @@ class OAuthRecordsAdapter implements Adapter {
   async revokeByGrantId(grantId: string): Promise<void> {
     await this.db
       .insert(oauthRecords)
-      .values({ model: REVOKED_GRANT, id: grantId, payload: {}, expiresAt: new Date(Date.now() + OAUTH_TTL_SECONDS.refreshToken * 1000) })
+      .values({ model: REVOKED_GRANT, id: grantId, payload: {}, expiresAt: new Date(Date.now() + REVOKED_GRANT_TTL_SECONDS * 1000) })
       .onConflictDoNothing();
     await this.db.delete(oauthRecords).where(eq(oauthRecords.grantId, grantId));
   }
