@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '10' },
     slice: { type: 'string', default: '2' },
     concurrency: { type: 'string', default: '16' },
-    modes: { type: 'string', default: 'quiet,ids,exporting,sampled,control' },
+    modes: { type: 'string' },
     set: { type: 'string', multiple: true, default: [] },
   },
 });
@@ -135,7 +135,8 @@ async function slice(request, seconds) {
   return run;
 }
 
-const compared = args.modes.split(',').map((mode) => mode.trim());
+// Every mode but off (each one's partner) by default, in the order listed: control last.
+const compared = args.modes?.split(',').map((mode) => mode.trim()) ?? Object.keys(MODES).filter((mode) => mode !== 'off');
 const unknownModes = compared.filter((mode) => !(mode in MODES) || mode === 'off');
 if (unknownModes.length > 0) throw new Error(`--modes: no mode ${unknownModes.join(', ')}; the modes are ${Object.keys(MODES).join(', ')}`);
 const results = {};
@@ -220,7 +221,7 @@ function report(results) {
           `   CPU ${cpuMs.toFixed(2)} ms/request, ×${(cpuMs / pairedOffCpuMs).toFixed(2)}`,
       );
       const byProcess = Object.entries(cpuRatioByProcess).map(([name, ratio]) => `${name} ×${ratio.toFixed(2)}`);
-      console.log(`  ${''.padEnd(10)} CPU per request by process: ${byProcess.join(', ')}`);
+      if (byProcess.length > 0) console.log(`  ${''.padEnd(10)} CPU per request by process: ${byProcess.join(', ')}`);
     }
   }
 }
