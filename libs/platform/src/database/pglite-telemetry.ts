@@ -1,6 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, trace } from '@opentelemetry/api';
 import { lazyHistogram, secondsSince } from '../telemetry/instruments.js';
+import { markFailed } from '../telemetry/spans.js';
 
 /**
  * Spans and `db.client.operation.duration` for embedded PGlite, shaped as `@opentelemetry/instrumentation-pg`
@@ -50,8 +51,10 @@ async function measured<T>(namespace: string | undefined, text: string, run: () 
     const code = (error as { code?: unknown }).code;
     const errorType = typeof code === 'string' ? code : 'error';
     duration().record(secondsSince(startedAt), { ...attributes, 'error.type': errorType });
-    span?.setAttributes({ 'error.type': errorType, ...(typeof code === 'string' ? { 'db.response.status_code': code } : {}) });
-    span?.setStatus({ code: SpanStatusCode.ERROR });
+    if (span) {
+      markFailed(span, errorType);
+      if (typeof code === 'string') span.setAttribute('db.response.status_code', code);
+    }
     throw error;
   } finally {
     span?.end();

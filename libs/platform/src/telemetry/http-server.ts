@@ -1,8 +1,9 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { pathOf } from '../http/request-path.js';
 import { lazyHistogram, secondsSince } from './instruments.js';
+import { markFailed } from './spans.js';
 
 /**
  * What the HTTP semantic conventions record of each request an HTTP server here answers. The server span comes
@@ -71,10 +72,7 @@ export function inServerSpan<T>(request: IncomingMessage, response: ServerRespon
 function endServerSpan(span: Span, statusCode: number): void {
   span.setAttribute('http.response.status_code', statusCode);
   // A 4xx is the client's mistake, not the server's: the conventions leave its status unset.
-  if (statusCode >= 500) {
-    span.setAttribute('error.type', String(statusCode));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  if (statusCode >= 500) markFailed(span, String(statusCode));
   span.end();
 }
 

@@ -12,7 +12,6 @@ import {
   propagation,
   ROOT_CONTEXT,
   SpanKind,
-  SpanStatusCode,
   trace,
   type Attributes,
   type Context,
@@ -21,6 +20,7 @@ import {
   type TextMapSetter,
 } from '@opentelemetry/api';
 import { lazyHistogram, secondsSince } from './instruments.js';
+import { markFailed } from './spans.js';
 
 /**
  * The span and the duration metric of every gRPC call this process answers or makes, as the RPC semantic
@@ -155,10 +155,7 @@ export function serverAttributes(target: string): Attributes {
 
 function endSpan(span: Span, code: GrpcStatus, failed: boolean): void {
   span.setAttribute('rpc.response.status_code', statusName(code));
-  if (failed) {
-    span.setAttribute('error.type', statusName(code));
-    span.setStatus({ code: SpanStatusCode.ERROR });
-  }
+  if (failed) markFailed(span, statusName(code));
   span.end();
 }
 

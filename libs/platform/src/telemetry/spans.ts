@@ -30,6 +30,12 @@ export function recordLinkedSpan(name: string, traceparent: string | undefined, 
     .end();
 }
 
+/** Marks `span` failed, as the semantic conventions do: status ERROR and `error.type`, a label, never a message. */
+export function markFailed(span: Span, type: string): void {
+  span.setAttribute('error.type', type);
+  span.setStatus({ code: SpanStatusCode.ERROR });
+}
+
 /** What went wrong, as a low-cardinality label: a domain error's code or the error's class name. */
 export function errorType(error: unknown): string {
   return asDomainError(error)?.code ?? (error instanceof Error ? error.name : 'error');
@@ -39,8 +45,7 @@ async function settle<T>(span: Span, run: (span: Span) => Promise<T>): Promise<T
   try {
     return await run(span);
   } catch (error) {
-    span.setAttribute('error.type', errorType(error));
-    span.setStatus({ code: SpanStatusCode.ERROR });
+    markFailed(span, errorType(error));
     throw error;
   } finally {
     span.end();
