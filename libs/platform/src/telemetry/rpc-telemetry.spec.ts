@@ -146,4 +146,36 @@ describe('gRPC calls through the telemetry interceptors, over a real grpc-js ser
     expect(serverSpan?.attributes).toMatchObject({ 'rpc.response.status_code': 'DEADLINE_EXCEEDED', 'error.type': 'DEADLINE_EXCEEDED' });
     expect(spansOf(SpanKind.CLIENT).map((span) => span.attributes['rpc.response.status_code'])).toEqual(['DEADLINE_EXCEEDED']);
   });
+
+  it('ends the server span of a call its client cancels as CANCELLED, once, and not as the server’s error', async () => {
+    const ended = new Promise<ServiceError | null>((resolve) => {
+      const pending = client.makeUnaryRequest(`/${METHOD}`, json.serialize, json.deserialize, { answer: 'slow', delayMs: 300 }, (error) =>
+        resolve(error),
+      );
+      void vi.waitFor(() => expect(handlerSpans).toHaveLength(1)).then(() => pending.cancel());
+    });
+
+    expect((await ended)?.code).toBe(status.CANCELLED);
+    await vi.waitFor(() => expect(spansOf(SpanKind.SERVER)).toHaveLength(1));
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the handler answers, to no one
+    expect(spansOf(SpanKind.SERVER)).toHaveLength(1);
+    const [serverSpan] = spansOf(SpanKind.SERVER);
+    expect(serverSpan?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(serverSpan?.attributes['rpc.response.status_code']).toBe('CANCELLED');
+    expect(spansOf(SpanKind.CLIENT)[0]?.attributes).toMatchObject({ 'rpc.response.status_code': 'CANCELLED', 'error.type': 'CANCELLED' });
+  });
+
+  it('ends the server span of a request the server cannot read, which grpc-js refuses past the interceptors', async () => {
+    const notJson = () => Buffer.from('{not json');
+    const error = await new Promise<ServiceError | null>((resolve) =>
+      client.makeUnaryRequest(`/${METHOD}`, notJson, json.deserialize, {}, (failure) => resolve(failure)),
+    );
+
+    expect(error?.code).toBe(status.INTERNAL);
+    expect(handlerSpans).toEqual([]);
+    // The interceptor sees such a call end as it sees a client's cancel (see `serverCallTelemetry`).
+    await vi.waitFor(() => expect(spansOf(SpanKind.SERVER)).toHaveLength(1));
+    expect(spansOf(SpanKind.SERVER)[0]?.attributes['rpc.response.status_code']).toBe('CANCELLED');
+    expect(spansOf(SpanKind.CLIENT)[0]?.attributes).toMatchObject({ 'rpc.response.status_code': 'INTERNAL', 'error.type': 'INTERNAL' });
+  });
 });
