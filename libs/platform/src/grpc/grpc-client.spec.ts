@@ -43,7 +43,9 @@ describe('a gRPC call waiting for its service token', () => {
     return new Client('127.0.0.1:1', credentials.createInsecure(), { interceptors: options.channelOptions.interceptors });
   }
 
-  function call(client: Client): { ended: Promise<ServiceError>; cancel: () => void } {
+  /** A call through a client of its own with the default deadline `deadlineMs`; the client closes when the call ends. */
+  function call(deadlineMs: number): { ended: Promise<ServiceError>; cancel: () => void } {
+    const client = catalogClient(deadlineMs);
     let pending: ClientUnaryCall | undefined;
     const ended = new Promise<ServiceError>((resolve) => {
       pending = client.makeUnaryRequest(
@@ -51,7 +53,10 @@ describe('a gRPC call waiting for its service token', () => {
         () => Buffer.alloc(0),
         (bytes: Buffer) => bytes,
         {},
-        (error) => resolve(error as ServiceError),
+        (error) => {
+          client.close();
+          resolve(error as ServiceError);
+        },
       );
     });
     return { ended, cancel: () => pending?.cancel() };
@@ -59,30 +64,24 @@ describe('a gRPC call waiting for its service token', () => {
 
   it('ends at its deadline, as DEADLINE_EXCEEDED, however long the token endpoint takes', async () => {
     answer = (_request, response) => held.push(response); // never answered in time
-    const client = catalogClient(200);
-    const error = await call(client).ended;
-    client.close();
+    const error = await call(200).ended;
     expect(error.code).toBe(status.DEADLINE_EXCEEDED);
     expect(error.details).toBe('Deadline exceeded while waiting for a service token');
   });
 
   it('ends as CANCELLED when its caller cancels it', async () => {
     answer = (_request, response) => held.push(response);
-    const client = catalogClient(60_000);
-    const pending = call(client);
+    const pending = call(60_000);
     await once(tokenEndpoint, 'request');
     pending.cancel();
     // At once, not when the token endpoint answers (it has not, and would only be given up on after 5 s).
     const error = await Promise.race([pending.ended, setTimeout(2_000, undefined)]);
-    client.close();
     expect(error?.code).toBe(status.CANCELLED);
   });
 
   it('ends with the reason when the token is refused, before its deadline', async () => {
     answer = (_request, response) => response.writeHead(401).end();
-    const client = catalogClient(60_000);
-    const error = await call(client).ended;
-    client.close();
+    const error = await call(60_000).ended;
     expect(error.code).toBe(status.UNAUTHENTICATED);
     expect(error.details).toContain('refused orders-service a service token');
   });
@@ -90,9 +89,7 @@ describe('a gRPC call waiting for its service token', () => {
   it('goes out once the token comes, and then ends as the call does', async () => {
     answer = (_request, response) =>
       response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: 'token', expires_in: 300 }));
-    const client = catalogClient(60_000);
-    const error = await call(client).ended;
-    client.close();
+    const error = await call(60_000).ended;
     // No server listens at the address: the call itself, not the wait for its token, found that out.
     expect(error.code).toBe(status.UNAVAILABLE);
     expect(error.details).not.toContain('service token');

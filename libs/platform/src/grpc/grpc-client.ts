@@ -101,11 +101,15 @@ function serviceIdentityInterceptor(identity: NonNullable<GrpcClientSettings['se
     let endWaiting: ((status: StatusObject) => void) | undefined;
     return new InterceptingCall(nextCall(options), {
       start(metadata, listener, next) {
-        const end = (status: StatusObject) => {
-          if (!waiting) return;
+        /** Ends the wait, once: true for whichever of token, failure, deadline or cancel comes first. */
+        const stopWaiting = () => {
+          if (!waiting) return false;
           waiting = false;
           clearTimeout(deadlineTimer);
-          listener.onReceiveStatus?.(status);
+          return true;
+        };
+        const end = (status: StatusObject) => {
+          if (stopWaiting()) listener.onReceiveStatus?.(status);
         };
         endWaiting = end;
         const remainingMs = Number(options.deadline ?? Infinity) - Date.now();
@@ -118,9 +122,7 @@ function serviceIdentityInterceptor(identity: NonNullable<GrpcClientSettings['se
         }
         identity.credentials.tokenFor(identity.audience, identity.scopes).then(
           (token) => {
-            if (!waiting) return;
-            waiting = false;
-            clearTimeout(deadlineTimer);
+            if (!stopWaiting()) return;
             metadata.set(SERVICE_TOKEN_METADATA_KEY, `Bearer ${token}`);
             next(metadata, listener);
           },
