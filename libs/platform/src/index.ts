@@ -126,3 +126,4 @@ export {
   type Valkey,
   type ValkeyScript,
 } from './shared-state/valkey.js';
+export { OutageLog } from './shared-state/outage-log.js';

@@ -21,6 +21,7 @@ export { sharedTestAuthority, startTestAuthority, type TestAuthority, type TestS
 export { startServiceProcesses, type RunningServices, type ServiceAddresses, type ServiceProcessOptions } from './service-processes.js';
 export { startFaultProxy, type CallFault, type FaultProxy, type LateAnswer } from './fault-proxy.js';
 export { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
+export { capturedLog, type LogLine } from './captured-log.js';
 export {
   authorizeWithPkce,
   clientCredentialsRequest,

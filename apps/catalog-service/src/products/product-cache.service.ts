@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DATABASE_HANDLE, lazyCounter, LOGGER, type DatabaseHandle, type Unlisten, type Valkey } from '@triad/platform';
+import { DATABASE_HANDLE, lazyCounter, LOGGER, OutageLog, type DatabaseHandle, type Unlisten, type Valkey } from '@triad/platform';
 import type { Logger } from 'pino';
 import {
   MemoryProductCacheStore,
@@ -46,13 +46,18 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   /** Set when the store may hold a product that has changed since: it must be emptied before it is used again. */
   private mustClear = false;
   private clearing: Promise<boolean> | undefined;
-  private storeFailing = false;
+  private readonly outages: OutageLog;
 
   constructor(
     @Inject(PRODUCT_CACHE_STORE) private readonly store: ProductCacheStore,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    this.outages = new OutageLog(logger, {
+      unavailable: 'product cache unavailable: reading the database',
+      available: 'product cache available again',
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     lookups();
@@ -73,10 +78,10 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   async forget(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.store.invalidate(ids).then(
-      () => this.storeWorks(undefined),
+      () => this.outages.worked(undefined),
       (error: unknown) => {
         this.mustClear = true;
-        this.storeFailed(error);
+        this.outages.failed(error);
       },
     );
   }
@@ -85,8 +90,8 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   async read(ids: readonly string[], load: (missing: string[]) => Promise<ProductView[]>): Promise<Map<string, ProductView>> {
     const cached = (await this.usableStore())
       ? await this.store.get(ids).then(
-          (values) => this.storeWorks(values),
-          (error: unknown) => this.storeFailed(error),
+          (values) => this.outages.worked(values),
+          (error: unknown) => this.outages.failed(error),
         )
       : undefined;
     const found = new Map<string, ProductView>();
@@ -108,7 +113,7 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     if (cached && performance.now() - loadStarted < LIMITS.changedMs) {
       await this.store
         .fill(loaded.map((product) => [product.id, serialize(product)] as const))
-        .catch((error: unknown) => this.storeFailed(error));
+        .catch((error: unknown) => this.outages.failed(error));
     }
     return found;
   }
@@ -124,25 +129,13 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
         return true;
       } catch (error) {
         this.mustClear = true;
-        this.storeFailed(error);
+        this.outages.failed(error);
         return false;
       } finally {
         this.clearing = undefined;
       }
     })();
     return this.clearing;
-  }
-
-  private storeFailed(error: unknown): undefined {
-    if (!this.storeFailing) this.logger.warn({ reason: (error as Error).message }, 'product cache unavailable: reading the database');
-    this.storeFailing = true;
-    return undefined;
-  }
-
-  private storeWorks<T>(result: T): T {
-    if (this.storeFailing) this.logger.info('product cache available again');
-    this.storeFailing = false;
-    return result;
   }
 }
 

@@ -1,6 +1,6 @@
-import { ErrorsAreMissesCache, InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
+import { InMemoryLRUCache, type KeyValueCache } from '@apollo/utils.keyvaluecache';
 import { createHash } from 'node:crypto';
-import { currentRequestContext, valkeyScript, type Valkey, type ValkeyScript } from '@triad/platform';
+import { currentRequestContext, OutageLog, valkeyScript, type Valkey, type ValkeyScript } from '@triad/platform';
 import type { Logger } from 'pino';
 
 /** In one process: room for the persisted queries of a large client (each costs about its length in bytes). */
@@ -49,23 +49,30 @@ export function registrationCountKeys(clientAddress: string): { system: string; 
 /**
  * Where the gateway keeps automatic persisted queries (SHA-256 → query text; Apollo checks each hash against its
  * query before storing it, so an entry cannot be forged). With Valkey every replica shares one store, so a
- * client whose next request lands on another replica is not told PERSISTED_QUERY_NOT_FOUND again; Valkey being
- * unreachable turns lookups into misses (the client sends the query) and registrations into no-ops. Without it,
- * one process keeps them in memory, the least recently used going first.
+ * client whose next request lands on another replica is not told PERSISTED_QUERY_NOT_FOUND again; Valkey failing
+ * (unreachable, or slow past its command timeout) turns lookups into misses (the client sends the query) and
+ * registrations into no-ops, with a line in the log when it starts and one when it ends. Without Valkey, one
+ * process keeps them in memory, the least recently used going first.
  */
 export function persistedQueryStore(valkey: Valkey | undefined, logger: Logger): KeyValueCache<string> {
   if (!valkey) return new InMemoryLRUCache<string>({ maxSize: IN_MEMORY_BYTES });
-  return new ErrorsAreMissesCache(new ValkeyPersistedQueries(valkey, SHARED_PERSISTED_QUERIES), logger);
+  return new ValkeyPersistedQueries(valkey, SHARED_PERSISTED_QUERIES, logger);
 }
 
 class ValkeyPersistedQueries implements KeyValueCache<string> {
   private readonly register: ValkeyScript;
+  private readonly outages: OutageLog;
 
   constructor(
     private readonly valkey: Valkey,
     private readonly limits: typeof SHARED_PERSISTED_QUERIES,
+    logger: Logger,
   ) {
     this.register = valkeyScript(valkey, 'registerPersistedQuery', 3, REGISTER_SCRIPT);
+    this.outages = new OutageLog(logger, {
+      unavailable: 'persisted queries unavailable: clients are asked for the whole query',
+      available: 'persisted queries available again',
+    });
   }
 
   /**
@@ -73,7 +80,10 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
    * queries are registered again an hour after they were, by the client's next request for each.
    */
   async get(hash: string): Promise<string | undefined> {
-    return (await this.valkey.get(KEY_PREFIX + hash)) ?? undefined;
+    return this.valkey.get(KEY_PREFIX + hash).then(
+      (query) => this.outages.worked(query ?? undefined),
+      (error: unknown) => this.outages.failed(error),
+    );
   }
 
   /**
@@ -92,6 +102,9 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
       this.limits.ttlSeconds,
       this.limits.registrationsPerMinute,
       this.limits.perClientPerMinute,
+    ).then(
+      () => this.outages.worked(undefined),
+      (error: unknown) => this.outages.failed(error),
     );
   }
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { connectValkey, createLogger, type RunningService, type Valkey } from '@triad/platform';
-import { startTestValkey, type TestValkey } from '@triad/testing';
+import { capturedLog, startTestValkey, type TestValkey } from '@triad/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { postGraphQL, startTestGateway } from '../testing/gateway-client.js';
 import { startGraphServices, type GraphServices } from '../testing/graph-services.js';
@@ -23,11 +23,13 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
   /** The spec's own look into Valkey, to check what the gateways keep there. */
   let inspector: Valkey;
   let lamp: string;
+  /** The first replica's log. */
+  const log = capturedLog('graphql-gateway');
 
   beforeAll(async () => {
     services = await startGraphServices('catalog-service');
     [first, second] = await Promise.all([
-      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url!, TRUSTED_PROXIES: '127.0.0.1' }),
+      startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url!, TRUSTED_PROXIES: '127.0.0.1' }, { logger: log.logger }),
       startTestGateway({ ...services.gatewayEnv, VALKEY_URL: valkey.url!, TRUSTED_PROXIES: '127.0.0.1' }),
     ]);
     inspector = await connectValkey(valkey.url!, { name: 'persisted-queries-spec', logger: createLogger('spec', 'silent') });
@@ -127,15 +129,28 @@ describe.skipIf(!valkey.url)('automatic persisted queries with VALKEY_URL: one s
     expect(await isStored(late[0]!)).toBe(false);
   });
 
-  it('while Valkey is down, asks for the query instead of failing, and runs it when sent', async () => {
+  it('while Valkey is down, asks for the query instead of failing, runs it when sent, and logs the outage once', async () => {
     const query = `{ product(id: "${lamp}") { id } }`;
     await valkey.stop();
 
     const lookup = await postGraphQL(first, { extensions: persisted(query) });
     const sent = await postGraphQL(first, { query, extensions: persisted(query) });
+    for (let request = 0; request < 5; request += 1) {
+      await postGraphQL(first, { extensions: persisted(query) });
+      await postGraphQL(first, { query, extensions: persisted(query) });
+    }
 
     expect(lookup.status).toBe(200);
     expect(lookup.body).toEqual(NOT_FOUND);
     expect(sent.body).toEqual({ data: { product: { id: lamp } } });
+    // A line when it started failing (and the connection's own), not one for each lookup or registration.
+    const outage = log
+      .lines()
+      .filter((line) => line.level === 'warn' || line.level === 'error')
+      .map((line) => line.msg);
+    expect(outage.filter((msg) => msg.startsWith('persisted queries unavailable'))).toHaveLength(1);
+    expect(
+      outage.filter((msg) => !msg.startsWith('persisted queries unavailable') && !msg.startsWith('shared state: Valkey unreachable')),
+    ).toEqual([]);
   });
 });

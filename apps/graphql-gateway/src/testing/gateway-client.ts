@@ -1,5 +1,6 @@
 import { createLogger, subgraphProcesses, subgraphUrlSetting, type RunningService } from '@triad/platform';
 import type { FormattedExecutionResult, GraphQLFormattedError } from 'graphql';
+import type { Logger } from 'pino';
 import { createClient } from 'graphql-ws';
 import { WebSocket } from 'ws';
 import { loadGatewayConfig } from '../gateway.config.js';
@@ -23,14 +24,14 @@ const UNREACHABLE = {
  * Starts the gateway as main.ts does, on a free port, quietly. `environment` adds to the test settings: a spec
  * that starts services passes their `gatewayEnv` (see graph-services.ts); every subgraph and service it does
  * not point at is where nothing answers. It serves the built web app if there is one, or the one in
- * `options.webAppDir`.
+ * `options.webAppDir`; it logs to `options.logger`, if given, for a spec that reads the log.
  */
 export async function startTestGateway(
   environment: Record<string, string> = {},
-  options: { webAppDir?: string } = {},
+  options: { webAppDir?: string; logger?: Logger } = {},
 ): Promise<RunningService> {
   const config = loadGatewayConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', GATEWAY_PORT: '0', ...UNREACHABLE, ...environment });
-  return startGateway(config, createLogger('graphql-gateway', 'silent'), options.webAppDir);
+  return startGateway(config, options.logger ?? createLogger('graphql-gateway', 'silent'), options.webAppDir);
 }
 
 export interface GraphQLResponse {
