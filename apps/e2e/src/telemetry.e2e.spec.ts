@@ -334,6 +334,17 @@ describe('server spans', () => {
     expect(JSON.stringify(edge.attributes)).not.toContain('query-secret');
   });
 
+  it('leave the span of a request the API refuses unset: the client’s mistake, not the server’s', async () => {
+    const { traceparent, traceId } = newTraceparent();
+    const response = await fetch(`${rest}/v1/products/${randomUUID()}`, { headers: { traceparent } });
+    expect(response.status).toBe(404);
+
+    const isEdge = (span: ReceivedSpan) => span.service === 'rest-api' && span.kind === 2;
+    const edge = (await traceWith(traceId, { 'the refused request': isEdge })).find(isEdge)!;
+    expect(edge).toMatchObject({ name: 'GET /v1/products/:id', statusCode: 0 });
+    expect(edge.attributes['http.response.status_code']).toBe(404);
+  });
+
   it('cover a POST whose body arrives after its headers, down to the services it calls', async () => {
     const { token } = await signIn(DEMO_ACCOUNTS.alice.email, DEMO_ACCOUNTS.alice.password);
     const product = await productInStock();
