@@ -61,7 +61,9 @@ export function persistedQueryStore(valkey: Valkey | undefined, logger: Logger):
 
 class ValkeyPersistedQueries implements KeyValueCache<string> {
   private readonly register: ValkeyScript;
-  private readonly outages: OutageLog;
+  // One for each: registrations alone can fail while lookups work (a Valkey that refuses writes, a script error).
+  private readonly lookups: OutageLog;
+  private readonly registrations: OutageLog;
 
   constructor(
     private readonly valkey: Valkey,
@@ -69,9 +71,13 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
     logger: Logger,
   ) {
     this.register = valkeyScript(valkey, 'registerPersistedQuery', 3, REGISTER_SCRIPT);
-    this.outages = new OutageLog(logger, {
-      unavailable: 'persisted queries unavailable: clients are asked for the whole query',
-      available: 'persisted queries available again',
+    this.lookups = new OutageLog(logger, {
+      unavailable: 'persisted queries: lookups failing, clients are asked for the whole query',
+      available: 'persisted queries: lookups work again',
+    });
+    this.registrations = new OutageLog(logger, {
+      unavailable: 'persisted queries: registrations failing, new queries are not stored',
+      available: 'persisted queries: registrations work again',
     });
   }
 
@@ -81,8 +87,8 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
    */
   async get(hash: string): Promise<string | undefined> {
     return this.valkey.get(KEY_PREFIX + hash).then(
-      (query) => this.outages.worked(query ?? undefined),
-      (error: unknown) => this.outages.failed(error),
+      (query) => this.lookups.worked(query ?? undefined),
+      (error: unknown) => this.lookups.failed(error),
     );
   }
 
@@ -103,8 +109,8 @@ class ValkeyPersistedQueries implements KeyValueCache<string> {
       this.limits.registrationsPerMinute,
       this.limits.perClientPerMinute,
     ).then(
-      () => this.outages.worked(undefined),
-      (error: unknown) => this.outages.failed(error),
+      () => this.registrations.worked(undefined),
+      (error: unknown) => this.registrations.failed(error),
     );
   }
 
