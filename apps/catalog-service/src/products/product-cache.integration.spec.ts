@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Product } from '@triad/contracts/catalog/v1';
 import { connectValkey, createLogger, uuidv7, type Valkey } from '@triad/platform';
-import { call, createTestDatabase, startTestValkey, type TestValkey } from '@triad/testing';
+import { call, capturedLog, createTestDatabase, startTestValkey, type TestValkey } from '@triad/testing';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startTestCatalog, type TestCatalog } from '../testing/catalog-service.harness.js';
@@ -152,11 +152,13 @@ if (!valkey.url) process.stderr.write(`product cache shared in Valkey: not run h
 describe.skipIf(!inject('postgresUrl') || !valkey.url)('the product cache shared by two replicas in Valkey', () => {
   let replicas: TestCatalog[] = [];
   let inspector: Valkey;
+  /** The first replica's log. */
+  const log = capturedLog('catalog-service');
 
   beforeAll(async () => {
     const database = await createTestDatabase(inject('postgresUrl'));
     const environment = { VALKEY_URL: valkey.url! };
-    replicas = [await startTestCatalog({ database, environment }), await startTestCatalog({ database, environment })];
+    replicas = [await startTestCatalog({ database, environment, logger: log.logger }), await startTestCatalog({ database, environment })];
     inspector = await connectValkey(valkey.url!, { name: 'product-cache-spec', logger: createLogger('spec', 'silent') });
   });
   afterAll(async () => {
@@ -204,6 +206,50 @@ describe.skipIf(!inject('postgresUrl') || !valkey.url)('the product cache shared
       expect((await readBatch(second, product.id)).price).toEqual(usd('2499'));
     });
     expect(took).toBeLessThan(WITHIN_MS);
+  });
+
+  it('while Valkey refuses writes (its memory full), answers reads all the same, and logs that once', async () => {
+    const [first] = replicas as [TestCatalog];
+    // Products not read or changed for a while: neither cached nor marked as just changed, so reading one stores it.
+    const { products } = await call(first.catalog.listProducts({ pageSize: 3, pageToken: '', query: '' }));
+    const keys = products.map((product) => `triad:catalog:product:${product.id}`);
+    await inspector.del(...keys);
+    const logged = log.lines().length;
+    await inspector.config('SET', 'maxmemory', '1');
+    try {
+      for (let round = 0; round < 2; round += 1) {
+        for (const product of products) expect((await read(first, product.id)).name).toBe(product.name);
+      }
+    } finally {
+      await inspector.config('SET', 'maxmemory', '0');
+    }
+
+    // Reading the store works, so reads log nothing; storing fails, which is said once, not for every read.
+    const lines = log
+      .lines()
+      .slice(logged)
+      .filter((line) => line.msg.startsWith('product cache'));
+    expect(lines.map(({ level, msg }) => ({ level, msg }))).toEqual([
+      { level: 'warn', msg: 'product cache cannot store or forget products' },
+    ]);
+    expect(await inspector.exists(...keys)).toBe(0);
+  });
+
+  it('while Valkey refuses writes, shows a price changed through one replica on both at once', async () => {
+    const [first, second] = replicas as [TestCatalog, TestCatalog];
+    const product = await addProduct(first);
+    await sleep(2_100); // past the mark of its creation, so that reading it caches it
+    await read(first, product.id);
+    expect(await inspector.exists(`triad:catalog:product:${product.id}`)).toBe(1);
+    await inspector.config('SET', 'maxmemory', '1');
+    try {
+      await call(second.catalog.updateProduct({ id: product.id, price: usd('4200') }, second.asAdmin));
+
+      expect((await read(second, product.id)).price).toEqual(usd('4200'));
+      await within(async () => expect((await read(first, product.id)).price).toEqual(usd('4200')));
+    } finally {
+      await inspector.config('SET', 'maxmemory', '0');
+    }
   });
 
   it('while Valkey is down, answers every read from the database, changes included', async () => {

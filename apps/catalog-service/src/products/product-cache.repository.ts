@@ -47,20 +47,30 @@ export class ValkeyProductCacheStore implements ProductCacheStore {
     if (entries.length === 0) return;
     const pipeline = this.valkey.pipeline();
     for (const [id, json] of entries) pipeline.set(ValkeyProductCacheStore.PREFIX + id, json, 'PX', this.limits.ttlMs, 'NX');
-    await pipeline.exec();
+    await everyCommandOf(pipeline);
   }
 
   async invalidate(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     const pipeline = this.valkey.pipeline();
     for (const id of ids) pipeline.set(ValkeyProductCacheStore.PREFIX + id, CHANGED, 'PX', this.limits.changedMs);
-    await pipeline.exec();
+    await everyCommandOf(pipeline);
   }
 
   async clear(): Promise<void> {
     const stream = this.valkey.scanStream({ match: `${ValkeyProductCacheStore.PREFIX}*`, count: 500 });
     for await (const keys of stream as AsyncIterable<string[]>) if (keys.length > 0) await this.valkey.unlink(...keys);
   }
+}
+
+/**
+ * Runs `pipeline`, failing as its first failed command did: `exec` resolves with each command's error beside its
+ * result, so a Valkey that refuses writes (memory full, a read-only replica) would otherwise look like one that
+ * took them, and a change it never marked would go on being served from the cache.
+ */
+async function everyCommandOf(pipeline: ReturnType<Valkey['pipeline']>): Promise<void> {
+  const failed = (await pipeline.exec())?.find(([error]) => error);
+  if (failed) throw failed[0];
 }
 
 /** One process's memory: right for one process, and still correct for several, each told of every change. */

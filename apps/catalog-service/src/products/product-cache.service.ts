@@ -46,16 +46,23 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   /** Set when the store may hold a product that has changed since: it must be emptied before it is used again. */
   private mustClear = false;
   private clearing: Promise<boolean> | undefined;
-  private readonly outages: OutageLog;
+  // Reads and writes apart: a Valkey that answers reads but refuses writes (a replica after a failover, memory
+  // full) would otherwise log a failure and a recovery for every read.
+  private readonly reads: OutageLog;
+  private readonly writes: OutageLog;
 
   constructor(
     @Inject(PRODUCT_CACHE_STORE) private readonly store: ProductCacheStore,
     @Inject(DATABASE_HANDLE) private readonly database: DatabaseHandle<Record<string, unknown>>,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
-    this.outages = new OutageLog(logger, {
+    this.reads = new OutageLog(logger, {
       unavailable: 'product cache unavailable: reading the database',
       available: 'product cache available again',
+    });
+    this.writes = new OutageLog(logger, {
+      unavailable: 'product cache cannot store or forget products',
+      available: 'product cache stores and forgets products again',
     });
   }
 
@@ -78,10 +85,10 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   async forget(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.store.invalidate(ids).then(
-      () => this.outages.worked(undefined),
+      () => this.writes.worked(undefined),
       (error: unknown) => {
         this.mustClear = true;
-        this.outages.failed(error);
+        this.writes.failed(error);
       },
     );
   }
@@ -90,8 +97,8 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
   async read(ids: readonly string[], load: (missing: string[]) => Promise<ProductView[]>): Promise<Map<string, ProductView>> {
     const cached = (await this.usableStore())
       ? await this.store.get(ids).then(
-          (values) => this.outages.worked(values),
-          (error: unknown) => this.outages.failed(error),
+          (values) => this.reads.worked(values),
+          (error: unknown) => this.reads.failed(error),
         )
       : undefined;
     const found = new Map<string, ProductView>();
@@ -111,9 +118,10 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
     // A change committed while the read ran is kept out only for `changedMs`: a read slower than that may hold
     // the old product, so it is not cached.
     if (cached && performance.now() - loadStarted < LIMITS.changedMs) {
-      await this.store
-        .fill(loaded.map((product) => [product.id, serialize(product)] as const))
-        .catch((error: unknown) => this.outages.failed(error));
+      await this.store.fill(loaded.map((product) => [product.id, serialize(product)] as const)).then(
+        () => this.writes.worked(undefined),
+        (error: unknown) => this.writes.failed(error),
+      );
     }
     return found;
   }
@@ -125,11 +133,12 @@ export class ProductCache implements OnModuleInit, OnApplicationShutdown {
       this.mustClear = false;
       try {
         await this.store.clear();
+        this.writes.worked(undefined);
         this.logger.info('product cache emptied: changes may have been missed while it could not hear of them');
         return true;
       } catch (error) {
         this.mustClear = true;
-        this.outages.failed(error);
+        this.writes.failed(error);
         return false;
       } finally {
         this.clearing = undefined;

@@ -3,6 +3,7 @@ import { ClientGrpcProxy, type ClientGrpc } from '@nestjs/microservices';
 import { CATALOG_SERVICE_NAME, TRIAD_CATALOG_V1_PACKAGE_NAME, type CatalogServiceClient } from '@triad/contracts/catalog/v1';
 import { createLogger, grpcClientOptions, SERVICE_TOKEN_METADATA_KEY, serviceAudience, SERVICE_SCOPES, uuidv7 } from '@triad/platform';
 import { bearer, startTestAuthority, type TestAuthority } from '@triad/testing';
+import type { Logger } from 'pino';
 import { catalogService } from '../catalog-service.js';
 import { CATALOG_DATABASE, type CatalogDatabase } from '../db/database.js';
 
@@ -40,6 +41,8 @@ export async function startTestCatalog(setup: {
   database: { url: string | undefined; dataDir: string };
   /** More settings, such as VALKEY_URL. */
   environment?: Record<string, string>;
+  /** Where the service logs, for a spec that reads the log; nowhere by default. */
+  logger?: Logger;
 }): Promise<TestCatalog> {
   const authority = await startTestAuthority();
   const config = catalogService.loadConfig({
@@ -52,7 +55,7 @@ export async function startTestCatalog(setup: {
     ...(setup.database.url ? { DATABASE_URL: setup.database.url } : {}),
     ...setup.environment,
   });
-  const service = await catalogService.start(config, createLogger('catalog-service', 'silent'));
+  const service = await catalogService.start(config, setup.logger ?? createLogger('catalog-service', 'silent'));
   const client = new ClientGrpcProxy(
     grpcClientOptions({
       name: 'catalog',
