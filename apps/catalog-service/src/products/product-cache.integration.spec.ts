@@ -167,6 +167,23 @@ describe.skipIf(!inject('postgresUrl') || !valkey.url)('the product cache shared
     await valkey.stop();
   });
 
+  /**
+   * Runs `work` while Valkey refuses every write, as it does with its memory full under the default `noeviction`
+   * policy (reads, deletes and expiries go on), then gives it back its memory limit.
+   */
+  async function refusingWrites(work: () => Promise<void>): Promise<void> {
+    const setting = async (name: string) => ((await inspector.config('GET', name)) as string[])[1]!;
+    const [limit, policy] = [await setting('maxmemory'), await setting('maxmemory-policy')];
+    await inspector.config('SET', 'maxmemory-policy', 'noeviction');
+    await inspector.config('SET', 'maxmemory', '1');
+    try {
+      await work();
+    } finally {
+      await inspector.config('SET', 'maxmemory', limit);
+      await inspector.config('SET', 'maxmemory-policy', policy);
+    }
+  }
+
   it('serves a product one replica read from the other replica, out of Valkey, for five minutes at most', async () => {
     const [first, second] = replicas as [TestCatalog, TestCatalog];
     const product = await addProduct(first);
@@ -215,14 +232,11 @@ describe.skipIf(!inject('postgresUrl') || !valkey.url)('the product cache shared
     const keys = products.map((product) => `triad:catalog:product:${product.id}`);
     await inspector.del(...keys);
     const logged = log.lines().length;
-    await inspector.config('SET', 'maxmemory', '1');
-    try {
+    await refusingWrites(async () => {
       for (let round = 0; round < 2; round += 1) {
         for (const product of products) expect((await read(first, product.id)).name).toBe(product.name);
       }
-    } finally {
-      await inspector.config('SET', 'maxmemory', '0');
-    }
+    });
 
     // Reading the store works, so reads log nothing; storing fails, which is said once, not for every read.
     const lines = log
@@ -241,15 +255,12 @@ describe.skipIf(!inject('postgresUrl') || !valkey.url)('the product cache shared
     await sleep(2_100); // past the mark of its creation, so that reading it caches it
     await read(first, product.id);
     expect(await inspector.exists(`triad:catalog:product:${product.id}`)).toBe(1);
-    await inspector.config('SET', 'maxmemory', '1');
-    try {
+    await refusingWrites(async () => {
       await call(second.catalog.updateProduct({ id: product.id, price: usd('4200') }, second.asAdmin));
 
       expect((await read(second, product.id)).price).toEqual(usd('4200'));
       await within(async () => expect((await read(first, product.id)).price).toEqual(usd('4200')));
-    } finally {
-      await inspector.config('SET', 'maxmemory', '0');
-    }
+    });
   });
 
   it('while Valkey is down, answers every read from the database, changes included', async () => {
