@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 /**
  * The log of a shared store a process can do without for a while (a cache, the gateway's persisted queries): a
  * line when it starts failing and one when it works again, none for each request in between, so that an outage
- * of Valkey costs two lines, not one per request (connectValkey logs the lost connection itself).
+ * of Valkey costs a line as it starts and one as it ends, not one per request (connectValkey logs the lost
+ * connection itself). A store whose reads and writes can fail apart keeps one for each.
  */
 export class OutageLog {
   private failing = false;
